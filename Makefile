@@ -1,0 +1,24 @@
+# MixPlan — the two commands a new user needs: `make demo` and `make test`.
+# Each first makes sure NLopt (and pkg-config, which finds it) is installed.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: demo test bench nlopt
+
+nlopt:
+	@if ! pkg-config --exists nlopt 2>/dev/null; then \
+		echo "make: NLopt not found through pkg-config; installing libnlopt-dev"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq pkg-config libnlopt-dev; \
+	fi
+
+demo: nlopt
+	$(SWIFT) build -c release --product mixplan
+	.build/release/mixplan demo
+
+test: nlopt
+	$(SWIFT) test
+
+bench: nlopt
+	$(SWIFT) build -c release --product mixplan-bench
+	.build/release/mixplan-bench
