@@ -47,13 +47,15 @@ public struct GaussianTarget: LogDensity {
     public func logDensity(at x: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>) -> Double {
         let n = dimension
         if independent {
-            var s = 0.0
-            for i in 0..<n {
-                let g = -precision[i] * x[i]
-                gradient[i] = g
-                s += g * x[i]
+            return precision.withUnsafeBufferPointer { precision in
+                var s = 0.0
+                for i in 0..<n {
+                    let g = -precision[i] * x[i]
+                    gradient[i] = g
+                    s += g * x[i]
+                }
+                return 0.5 * s
             }
-            return 0.5 * s
         }
         var s = 0.0
         for i in 0..<n {

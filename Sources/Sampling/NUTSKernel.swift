@@ -21,10 +21,13 @@ final class NUTSKernel {
     private(set) var gradientEvaluations = 0
 
     // Trajectory state: the moving point, both ends, the sample and the current proposal.
-    private let z, zForward, zBackward, zSample, zPropose: PhasePoint
+    private let z, zForward, zBackward: PhasePoint
+    // Proposals change hands by swapping references, never by copying: each subtree overwrites
+    // its proposal at its first leaf before reading it, so a swapped-out object is free scratch.
+    private var zSample, zPropose: PhasePoint
     // Momenta and velocities (M⁻¹p) at the ends of the backward and forward parts.
     private let pFF, pFB, pBF, pBB, vFF, vFB, vBF, vBB: Vector
-    private let rho, rhoForward, rhoBackward, rhoExtended: Vector
+    private let rho, rhoForward, rhoBackward: Vector
     private let levels: [TreeLevel]
 
     private var divergent = false
@@ -52,12 +55,12 @@ final class NUTSKernel {
         }
         pFF = vector(); pFB = vector(); pBF = vector(); pBB = vector()
         vFF = vector(); vFB = vector(); vBF = vector(); vBB = vector()
-        rho = vector(); rhoForward = vector(); rhoBackward = vector(); rhoExtended = vector()
+        rho = vector(); rhoForward = vector(); rhoBackward = vector()
         levels = (0...max(maxTreeDepth, 1)).map { _ in TreeLevel(dimension: count) }
     }
 
     deinit {
-        for v in [pFF, pFB, pBF, pBB, vFF, vFB, vBF, vBB, rho, rhoForward, rhoBackward, rhoExtended,
+        for v in [pFF, pFB, pBF, pBB, vFF, vFB, vBF, vBB, rho, rhoForward, rhoBackward,
                   hamiltonian.scratch] {
             v.deallocate()
         }
@@ -77,8 +80,9 @@ final class NUTSKernel {
         let h0 = hamiltonian.energy(z, velocity: vFF)
         z.energy = h0
         zForward.assign(z); zBackward.assign(z); zSample.assignProposal(z); zPropose.assignProposal(z)
-        for v in [vFB, vBF, vBB] { copyVector(vFF, to: v, n) }
-        for p in [pFF, pFB, pBF, pBB, rho] { copyVector(z.p, to: p, n) }
+        copyVector(vFF, to: vFB, n); copyVector(vFF, to: vBF, n); copyVector(vFF, to: vBB, n)
+        copyVector(z.p, to: pFF, n); copyVector(z.p, to: pFB, n); copyVector(z.p, to: pBF, n)
+        copyVector(z.p, to: pBB, n); copyVector(z.p, to: rho, n)
 
         var logSumWeight = 0.0  // log of exp(H₀ − H₀)
         leapfrogSteps = 0
@@ -87,7 +91,6 @@ final class NUTSKernel {
         var depth = 0
 
         while depth < maxTreeDepth {
-            zero(rhoForward, n); zero(rhoBackward, n)
             var logSumWeightSubtree = -Double.infinity
             let valid: Bool
             if rng.uniform() > 0.5 {
@@ -95,7 +98,7 @@ final class NUTSKernel {
                 z.assign(zForward)
                 copyVector(rho, to: rhoBackward, n)
                 copyVector(pFF, to: pBF, n); copyVector(vFF, to: vBF, n)
-                valid = buildTree(depth: depth, propose: zPropose, vBegin: vFB, vEnd: vFF, rho: rhoForward,
+                valid = buildTree(depth: depth, propose: &zPropose, vBegin: vFB, vEnd: vFF, rho: rhoForward,
                                   pBegin: pFB, pEnd: pFF, h0: h0, direction: 1, logSumWeight: &logSumWeightSubtree)
                 zForward.assign(z)
             } else {
@@ -103,7 +106,7 @@ final class NUTSKernel {
                 z.assign(zBackward)
                 copyVector(rho, to: rhoForward, n)
                 copyVector(pBB, to: pFB, n); copyVector(vBB, to: vFB, n)
-                valid = buildTree(depth: depth, propose: zPropose, vBegin: vBF, vEnd: vBB, rho: rhoBackward,
+                valid = buildTree(depth: depth, propose: &zPropose, vBegin: vBF, vEnd: vBB, rho: rhoBackward,
                                   pBegin: pBF, pEnd: pBB, h0: h0, direction: -1, logSumWeight: &logSumWeightSubtree)
                 zBackward.assign(z)
             }
@@ -112,16 +115,14 @@ final class NUTSKernel {
 
             // Biased progressive sampling: favour the new subtree when it carries more weight.
             if logSumWeightSubtree > logSumWeight || rng.uniform() < exp(logSumWeightSubtree - logSumWeight) {
-                zSample.assignProposal(zPropose)
+                swap(&zSample, &zPropose)
             }
             logSumWeight = logSumExp(logSumWeight, logSumWeightSubtree)
 
-            addVectors(rhoBackward, rhoForward, into: rho, n)
-            var persist = noUTurn(vBB, vFF, rho)
-            addVectors(rhoBackward, pFB, into: rhoExtended, n)
-            persist = persist && noUTurn(vBB, vFB, rhoExtended)
-            addVectors(rhoForward, pBF, into: rhoExtended, n)
-            persist = persist && noUTurn(vBF, vFF, rhoExtended)
+            let persist = mergeAndCheck(
+                first: (rho: rhoBackward, vBegin: vBB, pEnd: pBF, vEnd: vBF),
+                second: (rho: rhoForward, pBegin: pFB, vBegin: vFB, vEnd: vFF),
+                into: rho)
             if !persist { break }
         }
 
@@ -136,47 +137,67 @@ final class NUTSKernel {
             energy: zSample.energy)
     }
 
-    /// The generalized criterion: the summed momentum still points along both end velocities.
+    /// Joins two adjacent parts of a trajectory (`first` then `second` along it), writes their
+    /// summed momentum into `rho`, and checks the generalized no-U-turn criterion three times:
+    /// across the whole, and across each part extended by the neighbouring end point of the other
+    /// (which catches U-turns a merge of two straight halves would hide). One pass over the vectors.
     @inline(__always)
-    private func noUTurn(_ vMinus: Vector, _ vPlus: Vector, _ rho: Vector) -> Bool {
-        dot(vPlus, rho, n) > 0 && dot(vMinus, rho, n) > 0
+    private func mergeAndCheck(first: (rho: Vector, vBegin: Vector, pEnd: Vector, vEnd: Vector),
+                               second: (rho: Vector, pBegin: Vector, vBegin: Vector, vEnd: Vector),
+                               into rho: Vector) -> Bool {
+        var whole0 = 0.0, whole1 = 0.0, left0 = 0.0, left1 = 0.0, right0 = 0.0, right1 = 0.0
+        for i in 0..<n {
+            let r1 = first.rho[i], r2 = second.rho[i]
+            let sum = r1 + r2
+            rho[i] = sum
+            whole0 += first.vBegin[i] * sum
+            whole1 += second.vEnd[i] * sum
+            let left = r1 + second.pBegin[i]
+            left0 += first.vBegin[i] * left
+            left1 += second.vBegin[i] * left
+            let right = r2 + first.pEnd[i]
+            right0 += first.vEnd[i] * right
+            right1 += second.vEnd[i] * right
+        }
+        return whole0 > 0 && whole1 > 0 && left0 > 0 && left1 > 0 && right0 > 0 && right1 > 0
     }
 
-    /// Builds a subtree of 2^depth leapfrog steps from the moving point `z` in `direction`.
-    /// Returns false when the subtree diverged or turned back on itself, in which case the
-    /// caller discards it.
-    private func buildTree(depth: Int, propose: PhasePoint, vBegin: Vector, vEnd: Vector, rho: Vector,
+    /// Builds a subtree of 2^depth leapfrog steps from the moving point `z` in `direction` and
+    /// writes its summed momentum into `rho`. Returns false when the subtree diverged or turned
+    /// back on itself, in which case the caller discards it.
+    private func buildTree(depth: Int, propose: inout PhasePoint, vBegin: Vector, vEnd: Vector, rho: Vector,
                            pBegin: Vector, pEnd: Vector, h0: Double, direction: Double,
                            logSumWeight: inout Double) -> Bool {
         if depth == 0 {
             gradientEvaluations += 1
-            hamiltonian.leapfrog(z, epsilon: direction * stepSize)
             leapfrogSteps += 1
-            metric.velocity(of: z.p, into: vBegin)
-            let h = hamiltonian.energy(z, velocity: vBegin)
+            let kinetic = hamiltonian.leapfrog(z, epsilon: direction * stepSize, velocity: vBegin)
+            let h = hamiltonian.energy(z, kinetic: kinetic)
             z.energy = h
             if h - h0 > maxEnergyError { divergent = true }
             logSumWeight = logSumExp(logSumWeight, h0 - h)
             sumMetropolis += h0 - h > 0 ? 1 : exp(h0 - h)
             propose.assignProposal(z)
-            copyVector(vBegin, to: vEnd, n)
-            accumulate(z.p, into: rho, n)
-            copyVector(z.p, to: pBegin, n)
-            copyVector(z.p, to: pEnd, n)
+            let p = z.p
+            for i in 0..<n {
+                let pi = p[i]
+                vEnd[i] = vBegin[i]
+                rho[i] = pi
+                pBegin[i] = pi
+                pEnd[i] = pi
+            }
             return !divergent
         }
 
         let level = levels[depth]
         var logSumWeightInit = -Double.infinity
-        zero(level.rhoInit, n)
-        guard buildTree(depth: depth - 1, propose: propose, vBegin: vBegin, vEnd: level.vInitEnd,
+        guard buildTree(depth: depth - 1, propose: &propose, vBegin: vBegin, vEnd: level.vInitEnd,
                         rho: level.rhoInit, pBegin: pBegin, pEnd: level.pInitEnd, h0: h0,
                         direction: direction, logSumWeight: &logSumWeightInit)
         else { return false }
 
         var logSumWeightFinal = -Double.infinity
-        zero(level.rhoFinal, n)
-        guard buildTree(depth: depth - 1, propose: level.proposeFinal, vBegin: level.vFinalBegin, vEnd: vEnd,
+        guard buildTree(depth: depth - 1, propose: &level.proposeFinal, vBegin: level.vFinalBegin, vEnd: vEnd,
                         rho: level.rhoFinal, pBegin: level.pFinalBegin, pEnd: pEnd, h0: h0,
                         direction: direction, logSumWeight: &logSumWeightFinal)
         else { return false }
@@ -186,18 +207,13 @@ final class NUTSKernel {
         logSumWeight = logSumExp(logSumWeight, logSumWeightSubtree)
         if logSumWeightFinal > logSumWeightSubtree
             || rng.uniform() < exp(logSumWeightFinal - logSumWeightSubtree) {
-            propose.assignProposal(level.proposeFinal)
+            swap(&propose, &level.proposeFinal)
         }
 
-        let rhoSubtree = level.rhoSubtree
-        addVectors(level.rhoInit, level.rhoFinal, into: rhoSubtree, n)
-        accumulate(rhoSubtree, into: rho, n)
-        var persist = noUTurn(vBegin, vEnd, rhoSubtree)
-        addVectors(level.rhoInit, level.pFinalBegin, into: rhoSubtree, n)
-        persist = persist && noUTurn(vBegin, level.vFinalBegin, rhoSubtree)
-        addVectors(level.rhoFinal, level.pInitEnd, into: rhoSubtree, n)
-        persist = persist && noUTurn(level.vInitEnd, vEnd, rhoSubtree)
-        return persist
+        return mergeAndCheck(
+            first: (rho: level.rhoInit, vBegin: vBegin, pEnd: level.pInitEnd, vEnd: level.vInitEnd),
+            second: (rho: level.rhoFinal, pBegin: level.pFinalBegin, vBegin: level.vFinalBegin, vEnd: vEnd),
+            into: rho)
     }
 
     /// Stan's heuristic: double or halve ε until one leapfrog step from `state` with a fresh
@@ -229,18 +245,17 @@ final class NUTSKernel {
 /// Scratch for one level of the tree recursion: the two halves' inner ends, their summed
 /// momenta, and the proposal from the final half.
 final class TreeLevel {
-    let pInitEnd, vInitEnd, pFinalBegin, vFinalBegin, rhoInit, rhoFinal, rhoSubtree: Vector
-    let proposeFinal: PhasePoint
+    let pInitEnd, vInitEnd, pFinalBegin, vFinalBegin, rhoInit, rhoFinal: Vector
+    var proposeFinal: PhasePoint
     private let storage: Vector
     private let n: Int
 
     init(dimension n: Int) {
         self.n = n
-        storage = .allocate(capacity: 7 * n)
-        storage.initialize(repeating: 0, count: 7 * n)
+        storage = .allocate(capacity: 6 * n)
+        storage.initialize(repeating: 0, count: 6 * n)
         pInitEnd = storage; vInitEnd = storage + n; pFinalBegin = storage + 2 * n
         vFinalBegin = storage + 3 * n; rhoInit = storage + 4 * n; rhoFinal = storage + 5 * n
-        rhoSubtree = storage + 6 * n
         proposeFinal = PhasePoint(dimension: n)
     }
 

@@ -71,8 +71,50 @@ struct Hamiltonian {
     /// H at the point given its velocity M⁻¹p, which the caller needs anyway.
     @inline(__always)
     func energy(_ point: PhasePoint, velocity: Vector) -> Double {
-        let h = -point.logDensity + 0.5 * dot(point.p, velocity, point.n)
+        energy(point, kinetic: 0.5 * dot(point.p, velocity, point.n))
+    }
+
+    /// H from a kinetic energy already computed; +inf when not finite.
+    @inline(__always)
+    func energy(_ point: PhasePoint, kinetic: Double) -> Double {
+        let h = -point.logDensity + kinetic
         return h.isNaN ? .infinity : h
+    }
+
+    /// One leapfrog step that also leaves the final velocity M⁻¹p in `velocity` and returns the
+    /// kinetic energy, fusing the last half-step with both (the diagonal case in a single pass).
+    @inline(__always)
+    func leapfrog(_ point: PhasePoint, epsilon: Double, velocity: Vector) -> Double {
+        let n = point.n
+        let half = 0.5 * epsilon
+        let q = point.q, p = point.p, g = point.gradient
+        switch metric.kind {
+        case .diagonal:
+            let inverse = metric.inverse
+            for i in 0..<n {
+                let pi = p[i] + half * g[i]
+                p[i] = pi
+                q[i] += epsilon * inverse[i] * pi
+            }
+            evaluate(point)
+            var twiceKinetic = 0.0
+            for i in 0..<n {
+                let pi = p[i] + half * g[i]
+                p[i] = pi
+                let vi = inverse[i] * pi
+                velocity[i] = vi
+                twiceKinetic += pi * vi
+            }
+            return 0.5 * twiceKinetic
+        case .dense:
+            for i in 0..<n { p[i] += half * g[i] }
+            metric.velocity(of: p, into: scratch)
+            for i in 0..<n { q[i] += epsilon * scratch[i] }
+            evaluate(point)
+            for i in 0..<n { p[i] += half * g[i] }
+            metric.velocity(of: p, into: velocity)
+            return 0.5 * dot(p, velocity, n)
+        }
     }
 
     /// One leapfrog step of signed size `epsilon` (a negative size integrates backward in time).

@@ -22,23 +22,6 @@ func copyVector(_ source: Vector, to destination: Vector, _ n: Int) {
     destination.update(from: source, count: n)
 }
 
-/// destination = a + b
-@inline(__always)
-func addVectors(_ a: Vector, _ b: Vector, into destination: Vector, _ n: Int) {
-    for i in 0..<n { destination[i] = a[i] + b[i] }
-}
-
-/// destination += source
-@inline(__always)
-func accumulate(_ source: Vector, into destination: Vector, _ n: Int) {
-    for i in 0..<n { destination[i] += source[i] }
-}
-
-@inline(__always)
-func zero(_ v: Vector, _ n: Int) {
-    v.update(repeating: 0, count: n)
-}
-
 /// log(exp(a) + exp(b)) without overflow; -inf is the identity.
 @inline(__always)
 func logSumExp(_ a: Double, _ b: Double) -> Double {

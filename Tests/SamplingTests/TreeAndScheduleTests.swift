@@ -16,7 +16,7 @@ import ReferenceDensities
             #expect(info.treeDepth == maxDepth)
             #expect(info.leapfrogSteps == (1 << maxDepth) - 1)
             #expect(!info.divergent)
-            #expect(info.acceptStat == 1)
+            #expect(abs(info.acceptStat - 1) < 1e-12)  // energy is conserved up to rounding
         }
     }
 
