@@ -4,6 +4,11 @@ import PackageDescription
 // Data flows one way: ReferenceDensities and later MediaModel provide log densities;
 // Sampling draws from them; BudgetOptimization (through CNLopt) plans from the draws;
 // only the `mixplan` executable prints or exits.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+    .unsafeFlags(["-enforce-exclusivity=unchecked", "-Ounchecked"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "MixPlan",
     products: [
@@ -14,11 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(
-            name: "Sampling",
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Ounchecked"], .when(configuration: .release))]
-        ),
+        // The numeric modules are optimized even in debug builds so that tests which sample run in
+        // seconds; release builds also drop bounds checks there.
+        .target(name: "Sampling", swiftSettings: numericSettings),
         .target(name: "ReferenceDensities", dependencies: ["Sampling"]),
+        .target(name: "MediaModel", dependencies: ["Sampling"], swiftSettings: numericSettings),
         .systemLibrary(
             name: "CNLopt",
             pkgConfig: "nlopt",
@@ -42,5 +47,6 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "CNLoptTests", dependencies: ["CNLopt"]),
+        .testTarget(name: "MediaModelTests", dependencies: ["MediaModel", "Sampling"]),
     ]
 )

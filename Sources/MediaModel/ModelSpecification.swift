@@ -1,0 +1,52 @@
+/// Fourier terms for yearly (or other) seasonality.
+public struct Seasonality: Sendable, Equatable {
+    /// Period in data periods (default 52.18 weeks: a year).
+    public var period: Double = 52.18
+    /// Number of sine–cosine pairs (default 2; 0 turns seasonality off).
+    public var order: Int = 2
+    public init(period: Double = 52.18, order: Int = 2) { self.period = period; self.order = order }
+}
+
+public enum TrendKind: String, Sendable, CaseIterable { case linear, none }
+
+public enum Likelihood: Sendable, Equatable {
+    case normal
+    /// Student-t with fixed degrees of freedom ν (default 5): robust to outlying weeks.
+    case studentT(degreesOfFreedom: Double)
+}
+
+/// User-stated prior overrides. Keys are the parameter families below; channel entries apply
+/// to one channel.
+public struct PriorOverrides: Sendable, Equatable {
+    /// Model-wide: `intercept`, `trend`, `seasonality`, `controls`, `sigma`.
+    public var global: [String: Prior] = [:]
+    /// Per channel: `beta`, `adstock` (α), `peak`, `half_saturation`, `slope`, `lambda`.
+    public var channel: [String: [String: Prior]] = [:]
+    /// Per channel ROAS belief (mean, sd): the channel is then parameterized by its ROAS over
+    /// the data period, with a log-normal prior of that mean and sd.
+    public var roas: [String: (mean: Double, sd: Double)] = [:]
+
+    public init() {}
+
+    public static func == (a: PriorOverrides, b: PriorOverrides) -> Bool {
+        a.global == b.global && a.channel == b.channel
+            && a.roas.mapValues { [$0.mean, $0.sd] } == b.roas.mapValues { [$0.mean, $0.sd] }
+    }
+
+    public static let globalKeys = ["intercept", "trend", "seasonality", "controls", "sigma"]
+    public static let channelKeys = ["beta", "adstock", "peak", "half_saturation", "slope", "lambda", "roas"]
+}
+
+/// Everything that defines the media-mix model apart from the data. Defaults match the contract.
+public struct ModelSpecification: Sendable, Equatable {
+    public var adstock: AdstockKind = .geometric
+    /// Carryover horizon L in periods (default 8).
+    public var maxLag: Int = 8
+    public var saturation: SaturationKind = .hill
+    public var seasonality = Seasonality()
+    public var trend: TrendKind = .linear
+    public var likelihood: Likelihood = .normal
+    public var priors = PriorOverrides()
+
+    public init() {}
+}

@@ -1,0 +1,48 @@
+import Sampling
+
+/// A fitted media-mix model: the model, the sampler's output, and every draw decomposed into
+/// the data's units.
+public struct Posterior: Sendable {
+    public let model: MediaMixModel
+    public let sampling: SamplingResult
+    /// One decomposition per kept draw, chains in order, `[draws]`.
+    public let draws: [Decomposition]
+    /// Unconstrained draws, `[draws][dimension]`, in the same order.
+    public let unconstrainedDraws: [[Double]]
+
+    /// Samples the model with NUTS, starting every chain near the prior's centre (the
+    /// configuration's own initial points win when given).
+    public init(model: MediaMixModel, configuration: SamplerConfiguration,
+                progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws {
+        var config = configuration
+        if config.initialPoints == nil {
+            config.initialPoints = model.initialPoints(chains: config.chains, seed: config.seed)
+        }
+        let result = try NUTSSampler(configuration: config).sample(model, progress: progress)
+        self.model = model
+        sampling = result
+        unconstrainedDraws = result.chains.flatMap { chain in
+            (0..<chain.drawCount).map { Array(chain.draws[($0 * chain.dimension)..<(($0 + 1) * chain.dimension)]) }
+        }
+        draws = unconstrainedDraws.map { model.decompose(unconstrained: $0) }
+    }
+
+    public var drawCount: Int { draws.count }
+
+    /// Total contribution of channel c over the data period per draw, `[draws]`, target units.
+    public func totalContribution(channel c: Int) -> [Double] {
+        draws.map { $0.contributions[c].reduce(0, +) }
+    }
+
+    /// ROAS of channel c over the data period per draw, `[draws]`.
+    public func roas(channel c: Int) -> [Double] {
+        let spend = model.data.totalSpend[c]
+        return totalContribution(channel: c).map { $0 / spend }
+    }
+
+    /// Draws of one quantity split back into chains, `[chains][draws per chain]`, for diagnostics.
+    public func byChain(_ values: [Double]) -> [[Double]] {
+        let perChain = sampling.configuration.draws
+        return stride(from: 0, to: values.count, by: perChain).map { Array(values[$0..<min($0 + perChain, values.count)]) }
+    }
+}

@@ -1,0 +1,18 @@
+import MediaModel
+
+/// A small truth with four correlated channels, used across the model tests.
+func fourChannelTruth(saturation: SaturationKind, adstock: AdstockKind = .geometric, periods: Int = 104) -> SimulationTruth {
+    let hill = saturation == .hill
+    var truth = SimulationTruth(periods: periods, intercept: 1000, noise: 40, channels: [
+        .init(name: "tv", weeklySpend: 100, effect: 500, alpha: 0.6, peak: 2, halfSaturation: hill ? 0.5 : 2.5, slope: 1.5),
+        .init(name: "search", weeklySpend: 60, effect: 300, alpha: 0.2, peak: 1, halfSaturation: hill ? 0.4 : 3.0, slope: 1.0),
+        .init(name: "social", weeklySpend: 40, effect: 250, alpha: 0.4, peak: 1, halfSaturation: hill ? 0.6 : 2.0, slope: 2.0),
+        .init(name: "display", weeklySpend: 20, effect: 120, alpha: 0.3, peak: 0.5, halfSaturation: hill ? 0.3 : 3.5, slope: 1.2),
+    ])
+    truth.saturation = saturation
+    truth.adstock = adstock
+    truth.trend = 150
+    truth.seasonalAmplitude = 60
+    truth.controls = [(name: "holiday", effect: 200)]
+    return truth
+}
