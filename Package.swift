@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // The numeric modules are optimized even in debug builds so that tests which sample run in
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "Sampling", swiftSettings: numericSettings),
         .target(name: "ReferenceDensities", dependencies: ["Sampling"]),
         .target(name: "MediaModel", dependencies: ["Sampling"], swiftSettings: numericSettings),
+        .target(name: "Planning", dependencies: ["MediaModel", "Sampling", "Yams"]),
         .systemLibrary(
             name: "CNLopt",
             pkgConfig: "nlopt",
@@ -32,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "mixplan",
             dependencies: [
-                "Sampling", "ReferenceDensities",
+                "Sampling", "ReferenceDensities", "MediaModel", "Planning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A parsed CSV file: RFC 4180 fields (quotes, doubled quotes, commas and newlines inside quotes),
+/// CRLF or LF line ends, and a UTF-8 byte-order mark tolerated.
+struct CSVTable {
+    struct Record {
+        /// Line of the file where the record starts (1-based).
+        var line: Int
+        var fields: [String]
+    }
+
+    var header: [String]
+    var records: [Record]
+
+    /// - Throws: `InputError` (.data) for an unterminated quote or an empty file.
+    init(text: String, file: String) throws {
+        var records: [Record] = []
+        var field = ""
+        var fields: [String] = []
+        var inQuotes = false
+        var line = 1, recordLine = 1
+        var fieldWasQuoted = false
+        var chars = Array(text.unicodeScalars)
+        if chars.first == "\u{FEFF}" { chars.removeFirst() }
+        var i = 0
+        func endRecord() {
+            fields.append(field)
+            // A blank line is not a record.
+            if !(fields.count == 1 && fields[0].isEmpty && !fieldWasQuoted) {
+                records.append(Record(line: recordLine, fields: fields))
+            }
+            fields = []; field = ""; fieldWasQuoted = false
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if inQuotes {
+                if c == "\"" {
+                    if i + 1 < chars.count, chars[i + 1] == "\"" { field.unicodeScalars.append("\""); i += 1 }
+                    else { inQuotes = false }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+            } else if c == "\"" && field.isEmpty {
+                inQuotes = true; fieldWasQuoted = true
+            } else if c == "," {
+                fields.append(field); field = ""; fieldWasQuoted = false
+            } else if c == "\r" {
+                if i + 1 < chars.count, chars[i + 1] == "\n" { i += 1 }
+                endRecord(); line += 1; recordLine = line
+            } else if c == "\n" {
+                endRecord(); line += 1; recordLine = line
+            } else {
+                field.unicodeScalars.append(c)
+            }
+            i += 1
+        }
+        if inQuotes { throw InputError(.data, "\(file): line \(recordLine): a quoted field is never closed") }
+        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        guard let first = records.first else { throw InputError(.data, "\(file): the file is empty (expected a header row and weekly rows)") }
+        header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        self.records = Array(records.dropFirst())
+    }
+}

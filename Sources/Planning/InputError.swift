@@ -1,0 +1,49 @@
+/// Everything a user can get wrong, with where and what was expected. The command line turns the
+/// kind into a sysexits code; the message is already fit to print.
+public struct InputError: Error, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// A data file's contents (exit 65).
+        case data
+        /// A file that does not exist or cannot be read (exit 66).
+        case missingFile
+        /// The scenario or a setting (exit 78).
+        case configuration
+        /// Command-line usage (exit 64).
+        case usage
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// The closest candidate to a misspelt name, when it is close enough to be a plausible typo.
+func nearest(_ word: String, in candidates: [String]) -> String? {
+    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
+    guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+    return best.1 <= max(2, word.count / 3) ? best.0 : nil
+}
+
+func suggestion(_ word: String, in candidates: [String]) -> String {
+    nearest(word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...max(b.count, 1) where !b.isEmpty {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,200 @@
+import Foundation
+import MediaModel
+import Sampling
+
+/// A scenario file: the data, the model, the sampler (and, for planning, the plan).
+public struct Scenario: Sendable {
+    /// `name`, or the file's base name.
+    public var name: String
+    /// The scenario file's path.
+    public var file: String
+    public var data: DataSpecification
+    public var model: ModelSpecification
+    public var sampler: SamplerConfiguration
+
+    static let topKeys = ["name", "data", "model", "sampler", "plan", "what_if"]
+
+    /// Reads and validates a scenario file; paths inside are relative to its folder.
+    public static func load(path: String) throws -> Scenario {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InputError(.missingFile, "\(path): no such scenario file")
+        }
+        guard let bytes = FileManager.default.contents(atPath: path), let text = String(data: bytes, encoding: .utf8) else {
+            throw InputError(.missingFile, "\(path): cannot be read as UTF-8 text")
+        }
+        let root = try YAMLValue.document(text, file: path)
+        let top = try root.mapping(allowed: topKeys)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let name = try top["name"]?.string() ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        guard let dataNode = top["data"] else { throw root.error("the scenario needs a 'data' block (file, date, target, channels)") }
+        let data = try parseData(dataNode, folder: folder)
+        let model = try top["model"].map { try parseModel($0, channels: data.channels) } ?? ModelSpecification()
+        let sampler = try top["sampler"].map(parseSampler) ?? SamplerConfiguration()
+        return Scenario(name: name, file: path, data: data, model: model, sampler: sampler)
+    }
+
+    static func parseData(_ node: YAMLValue, folder: URL) throws -> DataSpecification {
+        let keys = try node.mapping(allowed: ["file", "date", "target", "channels", "controls", "geo"])
+        func required(_ key: String) throws -> YAMLValue {
+            guard let v = keys[key] else { throw node.error("missing key '\(key)'") }
+            return v
+        }
+        let rawFile = try required("file").string()
+        let file = rawFile.hasPrefix("/") ? rawFile : folder.appendingPathComponent(rawFile).standardizedFileURL.path
+        let channels = try required("channels").stringList()
+        if channels.isEmpty { throw node.error("data.channels needs at least one spend column") }
+        if Set(channels).count != channels.count { throw try required("channels").error("a channel is listed twice") }
+        return DataSpecification(
+            file: file, date: try required("date").string(), target: try required("target").string(),
+            channels: channels, controls: try keys["controls"]?.stringList() ?? [],
+            geo: try keys["geo"]?.string())
+    }
+
+    static func parseModel(_ node: YAMLValue, channels: [String]) throws -> ModelSpecification {
+        var spec = ModelSpecification()
+        let keys = try node.mapping(allowed: ["adstock", "saturation", "seasonality", "trend", "likelihood", "priors", "lift_tests"])
+        if let adstock = keys["adstock"] {
+            if adstock.isMapping {
+                let a = try adstock.mapping(allowed: ["type", "max_lag"])
+                if let t = a["type"] { spec.adstock = try choice(t, AdstockKind.self) }
+                if let lag = a["max_lag"] {
+                    spec.maxLag = try lag.int()
+                    guard (1...104).contains(spec.maxLag) else { throw lag.error("expected 1 to 104 periods, got \(spec.maxLag)") }
+                }
+            } else {
+                spec.adstock = try choice(adstock, AdstockKind.self)
+            }
+        }
+        if let s = keys["saturation"] { spec.saturation = try choice(s, SaturationKind.self) }
+        if let t = keys["trend"] { spec.trend = try choice(t, TrendKind.self) }
+        if let season = keys["seasonality"] {
+            if case .scalar(let s) = season.node, ["none", "off", "false"].contains(s.string) {
+                spec.seasonality.order = 0
+            } else {
+                let s = try season.mapping(allowed: ["period", "order"])
+                if let p = s["period"] {
+                    spec.seasonality.period = try p.double()
+                    guard spec.seasonality.period > 1 else { throw p.error("expected a period longer than 1") }
+                }
+                if let o = s["order"] {
+                    spec.seasonality.order = try o.int()
+                    guard (0...10).contains(spec.seasonality.order) else { throw o.error("expected 0 to 10 Fourier pairs") }
+                }
+            }
+        }
+        if let l = keys["likelihood"] {
+            if l.isMapping {
+                let m = try l.mapping(allowed: ["student_t"])
+                let t = try m["student_t"]!.mapping(allowed: ["nu"])
+                let nu = try t["nu"]?.double() ?? 5
+                guard nu > 0 else { throw m["student_t"]!.error("nu must be positive") }
+                spec.likelihood = .studentT(degreesOfFreedom: nu)
+            } else {
+                switch try l.string() {
+                case "normal": spec.likelihood = .normal
+                case "student_t", "student-t", "t": spec.likelihood = .studentT(degreesOfFreedom: 5)
+                case let other: throw l.error("unknown likelihood '\(other)'\(suggestion(other, in: ["normal", "student_t"])); expected normal or student_t")
+                }
+            }
+        }
+        if let lift = keys["lift_tests"] {
+            throw lift.error("lift-test calibration is not supported yet; remove the key to fit without it")
+        }
+        if let priors = keys["priors"] { spec.priors = try parsePriors(priors, channels: channels) }
+        return spec
+    }
+
+    static func choice<T: RawRepresentable & CaseIterable>(_ node: YAMLValue, _: T.Type) throws -> T where T.RawValue == String {
+        let raw = try node.string()
+        let options = T.allCases.map(\.rawValue)
+        guard let value = T(rawValue: raw) else {
+            throw node.error("unknown value '\(raw)'\(suggestion(raw, in: options)); expected one of \(options.joined(separator: ", "))")
+        }
+        return value
+    }
+
+    static func parsePriors(_ node: YAMLValue, channels: [String]) throws -> PriorOverrides {
+        var out = PriorOverrides()
+        for (key, value) in try node.entries() {
+            if PriorOverrides.globalKeys.contains(key) {
+                out.global[key] = try parseDistribution(value)
+            } else if channels.contains(key) {
+                for (param, dist) in try value.entries() {
+                    guard PriorOverrides.channelKeys.contains(param) else {
+                        throw dist.error("unknown channel parameter '\(param)'\(suggestion(param, in: PriorOverrides.channelKeys)); expected one of \(PriorOverrides.channelKeys.joined(separator: ", "))")
+                    }
+                    if param == "roas" {
+                        let r = try dist.mapping(allowed: ["mean", "sd"])
+                        guard let m = r["mean"], let s = r["sd"] else { throw dist.error("a ROAS prior needs mean and sd") }
+                        let mean = try m.double(), sd = try s.double()
+                        guard mean > 0, sd > 0 else { throw dist.error("ROAS mean and sd must be positive") }
+                        out.roas[key] = (mean, sd)
+                    } else {
+                        out.channel[key, default: [:]][param] = try parseDistribution(dist)
+                    }
+                }
+            } else {
+                let valid = PriorOverrides.globalKeys + channels
+                throw value.error("'\(key)' is neither a model parameter nor a channel\(suggestion(key, in: valid)); expected one of \(valid.joined(separator: ", "))")
+            }
+        }
+        return out
+    }
+
+    static func parseDistribution(_ node: YAMLValue) throws -> Prior {
+        let kinds = ["normal", "half_normal", "lognormal", "gamma", "beta"]
+        let entries = try node.entries()
+        guard entries.count == 1, let (kind, body) = entries.first else {
+            throw node.error("expected one distribution, e.g. {normal: {mean: 0, sd: 1}}")
+        }
+        func number(_ keys: [String: YAMLValue], _ k: String) throws -> Double {
+            guard let v = keys[k] else { throw body.error("missing '\(k)'") }
+            return try v.double()
+        }
+        let prior: Prior
+        switch kind {
+        case "normal":
+            let k = try body.mapping(allowed: ["mean", "sd"]); prior = .normal(mean: try number(k, "mean"), sd: try number(k, "sd"))
+        case "half_normal":
+            let k = try body.mapping(allowed: ["sd"]); prior = .halfNormal(sd: try number(k, "sd"))
+        case "lognormal":
+            let k = try body.mapping(allowed: ["mu", "sigma", "mean", "sd"])
+            prior = k["mu"] != nil ? .logNormal(mu: try number(k, "mu"), sigma: try number(k, "sigma"))
+                : .logNormal(mean: try number(k, "mean"), sd: try number(k, "sd"))
+        case "gamma":
+            let k = try body.mapping(allowed: ["shape", "rate"]); prior = .gamma(shape: try number(k, "shape"), rate: try number(k, "rate"))
+        case "beta":
+            let k = try body.mapping(allowed: ["a", "b"]); prior = .beta(a: try number(k, "a"), b: try number(k, "b"))
+        default:
+            throw node.error("unknown distribution '\(kind)'\(suggestion(kind, in: kinds)); expected one of \(kinds.joined(separator: ", "))")
+        }
+        if let why = prior.problem { throw body.error(why) }
+        return prior
+    }
+
+    static func parseSampler(_ node: YAMLValue) throws -> SamplerConfiguration {
+        var c = SamplerConfiguration()
+        let keys = try node.mapping(allowed: ["chains", "warmup", "draws", "seed", "target_accept", "max_treedepth", "metric"])
+        func positive(_ k: String, _ minimum: Int) throws -> Int? {
+            guard let v = keys[k] else { return nil }
+            let n = try v.int()
+            guard n >= minimum else { throw v.error("expected at least \(minimum), got \(n)") }
+            return n
+        }
+        if let n = try positive("chains", 1) { c.chains = n }
+        if let n = try positive("warmup", 0) { c.warmup = n }
+        if let n = try positive("draws", 1) { c.draws = n }
+        if let n = try positive("max_treedepth", 1) { c.maxTreeDepth = min(n, 30) }
+        if let s = keys["seed"] {
+            let n = try s.int()
+            guard n >= 0 else { throw s.error("expected a seed ≥ 0") }
+            c.seed = UInt64(n)
+        }
+        if let a = keys["target_accept"] {
+            c.targetAcceptance = try a.double()
+            guard c.targetAcceptance > 0, c.targetAcceptance < 1 else { throw a.error("expected a number between 0 and 1") }
+        }
+        if let m = keys["metric"] { c.metric = try choice(m, MetricKind.self) }
+        return c
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import MediaModel
+import Planning
+import Sampling
+
+/// The one place where errors become messages and sysexits codes.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as InputError {
+        let code: Int32 = switch error.kind {
+        case .data: 65
+        case .missingFile: 66
+        case .configuration: 78
+        case .usage: 64
+        }
+        fail(error.message, code: code)
+    } catch let error as SamplingError {
+        switch error {
+        case .invalidConfiguration: fail("sampler: \(error.description)", code: 78)
+        case .initializationFailed: fail("sampler: \(error.description); the model cannot be evaluated on this data", code: 70)
+        }
+    } catch let error as ModelError {
+        fail("model: \(error.description)", code: 78)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        fail("internal failure: \(error)", code: 70)
+    }
+}
+
+private func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data("mixplan: error: \(message)\n".utf8))
+    exit(code)
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(message.utf8))
+}
+
+/// Sampling progress on stderr: one line updated in place on a terminal, a few lines otherwise.
+final class ProgressPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var iterations: [Int]
+    private let total: Int
+    private let quiet: Bool
+    private let terminal = isatty(STDERR_FILENO) != 0
+    private var lastShown = -1
+    private let label: String
+
+    init(chains: Int, iterationsPerChain: Int, label: String, quiet: Bool) {
+        iterations = Array(repeating: 0, count: chains)
+        total = chains * iterationsPerChain
+        self.quiet = quiet
+        self.label = label
+    }
+
+    func update(_ p: SamplingProgress) {
+        guard !quiet else { return }
+        lock.lock(); defer { lock.unlock() }
+        iterations[p.chain] = p.iteration
+        let percent = iterations.reduce(0, +) * 100 / max(total, 1)
+        let step = terminal ? 1 : 25
+        guard percent / step != lastShown / step || (percent == 100 && lastShown != 100) else { return }
+        lastShown = percent
+        let phase = p.phase == .warmup ? "warmup" : "sampling"
+        printError(terminal ? "\r\(label): \(percent)% (\(phase))\u{1B}[K" : "\(label): \(percent)%\n")
+        if terminal && percent == 100 { printError("\n") }
+    }
+}
+
+/// Options every command that reads a scenario shares.
+struct ScenarioOptions: ParsableArguments {
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    @Option(help: "Output folder (default: runs/<scenario name>/).")
+    var out: String?
+
+    @Option(help: "Override the scenario's sampler seed.")
+    var seed: UInt64?
+
+    @Flag(help: "Silence progress on stderr.")
+    var quiet = false
+
+    func load() throws -> Scenario {
+        var s = try Scenario.load(path: scenario)
+        if let seed { s.sampler.seed = seed }
+        return s
+    }
+
+    func outputFolder(for s: Scenario, suffix: String = "") -> String {
+        if let out { return out }
+        let slug = s.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        return "runs/" + String(slug).split(separator: "-").joined(separator: "-") + suffix
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import MediaModel
+import Planning
+import Sampling
+
+/// `mixplan fit SCENARIO [--out DIR]`: fit the scenario's model and write draws, summary, channels.
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit the scenario's media-mix model; write draws.csv, summary.csv and channels.csv."
+    )
+
+    @OptionGroup var options: ScenarioOptions
+
+    func run() throws {
+        try reportingErrors {
+            let scenario = try options.load()
+            let folder = options.outputFolder(for: scenario)
+            let fit = try fitWithProgress(scenario, quiet: options.quiet)
+            let paths = try OutputFolder.write(fit.files(), to: folder)
+            print(FitReport(fit).text)
+            print("\nFiles: " + paths.joined(separator: ", "))
+        }
+    }
+}
+
+func fitWithProgress(_ scenario: Scenario, quiet: Bool) throws -> FitRun {
+    let config = scenario.sampler
+    let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
+                                  label: "sampling \(config.chains) chains", quiet: quiet)
+    return try FitRun.run(scenario) { printer.update($0) }
+}
+
+/// The readable table `mixplan fit` prints.
+struct FitReport {
+    let fit: FitRun
+    init(_ fit: FitRun) { self.fit = fit }
+
+    var text: String {
+        let data = fit.posterior.model.data
+        let config = fit.scenario.sampler
+        var out = "Fit: \(fit.scenario.name) — \(data.periods) periods (\(data.dates.first ?? "") to \(data.dates.last ?? "")), "
+            + "\(data.channels.count) channels, \(config.chains) chains × \(config.draws) draws "
+            + String(format: "(%.1f s)\n\n", fit.seconds)
+        let rows = fit.channels.map { c in
+            [c.channel, money(c.spend), money(c.contribution.mean),
+             "[\(money(c.contribution.lower)) – \(money(c.contribution.upper))]",
+             String(format: "%.2f", c.roas.mean), String(format: "[%.2f – %.2f]", c.roas.lower, c.roas.upper)]
+        }
+        out += table(header: ["channel", "spend", "contribution", "90% band", "ROAS", "90% band"], rows: rows)
+        let c = fit.convergence
+        out += "\n\nConvergence: " + String(format: "max R-hat %.3f, min bulk ESS %.0f, min tail ESS %.0f, divergences %d, min E-BFMI %.2f",
+                                           c.maxRHat, c.minBulkESS, c.minTailESS, c.divergences, c.minEBFMI)
+        out += c.converged ? " — converged.\n" : "\n" + c.warnings.map { "WARNING: \($0)" }.joined(separator: "\n") + "\n"
+        let k = fit.check
+        out += String(format: "Fit check: R² %.3f, MAPE %@, %d of %d periods inside the 90%% predictive band (%.0f%%), Bayesian p-value %.2f",
+                      k.rSquared, k.mape.isNaN ? "n/a" : String(format: "%.1f%%", 100 * k.mape), k.covered, k.periods,
+                      100 * Double(k.covered) / Double(k.periods), k.bayesianPValue)
+        return out
+    }
+}
+
+/// 1234567 → "1,234,567"; small values keep decimals.
+func money(_ x: Double) -> String {
+    if abs(x) < 100 { return String(format: "%.3g", x) }
+    let formatter = NumberFormatter()
+    formatter.numberStyle = .decimal
+    formatter.maximumFractionDigits = 0
+    formatter.locale = Locale(identifier: "en_US")
+    return formatter.string(from: NSNumber(value: x.rounded())) ?? String(format: "%.0f", x)
+}
