@@ -50,5 +50,10 @@ let package = Package(
         ),
         .testTarget(name: "CNLoptTests", dependencies: ["CNLopt"]),
         .testTarget(name: "MediaModelTests", dependencies: ["MediaModel", "Sampling"]),
+        .testTarget(
+            name: "PlanningTests",
+            dependencies: ["Planning", "MediaModel", "Sampling", "mixplan"],
+            exclude: ["Fixtures"]
+        ),
     ]
 )

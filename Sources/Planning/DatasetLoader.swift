@@ -55,6 +55,7 @@ public enum DatasetLoader {
 
         var dates: [String] = []
         var days: [Int] = []
+        var lines: [Int] = []
         var target: [Double] = []
         var spend = [[Double]](repeating: [], count: spec.channels.count)
         var controls = [[Double]](repeating: [], count: spec.controls.count)
@@ -82,19 +83,21 @@ public enum DatasetLoader {
             guard let day = isoDay(rawDate) else {
                 throw InputError(.data, "\(file): line \(line), column '\(spec.date)': '\(rawDate)' is not an ISO date (expected YYYY-MM-DD)")
             }
-            if let previous = days.last {
-                if day == previous { throw InputError(.data, "\(file): line \(line), column '\(spec.date)': date \(rawDate) appears twice") }
-                if day < previous {
-                    throw InputError(.data, "\(file): line \(line), column '\(spec.date)': \(rawDate) comes before \(dates.last!) (expected rows sorted by date)")
-                }
-                if days.count >= 2, day - previous != days[1] - days[0] {
-                    throw InputError(.data, "\(file): line \(line), column '\(spec.date)': \(rawDate) is \(day - previous) days after \(dates.last!), but the rows start \(days[1] - days[0]) days apart (expected one row per period, none missing)")
-                }
-            }
-            dates.append(rawDate); days.append(day)
+            dates.append(rawDate); days.append(day); lines.append(line)
             target.append(try number(targetColumn, nonNegative: false))
             for (c, col) in channelColumns.enumerated() { spend[c].append(try number(col, nonNegative: true)) }
             for (j, col) in controlColumns.enumerated() { controls[j].append(try number(col, nonNegative: false)) }
+        }
+        // Order first (a swapped pair would otherwise read as a gap), then duplicates, then spacing.
+        let column = spec.date
+        if let i = (1..<max(days.count, 1)).first(where: { days[$0] < days[$0 - 1] }) {
+            throw InputError(.data, "\(file): line \(lines[i]), column '\(column)': \(dates[i]) comes before \(dates[i - 1]) on the line above (expected rows sorted by date)")
+        }
+        if let i = (1..<max(days.count, 1)).first(where: { days[$0] == days[$0 - 1] }) {
+            throw InputError(.data, "\(file): line \(lines[i]), column '\(column)': date \(dates[i]) appears twice")
+        }
+        if days.count >= 3, let i = (2..<days.count).first(where: { days[$0] - days[$0 - 1] != days[1] - days[0] }) {
+            throw InputError(.data, "\(file): line \(lines[i]), column '\(column)': \(dates[i]) is \(days[i] - days[i - 1]) days after \(dates[i - 1]), but the rows start \(days[1] - days[0]) days apart (expected one row per period, none missing)")
         }
         for (c, series) in spend.enumerated() where series.allSatisfy({ $0 == 0 }) {
             throw InputError(.data, "\(file): column '\(spec.channels[c])': the channel has no spend in any row (a curve cannot be learned; drop it from data.channels)")

@@ -39,3 +39,20 @@ func band(_ values: [Double], _ interval: Double = 0.9) -> (lower: Double, upper
         #expect(ess > 400, "min bulk ESS \(ess) (\(seconds) s)")
     }
 }
+
+@Suite struct PredictiveCheckTests {
+    @Test func wellSpecifiedModelPassesItsOwnCheck() throws {
+        let history = fourChannelTruth(saturation: .logistic).simulate(seed: 8)
+        var spec = ModelSpecification()
+        spec.saturation = .logistic
+        var config = SamplerConfiguration()
+        config.seed = 8; config.warmup = 400; config.draws = 400
+        let posterior = try Posterior(model: try MediaMixModel(data: history.dataset, specification: spec), configuration: config)
+        let check = posterior.predictiveCheck(seed: 8)
+        let coverage = Double(check.covered) / Double(check.periods)
+        #expect(coverage > 0.8 && coverage < 0.98, "coverage \(coverage)")
+        #expect(check.bayesianPValue > 0.05 && check.bayesianPValue < 0.95, "p-value \(check.bayesianPValue)")
+        #expect(check.rSquared > 0.8)
+        #expect(check.mape < 0.05)
+    }
+}
