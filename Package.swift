@@ -1,9 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Data flows one way: ReferenceDensities and later MediaModel provide log densities;
-// Sampling draws from them; BudgetOptimization (through CNLopt) plans from the draws;
-// only the `mixplan` executable prints or exits.
+// Data flows one way: MediaModel (and, for checking the sampler, ReferenceDensities) provide
+// log densities; Sampling draws from them; Planning reads scenarios and writes results;
+// BudgetOptimization (through CNLopt) will plan from the draws; only `mixplan` prints or exits.
 let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-O"], .when(configuration: .debug)),
     .unsafeFlags(["-enforce-exclusivity=unchecked", "-Ounchecked"], .when(configuration: .release)),
@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "mixplan",
             dependencies: [
-                "Sampling", "ReferenceDensities", "MediaModel", "Planning",
+                "Sampling", "MediaModel", "Planning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

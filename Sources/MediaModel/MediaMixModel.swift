@@ -114,7 +114,7 @@ public struct MediaMixModel: LogDensity {
                 effect = add("roas.\(i)", .positive, .logNormal(mean: roas.mean, sd: roas.sd)); betaPrior = nil
             } else {
                 effect = add("roas.\(i)", .positive, .flat)
-                betaPrior = own["beta"] ?? .halfNormal(sd: 2 * share * meanTarget)
+                betaPrior = own["beta"] ?? .halfNormal(sd: share * meanTarget)
             }
             let alpha = add("adstock_alpha.\(i)", .unitInterval, own["adstock"] ?? .beta(a: 1, b: 3))
             var peak: Int?

@@ -38,12 +38,30 @@ public struct SimulationTruth: Sendable {
     /// How strongly spend follows a common (seasonal, autocorrelated) driver, 0…1.
     public var spendCorrelation: Double = 0.7
     public var channels: [Channel]
-    /// Named controls with their effect per unit; values are drawn as ±1 events in some weeks.
-    public var controls: [(name: String, effect: Double)] = []
+    /// Named controls with their effect per unit.
+    public var controls: [Control] = []
     public var startDate = "2023-01-02"
 
     public init(periods: Int, intercept: Double, noise: Double, channels: [Channel]) {
         self.periods = periods; self.intercept = intercept; self.noise = noise; self.channels = channels
+    }
+}
+
+/// A control variable of a simulated history.
+public struct Control: Sendable {
+    public enum Pattern: Sendable {
+        /// 1 in a random share of periods, else 0 (holidays, promotions).
+        case events(probability: Double)
+        /// An index wandering around `level` with relative spread `spread` (prices).
+        case index(level: Double, spread: Double)
+    }
+    public var name: String
+    /// Target units per unit of the control.
+    public var effect: Double
+    public var pattern: Pattern
+
+    public init(name: String, effect: Double, pattern: Pattern = .events(probability: 0.06)) {
+        self.name = name; self.effect = effect; self.pattern = pattern
     }
 }
 
@@ -94,16 +112,29 @@ extension SimulationTruth {
             })
         }
         var controlValues: [[Double]] = []
-        for _ in controls {
-            controlValues.append((0..<T).map { _ in rng.uniform() < 0.06 ? 1 : 0 })
+        for control in controls {
+            switch control.pattern {
+            case .events(let p):
+                controlValues.append((0..<T).map { _ in rng.uniform() < p ? 1 : 0 })
+            case .index(let level, let spread):
+                var wander = 0.0
+                controlValues.append((0..<T).map { _ in
+                    wander = 0.9 * wander + spread * rng.normal()
+                    return ((level * (1 + wander)) * 1000).rounded() / 1000
+                })
+            }
         }
         var target = [Double]()
+        let centre = controls.map { control -> Double in
+            if case .index(let level, _) = control.pattern { return level }
+            return 0
+        }
         for t in 0..<T {
             var yt = intercept + trend * Double(t) / Double(max(T - 1, 1))
             yt += seasonalAmplitude * sin(2 * Double.pi * Double(t) / 52.18)
-            for (j, control) in controls.enumerated() { yt += control.effect * controlValues[j][t] }
+            for (j, control) in controls.enumerated() { yt += control.effect * (controlValues[j][t] - centre[j]) }
             for c in channels.indices { yt += contributions[c][t] }
-            target.append(yt + noise * rng.normal())
+            target.append(((yt + noise * rng.normal()) * 100).rounded() / 100)
         }
         let dataset = Dataset(
             dates: isoWeeks(from: startDate, count: T), targetName: "revenue", target: target,
@@ -121,4 +152,60 @@ public func isoWeeks(from start: String, count: Int) -> [String] {
     formatter.dateFormat = "yyyy-MM-dd"
     guard let first = formatter.date(from: start) else { return [] }
     return (0..<count).map { formatter.string(from: first.addingTimeInterval(Double($0) * 7 * 86400)) }
+}
+
+extension SimulationTruth {
+    /// The bundled example (`Examples/data/weekly.csv`, seed 2026): three years of weekly revenue
+    /// of a mid-size retailer with five channels. Parameters are documented in Examples/README.md.
+    public static var weeklyExample: SimulationTruth {
+        var truth = SimulationTruth(periods: 156, intercept: 2_400_000, noise: 45_000, channels: [
+            .init(name: "tv", weeklySpend: 150_000, effect: 900_000, alpha: 0.6, halfSaturation: 0.55, slope: 1.8),
+            .init(name: "search", weeklySpend: 80_000, effect: 420_000, alpha: 0.15, halfSaturation: 0.45, slope: 1.0),
+            .init(name: "social", weeklySpend: 50_000, effect: 260_000, alpha: 0.35, halfSaturation: 0.5, slope: 1.3),
+            .init(name: "youtube", weeklySpend: 40_000, effect: 300_000, alpha: 0.5, halfSaturation: 0.6, slope: 1.5),
+            .init(name: "display", weeklySpend: 25_000, effect: 90_000, alpha: 0.25, halfSaturation: 0.4, slope: 1.0),
+        ])
+        truth.saturation = .hill
+        truth.adstock = .geometric
+        truth.maxLag = 8
+        truth.trend = 250_000
+        truth.seasonalAmplitude = 180_000
+        truth.spendCorrelation = 0.6
+        truth.controls = [
+            Control(name: "price_index", effect: -1_500_000, pattern: .index(level: 1, spread: 0.015)),
+            Control(name: "holiday", effect: 350_000, pattern: .events(probability: 0.06)),
+        ]
+        truth.startDate = "2023-01-02"
+        return truth
+    }
+
+    /// The seed the bundled example was drawn with.
+    public static let weeklyExampleSeed: UInt64 = 2026
+}
+
+extension SimulatedHistory {
+    /// The history as CSV: date, target, spends, controls.
+    public var csv: String {
+        let d = dataset
+        var lines = [(["week", d.targetName] + d.channels + d.controlNames).joined(separator: ",")]
+        for t in 0..<d.periods {
+            let cells = [d.dates[t], format(d.target[t])] + d.spend.map { format($0[t]) } + d.controls.map { format($0[t]) }
+            lines.append(cells.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The truth per channel as CSV: total spend, true contribution and ROAS over the history.
+    public var truthCSV: String {
+        var lines = ["channel,spend,contribution,roas"]
+        for (c, name) in dataset.channels.enumerated() {
+            let contribution = contributions[c].reduce(0, +)
+            lines.append("\(name),\(format(dataset.totalSpend[c])),\(format(contribution)),\(format(roas[c]))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func format(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+    }
 }

@@ -1,64 +1,65 @@
 import ArgumentParser
 import Foundation
-import ReferenceDensities
+import MediaModel
+import Planning
 import Sampling
 
-/// `mixplan demo`: the most complete path that exists today. It samples targets whose moments are
-/// known and prints what the sampler recovered next to the truth, with its convergence checks.
+/// `mixplan demo`: the bundled example end to end with no arguments. Today that is the fit (the
+/// planner comes next): it writes the example's data and scenario into the output folder, fits
+/// them, and shows the estimates next to the truth the example was simulated from.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the bundled example end to end (today: the sampler on known targets)."
+        abstract: "Run the bundled example end to end (today: fit the example and compare with its truth)."
     )
 
-    @Option(help: "Seed of the chains' random streams.")
-    var seed: UInt64 = 7
+    @Option(help: "Output folder.")
+    var out = "mixplan-demo"
 
     @Flag(help: "Silence progress on stderr.")
     var quiet = false
 
     func run() throws {
-        print("MixPlan demo — the sampler on targets with known answers.")
-        print("(The media model, the budget optimizer and the plan come with the next milestones.)\n")
-        let cases: [(String, any LogDensity, [Double], [Double])] = [
-            ("100-D standard normal", GaussianTarget.standard(dimension: 100),
-             Array(repeating: 0, count: 100), Array(repeating: 1, count: 100)),
-            ("2-D normal, correlation 0.95", GaussianTarget.correlated(rho: 0.95), [0, 0], [1, 1]),
-            ("normal, scales 1e-2 … 1e2", GaussianTarget(scales: [1e-2, 1e-1, 1, 1e1, 1e2]),
-             [0, 0, 0, 0, 0], [1e-2, 1e-1, 1, 1e1, 1e2]),
-            ("Neal's funnel (dimension 10)", FunnelTarget(dimension: 10), [0], [3]),
-        ]
-        var configuration = SamplerConfiguration()
-        configuration.seed = seed
-        let header = ["target", "coord", "true mean", "mean", "true sd", "sd", "R-hat", "ESS bulk",
-                      "ESS tail", "divergent"]
-        var rows: [[String]] = []
-        for (name, target, means, sds) in cases {
-            if !quiet { FileHandle.standardError.write(Data("sampling \(name)…\n".utf8)) }
-            let start = Date()
-            let result = try NUTSSampler(configuration: configuration).sample(target)
-            let seconds = Date().timeIntervalSince(start)
-            let shown = means.count <= 5 ? Array(0..<means.count) : [0, 1, means.count - 1]
-            for j in shown {
-                let s = result.summary(ofCoordinate: j)
-                rows.append([j == shown[0] ? name : "", "\(j)", format(means[j]), format(s.mean),
-                             format(sds[j]), format(s.sd), String(format: "%.3f", s.rHat),
-                             String(format: "%.0f", s.essBulk), String(format: "%.0f", s.essTail),
-                             j == shown[0] ? "\(result.divergences)" : ""])
+        try reportingErrors {
+            let history = SimulationTruth.weeklyExample.simulate(seed: SimulationTruth.weeklyExampleSeed)
+            let folder = URL(fileURLWithPath: out)
+            try OutputFolder.write([("weekly.csv", history.csv), ("weekly-truth.csv", history.truthCSV)],
+                                   to: folder.appendingPathComponent("data").path)
+            try OutputFolder.write([("scenario.yaml", demoScenario)], to: folder.path)
+            let scenario = try Scenario.load(path: folder.appendingPathComponent("scenario.yaml").path)
+            let fit = try fitWithProgress(scenario, quiet: quiet)
+            let paths = try OutputFolder.write(fit.files(), to: folder.appendingPathComponent("fit").path)
+            print(FitReport(fit).text)
+            print("\nThe example was simulated from known parameters (Examples/README.md). True ROAS against the fit:\n")
+            let rows = fit.channels.enumerated().map { c, s in
+                [s.channel, String(format: "%.2f", history.roas[c]), String(format: "%.2f", s.roas.mean),
+                 String(format: "[%.2f – %.2f]", s.roas.lower, s.roas.upper), s.roas.contains(history.roas[c]) ? "yes" : "no"]
             }
-            if !quiet {
-                FileHandle.standardError.write(Data(String(format: "  %.2f s\n", seconds).utf8))
-            }
+            print(table(header: ["channel", "true ROAS", "fitted", "90% band", "inside"], rows: rows))
+            print("\nFiles: " + ([folder.appendingPathComponent("scenario.yaml").path] + paths).joined(separator: ", "))
+            print("Next milestone: plan, what-if and frontier on this fit.")
         }
-        print(table(header: header, rows: rows))
-        print("""
-
-            Divergences on the funnel are the sampler telling the truth: its neck is too narrow \
-            for one step size, and a silent sampler would report biased draws instead.
-            """)
     }
 
-    private func format(_ x: Double) -> String { String(format: "%.4g", x) }
+    private var demoScenario: String {
+        """
+        # Written by `mixplan demo`: the bundled example (see scenarios/weekly-example.yaml).
+        name: weekly example
+        data:
+          file: data/weekly.csv
+          date: week
+          target: revenue
+          channels: [tv, search, social, youtube, display]
+          controls: [price_index, holiday]
+        model:
+          adstock: {type: geometric, max_lag: 8}
+          saturation: hill
+          seasonality: {period: 52.18, order: 2}
+          trend: linear
+        sampler: {chains: 4, warmup: 1000, draws: 1000, seed: 7}
+
+        """
+    }
 }
 
 /// Left-aligned first column, right-aligned numbers.

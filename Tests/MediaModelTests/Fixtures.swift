@@ -13,6 +13,6 @@ func fourChannelTruth(saturation: SaturationKind, adstock: AdstockKind = .geomet
     truth.adstock = adstock
     truth.trend = 150
     truth.seasonalAmplitude = 60
-    truth.controls = [(name: "holiday", effect: 200)]
+    truth.controls = [Control(name: "holiday", effect: 200)]
     return truth
 }

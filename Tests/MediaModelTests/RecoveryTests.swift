@@ -16,11 +16,10 @@ func band(_ values: [Double], _ interval: Double = 0.9) -> (lower: Double, upper
         var spec = ModelSpecification()
         spec.saturation = saturation
         let model = try MediaMixModel(data: history.dataset, specification: spec)
+        // The default sampler settings (4 chains × 1000 + 1000): the bar is convergence
+        // with the defaults, not with settings tuned per data set.
         var config = SamplerConfiguration()
         config.seed = seed
-        // Half the default length keeps the test in seconds; R-hat must still pass 1.01.
-        config.warmup = 500
-        config.draws = 500
         let start = Date()
         let posterior = try Posterior(model: model, configuration: config)
         let result = posterior.sampling

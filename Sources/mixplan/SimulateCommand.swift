@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import MediaModel
+import Planning
+
+/// `mixplan simulate`: writes the bundled example history (or another seed of it) and its truth.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Write a weekly history simulated from the example's documented truth, and that truth.",
+        discussion: "With the default seed this reproduces Examples/data/weekly.csv byte for byte."
+    )
+
+    @Option(help: "Seed of the simulation.")
+    var seed: UInt64 = SimulationTruth.weeklyExampleSeed
+
+    @Option(help: "Where to write the history (CSV).")
+    var out: String
+
+    @Option(help: "Where to write the true contribution and ROAS per channel (CSV).")
+    var truth: String?
+
+    func run() throws {
+        try reportingErrors {
+            let history = SimulationTruth.weeklyExample.simulate(seed: seed)
+            let url = URL(fileURLWithPath: out)
+            var files = [(url.lastPathComponent, history.csv)]
+            if let truth {
+                guard URL(fileURLWithPath: truth).deletingLastPathComponent().path == url.deletingLastPathComponent().path else {
+                    throw InputError(.usage, "--truth must be in the same folder as --out")
+                }
+                files.append((URL(fileURLWithPath: truth).lastPathComponent, history.truthCSV))
+            }
+            try OutputFolder.write(files, to: url.deletingLastPathComponent().path)
+        }
+    }
+}

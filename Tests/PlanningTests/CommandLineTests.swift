@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import Planning
+
+/// Runs the built `mixplan` binary (the test target depends on it, so it is built first).
+func runMixPlan(_ arguments: [String], in folder: URL? = nil) throws -> (code: Int32, stdout: String, stderr: String) {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mixplan")
+    let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/debug/mixplan")
+    let process = Process()
+    process.executableURL = FileManager.default.fileExists(atPath: binary.path) ? binary : fallback
+    process.arguments = arguments
+    if let folder { process.currentDirectoryURL = folder }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+func files(in folder: URL) -> [String] {
+    (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).sorted()
+}
+
+@Suite struct CommandLineTests {
+    let data = fixtures.appendingPathComponent("mmm_example.csv").path
+
+    func scenario(_ dir: URL, data: String? = nil, extra: String = "", sampler: String = "{chains: 2, warmup: 150, draws: 150, seed: 5}") -> String {
+        write("""
+            name: cli test
+            data: {file: \(data ?? self.data), date: date_week, target: y, channels: [x1, x2], controls: [event_1, event_2, t]}
+            model: {adstock: {type: geometric, max_lag: 8}, saturation: logistic, trend: none}
+            sampler: \(sampler)
+            \(extra)
+            """, "s.yaml", in: dir)
+    }
+
+    @Test func fitWritesTheContractFilesDeterministically() throws {
+        let dir = temporaryFolder()
+        let path = scenario(dir)
+        let a = try runMixPlan(["fit", path, "--out", dir.appendingPathComponent("a").path, "--quiet"])
+        #expect(a.code == 0, "\(a.stderr)")
+        #expect(a.stdout.contains("Convergence:") && a.stdout.contains("x1") && a.stdout.contains("Fit check:"))
+        #expect(a.stderr.isEmpty, "--quiet: \(a.stderr)")
+        let b = try runMixPlan(["fit", path, "--out", dir.appendingPathComponent("b").path, "--quiet"])
+        #expect(b.code == 0)
+        let expectedHeaders = [
+            "summary.csv": "parameter,mean,sd,p05,p50,p95,rhat,ess_bulk,ess_tail",
+            "channels.csv": "channel,spend,contribution_mean,contribution_p05,contribution_p95,roas_mean,roas_p05,roas_p95",
+        ]
+        for name in ["draws.csv", "summary.csv", "channels.csv"] {
+            let first = try String(contentsOf: dir.appendingPathComponent("a/\(name)"), encoding: .utf8)
+            let second = try String(contentsOf: dir.appendingPathComponent("b/\(name)"), encoding: .utf8)
+            #expect(first == second, "\(name) differs between two runs with the same seed")
+            let header = first.split(separator: "\n").first { !$0.hasPrefix("#") }.map(String.init) ?? ""
+            if let expected = expectedHeaders[name] { #expect(header == expected) }
+            else { #expect(header.hasPrefix("lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,") && header.hasSuffix(",chain__")) }
+        }
+        let draws = try String(contentsOf: dir.appendingPathComponent("a/draws.csv"), encoding: .utf8)
+        #expect(draws.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 1 + 2 * 150)
+        #expect(files(in: dir.appendingPathComponent("a")) == ["channels.csv", "draws.csv", "summary.csv"])
+    }
+
+    /// Bad inputs: exit code, a fragment of the message, and no output file.
+    @Test(arguments: ["missing data", "missing scenario", "text in a number", "NaN", "yaml syntax", "unknown key",
+                      "bad sampler value", "unknown option", "unknown channel"])
+    func badInputFailsCleanly(name: String) throws {
+        let dir = temporaryFolder()
+        let out = dir.appendingPathComponent("out")
+        var lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map(String.init)
+        var arguments: [String]
+        let expected: (Int32, String)
+        switch name {
+        case "missing data":
+            arguments = ["fit", scenario(dir, data: dir.appendingPathComponent("none.csv").path)]
+            expected = (66, "none.csv: no such file")
+        case "missing scenario":
+            arguments = ["fit", dir.appendingPathComponent("nope.yaml").path]
+            expected = (66, "no such scenario file")
+        case "text in a number":
+            var f = lines[29].split(separator: ",").map(String.init); f[2] = "abc"; lines[29] = f.joined(separator: ",")
+            arguments = ["fit", scenario(dir, data: write(lines.joined(separator: "\n"), "d.csv", in: dir))]
+            expected = (65, "line 30, column 'x1': 'abc' is not a number")
+        case "NaN":
+            var f = lines[10].split(separator: ",").map(String.init); f[1] = "nan"; lines[10] = f.joined(separator: ",")
+            arguments = ["fit", scenario(dir, data: write(lines.joined(separator: "\n"), "d.csv", in: dir))]
+            expected = (65, "line 11, column 'y'")
+        case "yaml syntax":
+            arguments = ["fit", write("data: [{file: x.csv\nmodel: {}\n", "s.yaml", in: dir)]
+            expected = (78, "not valid YAML")
+        case "unknown key":
+            arguments = ["fit", scenario(dir, extra: "plann: {horizon: 13}")]
+            expected = (78, "did you mean 'plan'")
+        case "bad sampler value":
+            arguments = ["fit", scenario(dir, sampler: "{chains: 0}")]
+            expected = (78, "sampler.chains: expected at least 1")
+        case "unknown option":
+            arguments = ["fit", scenario(dir), "--fast"]
+            expected = (64, "Unknown option")
+        case "unknown channel":
+            arguments = ["fit", scenario(dir, extra: "").replacingOccurrences(of: "s.yaml", with: "s.yaml")]
+            _ = write(try String(contentsOfFile: arguments[1], encoding: .utf8).replacingOccurrences(of: "[x1, x2]", with: "[x1, x3]"), "s.yaml", in: dir)
+            expected = (65, "no column 'x3'")
+        default:
+            Issue.record("unknown case"); return
+        }
+        let result = try runMixPlan(arguments + ["--out", out.path, "--quiet"])
+        #expect(result.code == expected.0, "\(name): exit \(result.code), stderr \(result.stderr)")
+        #expect(result.stderr.contains(expected.1), "\(name): \(result.stderr)")
+        #expect(files(in: out).isEmpty, "\(name) left files: \(files(in: out))")
+    }
+
+    @Test func failedRunLeavesAnExistingFolderAlone() throws {
+        let dir = temporaryFolder()
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        write("old results", "channels.csv", in: out)
+        let bad = scenario(dir, data: dir.appendingPathComponent("none.csv").path)
+        let result = try runMixPlan(["fit", bad, "--out", out.path, "--quiet"])
+        #expect(result.code == 66)
+        #expect(files(in: out) == ["channels.csv"])
+        #expect(try String(contentsOf: out.appendingPathComponent("channels.csv"), encoding: .utf8) == "old results")
+    }
+
+    @Test func bundledExampleIsWhatTheSimulatorWrites() throws {
+        let dir = temporaryFolder()
+        let result = try runMixPlan(["simulate", "--out", dir.appendingPathComponent("weekly.csv").path])
+        #expect(result.code == 0, "\(result.stderr)")
+        let root = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let bundled = try Data(contentsOf: root.appendingPathComponent("Examples/data/weekly.csv"))
+        #expect(try Data(contentsOf: dir.appendingPathComponent("weekly.csv")) == bundled)
+    }
+}
