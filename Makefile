@@ -19,6 +19,11 @@ demo: nlopt
 test: nlopt
 	$(SWIFT) test
 
+# Side-by-side figures against PyMC-Marketing when ../shared/peers is there (its README says how
+# to make its Python environment); skipped otherwise.
+PEERS := $(wildcard ../shared/peers)
+
 bench: nlopt
+	$(SWIFT) build -c release --product mixplan
 	$(SWIFT) build -c release --product mixplan-bench
-	.build/release/mixplan-bench
+	.build/release/mixplan-bench $(if $(PEERS),--peers $(abspath $(PEERS)))

@@ -40,7 +40,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mixplan-bench",
-            dependencies: ["Sampling", "ReferenceDensities"],
+            dependencies: ["Sampling", "ReferenceDensities", "MediaModel", "Planning"],
             path: "Sources/Bench"
         ),
         .testTarget(

@@ -72,3 +72,8 @@ try benchThroughput("100-D standard normal", GaussianTarget.standard(dimension: 
                     transitions: 20000)
 try benchSampler("100-D standard normal", GaussianTarget.standard(dimension: 100))
 try benchSampler("2-D normal, correlation 0.95", GaussianTarget.correlated(rho: 0.95))
+
+// `make bench` passes --peers ../shared/peers when it exists; nothing else reads outside the project.
+let arguments = CommandLine.arguments
+let peers = arguments.firstIndex(of: "--peers").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+try benchStandardFit(peers: peers)
