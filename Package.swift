@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "Sampling", swiftSettings: numericSettings),
         .target(name: "ReferenceDensities", dependencies: ["Sampling"]),
         .target(name: "MediaModel", dependencies: ["Sampling"], swiftSettings: numericSettings),
-        .target(name: "Planning", dependencies: ["MediaModel", "Sampling", "Yams"]),
+        .target(name: "Planning", dependencies: ["MediaModel", "Sampling", "BudgetOptimization", "Yams"]),
+        .target(name: "BudgetOptimization", dependencies: ["CNLopt"], swiftSettings: numericSettings),
         .systemLibrary(
             name: "CNLopt",
             pkgConfig: "nlopt",
@@ -49,6 +50,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "CNLoptTests", dependencies: ["CNLopt"]),
+        .testTarget(name: "BudgetOptimizationTests", dependencies: ["BudgetOptimization"]),
         .testTarget(name: "MediaModelTests", dependencies: ["MediaModel", "Sampling"]),
         .testTarget(
             name: "PlanningTests",

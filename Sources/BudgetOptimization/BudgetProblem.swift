@@ -1,0 +1,103 @@
+import Foundation
+
+/// What the plan maximizes across posterior draws of total revenue R_d = Σ_c r_{d,c}(b_c).
+public enum PlanObjective: Sendable, Equatable, CustomStringConvertible {
+    /// Expected revenue (the default).
+    case mean
+    /// mean(R) − λ·sd(R): risk-averse, λ ≥ 0.
+    case meanMinusSD(lambda: Double)
+    /// Mean of the worst α share of draws (conditional value at risk), 0 < α ≤ 1.
+    case cvar(alpha: Double)
+
+    public var description: String {
+        switch self {
+        case .mean: "mean"
+        case .meanMinusSD(let l): "mean − \(l)·sd"
+        case .cvar(let a): "CVaR \(a)"
+        }
+    }
+}
+
+/// A budget allocation problem: channels with responses over draws, a total budget that must be
+/// spent exactly, and per-channel [min, max] totals.
+public struct BudgetProblem: Sendable {
+    public let channels: [String]
+    public let responses: [any ChannelResponse]
+    /// Total over the horizon.
+    public let budget: Double
+    /// Per channel, `[channels]`.
+    public let lower: [Double]
+    public let upper: [Double]
+    public let objective: PlanObjective
+
+    public var drawCount: Int { responses.first?.drawCount ?? 0 }
+
+    /// - Throws: `BudgetError` naming the numbers when the problem has no feasible plan.
+    public init(channels: [String], responses: [any ChannelResponse], budget: Double,
+                lower: [Double]? = nil, upper: [Double]? = nil, objective: PlanObjective = .mean) throws {
+        let n = channels.count
+        guard n > 0, responses.count == n else { throw BudgetError.invalid("a plan needs at least one channel with a response") }
+        guard budget.isFinite, budget >= 0 else { throw BudgetError.invalid("the budget must be a non-negative amount, got \(budget)") }
+        let d = responses[0].drawCount
+        guard d > 0, responses.allSatisfy({ $0.drawCount == d }) else {
+            throw BudgetError.invalid("every channel's response needs the same number of draws (at least one)")
+        }
+        let lo = lower ?? Array(repeating: 0, count: n)
+        let hi = upper ?? Array(repeating: budget, count: n)
+        for c in 0..<n {
+            guard lo[c].isFinite, hi[c].isFinite, lo[c] >= 0 else {
+                throw BudgetError.invalid("bounds of \(channels[c]) must be non-negative amounts, got [\(lo[c]), \(hi[c])]")
+            }
+            guard lo[c] <= hi[c] else {
+                throw BudgetError.invalid("bounds of \(channels[c]): minimum \(amount(lo[c])) is above maximum \(amount(hi[c]))")
+            }
+        }
+        let minimum = lo.reduce(0, +), maximum = hi.reduce(0, +)
+        let slack = 1e-9 * max(budget, 1)
+        if minimum > budget + slack {
+            let parts = zip(channels, lo).filter { $0.1 > 0 }.map { "\($0.0) \(amount($0.1))" }.joined(separator: " + ")
+            throw BudgetError.infeasible("the budget \(amount(budget)) is below the sum of the channel minimums \(amount(minimum)) (\(parts))")
+        }
+        if maximum < budget - slack {
+            throw BudgetError.infeasible("the budget \(amount(budget)) is above the sum of the channel maximums \(amount(maximum)); raise a maximum or lower the budget")
+        }
+        switch objective {
+        case .mean: break
+        case .meanMinusSD(let l):
+            guard l >= 0, l.isFinite else { throw BudgetError.invalid("mean_minus_sd needs λ ≥ 0, got \(l)") }
+        case .cvar(let a):
+            guard a > 0, a <= 1 else { throw BudgetError.invalid("cvar needs a share of draws in (0, 1], got \(a)") }
+        }
+        self.channels = channels
+        self.responses = responses
+        self.budget = budget
+        self.lower = lo
+        self.upper = hi
+        self.objective = objective
+    }
+}
+
+/// Why a budget problem cannot be solved as stated.
+public enum BudgetError: Error, Equatable, CustomStringConvertible {
+    /// The budget and bounds admit no plan.
+    case infeasible(String)
+    /// A malformed problem.
+    case invalid(String)
+    /// Every optimizer failed.
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .infeasible(let s), .invalid(let s), .failed(let s): s
+        }
+    }
+}
+
+/// An amount for messages: 1,250,000 as "1.25M", small values as they are.
+func amount(_ x: Double) -> String {
+    let a = abs(x)
+    if a >= 1e9 { return String(format: "%.3gB", x / 1e9) }
+    if a >= 1e6 { return String(format: "%.3gM", x / 1e6) }
+    if a >= 1e4 { return String(format: "%.3gk", x / 1e3) }
+    return String(format: "%.4g", x)
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Evaluates the plan objective and its gradient over all draws. Keeps per-draw buffers so an
+/// evaluation allocates nothing; not shared between threads.
+final class ObjectiveEvaluator {
+    let problem: BudgetProblem
+    let channels: Int
+    let draws: Int
+    /// r_{c,d} and r'_{c,d}, `[channels × draws]`, for the last evaluated plan.
+    private(set) var values: [Double]
+    private(set) var slopes: [Double]
+    /// R_d = Σ_c r_{c,d}, `[draws]`.
+    private(set) var totals: [Double]
+    private var order: [Int]
+    private(set) var evaluations = 0
+
+    init(_ problem: BudgetProblem) {
+        self.problem = problem
+        channels = problem.channels.count
+        draws = problem.drawCount
+        values = .init(repeating: 0, count: channels * draws)
+        slopes = .init(repeating: 0, count: channels * draws)
+        totals = .init(repeating: 0, count: draws)
+        order = Array(0..<draws)
+    }
+
+    /// The objective at plan `b` (`[channels]`); when `gradient` is given, fills ∂J/∂b_c.
+    func evaluate(_ b: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
+        evaluations += 1
+        let D = draws, C = channels
+        values.withUnsafeMutableBufferPointer { v in
+            slopes.withUnsafeMutableBufferPointer { s in
+                for c in 0..<C {
+                    problem.responses[c].evaluate(budget: max(b[c], 0), values: v.baseAddress! + c * D, slopes: s.baseAddress! + c * D)
+                }
+            }
+        }
+        for d in 0..<D { totals[d] = 0 }
+        for c in 0..<C { for d in 0..<D { totals[d] += values[c * D + d] } }
+        let mean = totals.reduce(0, +) / Double(D)
+        switch problem.objective {
+        case .mean:
+            if let g = gradient { for c in 0..<C { g[c] = slopes[(c * D)..<((c + 1) * D)].reduce(0, +) / Double(D) } }
+            return mean
+        case .meanMinusSD(let lambda):
+            let variance = totals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(D)
+            let sd = variance.squareRoot()
+            if let g = gradient {
+                for c in 0..<C {
+                    var m = 0.0, cov = 0.0
+                    for d in 0..<D {
+                        let s = slopes[c * D + d]
+                        m += s
+                        cov += (totals[d] - mean) * s
+                    }
+                    g[c] = m / Double(D) - (sd > 0 ? lambda * cov / (Double(D) * sd) : 0)
+                }
+            }
+            return mean - lambda * sd
+        case .cvar(let alpha):
+            let k = max(1, Int((alpha * Double(D)).rounded(.up)))
+            // The k worst draws; ties broken by draw index so the choice is deterministic.
+            order.sort { totals[$0] != totals[$1] ? totals[$0] < totals[$1] : $0 < $1 }
+            var value = 0.0
+            for i in 0..<k { value += totals[order[i]] }
+            if let g = gradient {
+                for c in 0..<C {
+                    var s = 0.0
+                    for i in 0..<k { s += slopes[c * D + order[i]] }
+                    g[c] = s / Double(k)
+                }
+            }
+            return value / Double(k)
+        }
+    }
+
+    func evaluate(_ b: [Double]) -> Double {
+        b.withUnsafeBufferPointer { evaluate($0, gradient: nil) }
+    }
+
+    func evaluateWithGradient(_ b: [Double]) -> (Double, [Double]) {
+        var g = [Double](repeating: 0, count: channels)
+        let v = b.withUnsafeBufferPointer { bp in g.withUnsafeMutableBufferPointer { evaluate(bp, gradient: $0) } }
+        return (v, g)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// A quantity across draws: mean and the central band.
+public struct Spread: Sendable, Equatable {
+    public var mean: Double
+    public var lower: Double
+    public var median: Double
+    public var upper: Double
+
+    /// - Parameter interval: width of the central band (0.90 gives p05 and p95).
+    public init(_ values: [Double], interval: Double) {
+        let s = values.sorted()
+        func q(_ p: Double) -> Double {
+            let h = Double(s.count - 1) * p
+            let i = Int(h.rounded(.down)), j = min(i + 1, s.count - 1)
+            return s[i] + (h - Double(i)) * (s[j] - s[i])
+        }
+        mean = values.reduce(0, +) / Double(values.count)
+        lower = q((1 - interval) / 2); median = q(0.5); upper = q((1 + interval) / 2)
+    }
+}
+
+/// A plan's figures across draws.
+public struct PlanEvaluation: Sendable {
+    public struct Channel: Sendable {
+        public var name: String
+        public var spend: Double
+        /// Incremental revenue over the horizon and carryover tail, across draws.
+        public var revenue: Spread
+        /// Marginal ROAS d revenue / d spend, across draws.
+        public var marginalROAS: Spread
+        public var roas: Double { spend > 0 ? revenue.mean / spend : .nan }
+    }
+
+    public var channels: [Channel]
+    public var total: Spread
+    /// Total revenue per draw, `[draws]` (for comparing plans draw by draw).
+    public var totalByDraw: [Double]
+    /// The objective's value.
+    public var objective: Double
+    /// ∂objective/∂b_c, `[channels]`.
+    public var objectiveGradient: [Double]
+    public var budget: Double { channels.reduce(0) { $0 + $1.spend } }
+
+    /// Evaluates `plan` (`[channels]`) on the problem's draws.
+    public init(_ problem: BudgetProblem, plan: [Double], interval: Double = 0.90) {
+        let evaluator = ObjectiveEvaluator(problem)
+        let (value, gradient) = evaluator.evaluateWithGradient(plan)
+        let D = evaluator.draws
+        channels = problem.channels.enumerated().map { c, name in
+            Channel(name: name, spend: plan[c],
+                    revenue: Spread(Array(evaluator.values[(c * D)..<((c + 1) * D)]), interval: interval),
+                    marginalROAS: Spread(Array(evaluator.slopes[(c * D)..<((c + 1) * D)]), interval: interval))
+        }
+        totalByDraw = evaluator.totals
+        total = Spread(evaluator.totals, interval: interval)
+        objective = value
+        objectiveGradient = gradient
+    }
+
+    /// The uplift of this plan over another, draw by draw: mean and band of the difference in total
+    /// revenue, and the probability that this plan does better.
+    public func uplift(over other: PlanEvaluation, interval: Double = 0.90) -> (change: Spread, probabilityBetter: Double) {
+        let diff = zip(totalByDraw, other.totalByDraw).map { $0 - $1 }
+        return (Spread(diff, interval: interval), Double(diff.filter { $0 > 0 }.count) / Double(diff.count))
+    }
+}
+
+/// The first-order (KKT) optimality conditions of a plan: channels strictly inside their bounds
+/// share one marginal objective; a channel at its minimum has no higher marginal objective, one at
+/// its maximum no lower.
+public struct OptimalityReport: Sendable {
+    /// Channels strictly inside their bounds.
+    public var interior: [String]
+    public var atMinimum: [String]
+    public var atMaximum: [String]
+    /// The common marginal objective of the interior channels (their mean), per currency unit.
+    public var marginal: Double
+    /// Largest relative deviation of an interior channel's marginal from the common one.
+    public var interiorSpread: Double
+    /// Largest relative violation by a channel at a bound (0 when none).
+    public var boundViolation: Double
+
+    /// - Parameter tolerance: relative distance from a bound that still counts as "at the bound".
+    public init(_ problem: BudgetProblem, plan: [Double], gradient: [Double], tolerance: Double = 1e-6) {
+        var interior: [Int] = [], low: [Int] = [], high: [Int] = []
+        for c in plan.indices {
+            let width = max(problem.upper[c] - problem.lower[c], 0)
+            let slack = tolerance * max(problem.budget, 1)
+            if width <= slack { if plan[c] <= problem.lower[c] + slack { low.append(c) } else { high.append(c) } }
+            else if plan[c] <= problem.lower[c] + slack { low.append(c) }
+            else if plan[c] >= problem.upper[c] - slack { high.append(c) }
+            else { interior.append(c) }
+        }
+        let scale = max(gradient.map(abs).max() ?? 1, 1e-300)
+        let common = interior.isEmpty ? .nan : interior.map { gradient[$0] }.reduce(0, +) / Double(interior.count)
+        self.interior = interior.map { problem.channels[$0] }
+        atMinimum = low.map { problem.channels[$0] }
+        atMaximum = high.map { problem.channels[$0] }
+        marginal = common
+        interiorSpread = interior.map { abs(gradient[$0] - common) / scale }.max() ?? 0
+        boundViolation = common.isNaN ? 0 : max(
+            low.map { max(gradient[$0] - common, 0) / scale }.max() ?? 0,
+            high.map { max(common - gradient[$0], 0) / scale }.max() ?? 0)
+    }
+}

@@ -1,0 +1,5 @@
+import BudgetOptimization
+import MediaModel
+
+// The media model's curves are what the optimizer plans with; neither module knows the other.
+extension ResponseCurve: ChannelResponse {}

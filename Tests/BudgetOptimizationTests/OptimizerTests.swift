@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+@testable import BudgetOptimization
+
+@Suite struct ClosedFormTests {
+    @Test func squareRootResponsesSplitByTheSquareOfTheirScale() throws {
+        let means = [3.0, 1.0, 2.0, 0.5]
+        let responses = means.enumerated().map { SqrtResponse(a: draws(mean: $1, spread: 0.2, count: 300, seed: UInt64($0))) }
+        let abar = responses.map { $0.a.reduce(0, +) / 300 }
+        let budget = 1_000_000.0
+        let problem = try BudgetProblem(channels: ["a", "b", "c", "d"], responses: responses, budget: budget)
+        let (plan, report) = try BudgetOptimizer(choice: .slsqp).optimize(problem)
+        let sumSquares = abar.map { $0 * $0 }.reduce(0, +)
+        for c in 0..<4 {
+            let exact = budget * abar[c] * abar[c] / sumSquares
+            #expect(abs(plan[c] - exact) <= 1e-6 * budget, "channel \(c): \(plan[c]) vs \(exact) (\(report.status))")
+        }
+        #expect(abs(plan.reduce(0, +) - budget) <= 1e-9 * budget)
+    }
+
+    @Test func logResponsesFillToACommonMarginal() throws {
+        // a·k/(1 + k·b) = μ for every channel: b_c = a_c/μ − 1/k_c, 1/μ = (B + Σ 1/k)/Σ a.
+        let specs: [(a: Double, k: Double)] = [(5, 2e-6), (3, 5e-6), (8, 1e-6), (2, 4e-6), (4, 3e-6)]
+        let responses = specs.enumerated().map { LogResponse(a: draws(mean: $1.a, spread: 0.3, count: 200, seed: 10 + UInt64($0)), k: $1.k) }
+        let abar = responses.map { $0.a.reduce(0, +) / 200 }
+        let budget = 3_000_000.0
+        let problem = try BudgetProblem(channels: (1...5).map { "c\($0)" }, responses: responses, budget: budget)
+        let inverseMu = (budget + specs.map { 1 / $0.k }.reduce(0, +)) / abar.reduce(0, +)
+        let exact = (0..<5).map { abar[$0] * inverseMu - 1 / specs[$0].k }
+        #expect(exact.allSatisfy { $0 > 0 }, "the test's optimum must be interior")
+        for choice in [OptimizerChoice.slsqp, .auto] {
+            let (plan, _) = try BudgetOptimizer(choice: choice).optimize(problem)
+            for c in 0..<5 { #expect(abs(plan[c] - exact[c]) <= 1e-6 * budget, "\(choice) channel \(c): \(plan[c]) vs \(exact[c])") }
+            // KKT: interior channels share one marginal objective.
+            let evaluation = PlanEvaluation(problem, plan: plan)
+            let kkt = OptimalityReport(problem, plan: plan, gradient: evaluation.objectiveGradient)
+            #expect(kkt.interior.count == 5 && kkt.interiorSpread < 1e-5, "spread \(kkt.interiorSpread)")
+        }
+    }
+
+    @Test func boundsBindAndTheRestRebalances() throws {
+        // Unbounded, channel a would take 9/14 of the budget; capped at 30%, the rest splits 1:4.
+        let responses = [SqrtResponse(a: [3]), SqrtResponse(a: [1]), SqrtResponse(a: [2])]
+        let problem = try BudgetProblem(channels: ["a", "b", "c"], responses: responses, budget: 100,
+                                        lower: [0, 0, 0], upper: [30, 100, 100])
+        let (plan, _) = try BudgetOptimizer(choice: .slsqp).optimize(problem)
+        #expect(abs(plan[0] - 30) < 1e-6 && abs(plan[1] - 14) < 1e-5 && abs(plan[2] - 56) < 1e-5, "\(plan)")
+        let evaluation = PlanEvaluation(problem, plan: plan)
+        let kkt = OptimalityReport(problem, plan: plan, gradient: evaluation.objectiveGradient)
+        #expect(kkt.atMaximum == ["a"] && kkt.interior == ["b", "c"] && kkt.boundViolation == 0)
+    }
+}
+
+@Suite struct PropertyTests {
+    /// A random problem: 2–20 channels, log responses, bounds that are sometimes tight or fixed.
+    func randomProblem(seed: UInt64, objective: PlanObjective = .mean) throws -> BudgetProblem {
+        var rng = SplitMix(seed: seed)
+        let n = 2 + Int(rng.next() % 19)
+        let responses = (0..<n).map { c in
+            LogResponse(a: draws(mean: 1 + 9 * rng.uniform(), spread: 0.3, count: 100, seed: seed * 100 + UInt64(c)),
+                        k: 1e-6 * (0.5 + 5 * rng.uniform()))
+        }
+        var lower = [Double](repeating: 0, count: n), upper = [Double](repeating: 5e6, count: n)
+        for c in 0..<n {
+            switch rng.next() % 4 {
+            case 0: lower[c] = 1e5 * rng.uniform() * 5; upper[c] = lower[c] + 1e5 * rng.uniform()  // tight
+            case 1: lower[c] = 2e5 * rng.uniform(); upper[c] = lower[c]                              // fixed
+            default: lower[c] = 0; upper[c] = 1e6 + 4e6 * rng.uniform()
+            }
+        }
+        let lo = lower.reduce(0, +), hi = upper.reduce(0, +)
+        let budget = lo + (hi - lo) * (0.1 + 0.8 * rng.uniform())
+        return try BudgetProblem(channels: (0..<n).map { "c\($0)" }, responses: responses, budget: budget,
+                                 lower: lower, upper: upper, objective: objective)
+    }
+
+    @Test(arguments: Array(UInt64(1)...UInt64(25)))
+    func everyPlanSpendsTheBudgetWithinBounds(seed: UInt64) throws {
+        let problem = try randomProblem(seed: seed)
+        for choice in [OptimizerChoice.slsqp, .ga] {
+            let (plan, _) = try BudgetOptimizer(choice: choice, seed: seed).optimize(problem)
+            #expect(abs(plan.reduce(0, +) - problem.budget) <= 1e-9 * problem.budget, "\(choice): spends \(plan.reduce(0, +)) of \(problem.budget)")
+            for c in plan.indices {
+                #expect(plan[c] >= problem.lower[c] - 1e-9 * problem.budget && plan[c] <= problem.upper[c] + 1e-9 * problem.budget,
+                        "\(choice) \(problem.channels[c]): \(plan[c]) outside [\(problem.lower[c]), \(problem.upper[c])]")
+            }
+        }
+    }
+
+    @Test(arguments: Array(UInt64(101)...UInt64(112)))
+    func slsqpAndTheGeneticAlgorithmAgree(seed: UInt64) throws {
+        let problem = try randomProblem(seed: seed)
+        let (a, _) = try BudgetOptimizer(choice: .slsqp, seed: seed).optimize(problem)
+        let (b, _) = try BudgetOptimizer(choice: .ga, seed: seed).optimize(problem)
+        let va = PlanEvaluation(problem, plan: a).objective, vb = PlanEvaluation(problem, plan: b).objective
+        #expect(abs(va - vb) <= 0.005 * abs(va), "SLSQP \(va), GA \(vb) on \(problem.channels.count) channels")
+        #expect(va >= vb - 1e-9 * abs(va), "SLSQP should not lose to the GA on a concave problem")
+    }
+}
+
+@Suite struct RiskAndEdgeCaseTests {
+    @Test func riskAverseObjectivesPreferTheSurerChannel() throws {
+        // Same mean response; "risky" varies ten times more across draws.
+        let sure = SqrtResponse(a: draws(mean: 2, spread: 0.05, count: 2000, seed: 1))
+        let riskyDraws = draws(mean: 2, spread: 0.6, count: 2000, seed: 2)
+        let scale = 2 / (riskyDraws.reduce(0, +) / 2000)
+        let risky = SqrtResponse(a: riskyDraws.map { $0 * scale * (sure.a.reduce(0, +) / 2000) / 2 })
+        var shares: [String: Double] = [:]
+        for (name, objective) in [("mean", PlanObjective.mean), ("sd", .meanMinusSD(lambda: 1)), ("cvar", .cvar(alpha: 0.1))] {
+            let p = try BudgetProblem(channels: ["sure", "risky"], responses: [sure, risky], budget: 1000, objective: objective)
+            let (plan, _) = try BudgetOptimizer(choice: .auto).optimize(p)
+            shares[name] = plan[0] / 1000
+        }
+        #expect(abs(shares["mean"]! - 0.5) < 0.02, "mean splits evenly: \(shares)")
+        #expect(shares["sd"]! > shares["mean"]! + 0.05, "\(shares)")
+        #expect(shares["cvar"]! > shares["mean"]! + 0.05, "\(shares)")
+    }
+
+    @Test func infeasibleBudgetsNameTheNumbers() {
+        let r = [SqrtResponse(a: [1]), SqrtResponse(a: [1])]
+        #expect(throws: BudgetError.infeasible("the budget 2.5M is below the sum of the channel minimums 3M (tv 2M + web 1M)")) {
+            try BudgetProblem(channels: ["tv", "web"], responses: r, budget: 2.5e6, lower: [2e6, 1e6], upper: [5e6, 5e6])
+        }
+        #expect(throws: BudgetError.infeasible("the budget 12M is above the sum of the channel maximums 10M; raise a maximum or lower the budget")) {
+            try BudgetProblem(channels: ["tv", "web"], responses: r, budget: 12e6, lower: [0, 0], upper: [5e6, 5e6])
+        }
+        #expect(throws: BudgetError.self) {
+            try BudgetProblem(channels: ["tv", "web"], responses: r, budget: 1e6, lower: [3e6, 0], upper: [2e6, 5e6])
+        }
+    }
+
+    @Test func singleChannelFixedChannelsAndDeadChannels() throws {
+        let one = try BudgetProblem(channels: ["only"], responses: [SqrtResponse(a: [2, 3])], budget: 500)
+        #expect(try BudgetOptimizer().optimize(one).plan == [500])
+
+        let fixed = try BudgetProblem(channels: ["a", "b"], responses: [SqrtResponse(a: [1]), SqrtResponse(a: [5])],
+                                      budget: 300, lower: [100, 200], upper: [100, 200])
+        let fixedPlan = try BudgetOptimizer().optimize(fixed).plan
+        #expect(abs(fixedPlan[0] - 100) < 1e-9 && abs(fixedPlan[1] - 200) < 1e-9)
+
+        // A channel with no response gets nothing above its minimum.
+        struct Dead: ChannelResponse {
+            var drawCount: Int { 3 }
+            func evaluate(budget: Double, values: UnsafeMutablePointer<Double>, slopes: UnsafeMutablePointer<Double>) {
+                for d in 0..<3 { values[d] = 0; slopes[d] = 0 }
+            }
+        }
+        let dead = try BudgetProblem(channels: ["dead", "live"], responses: [Dead(), SqrtResponse(a: [1, 2, 3])],
+                                     budget: 1000, lower: [50, 0], upper: [1000, 1000])
+        let plan = try BudgetOptimizer().optimize(dead).plan
+        #expect(abs(plan[0] - 50) < 1e-6 * 1000 && abs(plan[1] - 950) < 1e-6 * 1000, "\(plan)")
+    }
+
+    @Test func planEvaluationBandsAndUplift() throws {
+        let p = try BudgetProblem(channels: ["a", "b"], responses: [SqrtResponse(a: draws(mean: 3, spread: 0.3, count: 500, seed: 4)),
+                                                                     SqrtResponse(a: draws(mean: 1, spread: 0.3, count: 500, seed: 5))],
+                                  budget: 100)
+        let (plan, _) = try BudgetOptimizer().optimize(p)
+        let best = PlanEvaluation(p, plan: plan), even = PlanEvaluation(p, plan: [50, 50])
+        for c in best.channels {
+            #expect(c.revenue.lower <= c.revenue.mean && c.revenue.mean <= c.revenue.upper)
+            #expect(c.marginalROAS.lower <= c.marginalROAS.mean && c.marginalROAS.mean <= c.marginalROAS.upper)
+        }
+        let (change, probability) = best.uplift(over: even)
+        #expect(change.mean > 0 && probability > 0.9, "uplift \(change), P \(probability)")
+    }
+}
