@@ -41,7 +41,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mixplan-bench",
-            dependencies: ["Sampling", "ReferenceDensities", "MediaModel", "Planning"],
+            dependencies: ["Sampling", "ReferenceDensities", "MediaModel", "Planning", "BudgetOptimization"],
             path: "Sources/Bench"
         ),
         .testTarget(

@@ -67,13 +67,22 @@ func benchThroughput(_ name: String, _ target: any LogDensity, stepSize: Double,
         """)
 }
 
-print("MixPlan bench — sampler (release build)\n")
+// `--only sampler|optimizer|fit` runs one section.
+let only = CommandLine.arguments.firstIndex(of: "--only").flatMap {
+    $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
+}
+func wanted(_ section: String) -> Bool { only == nil || only == section }
+
+print("MixPlan bench (release build)\n")
+if wanted("sampler") {
 try benchThroughput("100-D standard normal", GaussianTarget.standard(dimension: 100), stepSize: 0.43,
                     transitions: 20000)
 try benchSampler("100-D standard normal", GaussianTarget.standard(dimension: 100))
 try benchSampler("2-D normal, correlation 0.95", GaussianTarget.correlated(rho: 0.95))
+}
 
 // `make bench` passes --peers ../shared/peers when it exists; nothing else reads outside the project.
 let arguments = CommandLine.arguments
 let peers = arguments.firstIndex(of: "--peers").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-try benchStandardFit(peers: peers)
+if wanted("optimizer") { try benchOptimizer() }
+if wanted("fit") { try benchStandardFit(peers: peers) }

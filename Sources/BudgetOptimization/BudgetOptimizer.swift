@@ -52,24 +52,37 @@ public struct BudgetOptimizer: Sendable {
         var slsqpBest: SLSQPSolver.Run?
         if choice != .ga {
             let solver = SLSQPSolver(problem: problem, feasible: feasible)
-            for s in starts {
+            let fixedStarts = start == nil ? 1 : 2
+            var firstValues: [Double] = []
+            for (i, s) in starts.enumerated() {
+                // Random starts only when the given plan and the even split disagree: on a concave
+                // problem both reach the one optimum, and S-shaped curves show up as disagreement.
+                if i == fixedStarts, firstValues.count == fixedStarts, fixedStarts == 2,
+                   abs(firstValues[0] - firstValues[1]) <= 1e-9 * max(abs(firstValues[0]), 1e-300) { break }
                 let run = solver.solve(from: s, evaluator: evaluator)
                 guard run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-9) else {
                     notices.append("SLSQP from one start ended with '\(run.status)'; that start was discarded")
                     continue
                 }
+                if i < fixedStarts { firstValues.append(run.value) }
                 if slsqpBest == nil || run.value > slsqpBest!.value { slsqpBest = run }
             }
         }
         var gaRun: GeneticSolver.Run?
+        var gaEvaluations = 0
         if choice == .ga || choice == .auto || slsqpBest == nil {
             if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }
-            var ga = GeneticSolver(problem: problem, feasible: feasible)
+            // The search runs on at most 400 evenly spaced draws; the plan it returns is judged on all.
+            let searchProblem = problem.subsampled(to: 400)
+            var ga = GeneticSolver(problem: searchProblem, feasible: feasible)
             ga.seed = seed
-            gaRun = ga.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), evaluator: evaluator)
+            var run = ga.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), evaluator: ObjectiveEvaluator(searchProblem))
+            run.value = evaluator.evaluate(run.plan)
+            gaEvaluations = run.evaluations
+            gaRun = run
         }
         let seconds = Date().timeIntervalSince(clock)
-        let evaluations = evaluator.evaluations
+        let evaluations = evaluator.evaluations + gaEvaluations
         switch (slsqpBest, gaRun) {
         case let (s?, g?):
             let gap = (s.value - g.value) / max(abs(s.value), 1e-300)

@@ -22,7 +22,7 @@ public enum PlanObjective: Sendable, Equatable, CustomStringConvertible {
 /// spent exactly, and per-channel [min, max] totals.
 public struct BudgetProblem: Sendable {
     public let channels: [String]
-    public let responses: [any ChannelResponse]
+    public private(set) var responses: [any ChannelResponse]
     /// Total over the horizon.
     public let budget: Double
     /// Per channel, `[channels]`.
@@ -31,6 +31,16 @@ public struct BudgetProblem: Sendable {
     public let objective: PlanObjective
 
     public var drawCount: Int { responses.first?.drawCount ?? 0 }
+
+    /// The same problem judged on at most `limit` evenly spaced draws. The genetic algorithm
+    /// searches on it; every plan it returns is judged on all draws.
+    func subsampled(to limit: Int) -> BudgetProblem {
+        guard drawCount > limit else { return self }
+        let indices = (0..<limit).map { $0 * drawCount / limit }
+        var copy = self
+        copy.responses = responses.map { $0.restricted(to: indices) }
+        return copy
+    }
 
     /// - Throws: `BudgetError` naming the numbers when the problem has no feasible plan.
     public init(channels: [String], responses: [any ChannelResponse], budget: Double,

@@ -7,8 +7,8 @@ struct GeneticSolver {
     let feasible: FeasibleSet
     var seed: UInt64 = 1
     /// Generations without a relative improvement above 1e-9 before stopping.
-    var patience = 60
-    var maxGenerations = 1500
+    var patience = 30
+    var maxGenerations = 400
 
     struct Run {
         var plan: [Double]
@@ -21,7 +21,7 @@ struct GeneticSolver {
     func solve(starts: [[Double]], evaluator: ObjectiveEvaluator) -> Run {
         let n = problem.channels.count
         var rng = SplitMix(seed: seed)
-        let size = min(max(24, 6 * n), 160)
+        let size = min(max(24, 4 * n), 120)
         let span = zip(problem.lower, problem.upper).map { min($1 - $0, problem.budget) }
         var population = starts.map(feasible.project)
         while population.count < size { population.append(feasible.random(channels: n, using: &rng)) }

@@ -27,6 +27,19 @@ public struct ResponseCurve: Sendable {
 
     public var drawCount: Int { beta.count }
 
+    private init(copying curve: ResponseCurve, draws indices: [Int]) {
+        channel = curve.channel; saturation = curve.saturation; horizon = curve.horizon
+        periods = curve.periods; spendScale = curve.spendScale
+        beta = indices.map { curve.beta[$0] }
+        first = indices.map { curve.first[$0] }
+        second = indices.map { curve.second[$0] }
+        carry = indices.flatMap { curve.carry[($0 * curve.periods)..<(($0 + 1) * curve.periods)] }
+        halfSaturationPower = curve.halfSaturationPower.isEmpty ? [] : indices.map { curve.halfSaturationPower[$0] }
+    }
+
+    /// The curve on a subset of its draws (`indices` into `[drawCount]`).
+    public func subset(_ indices: [Int]) -> ResponseCurve { ResponseCurve(copying: self, draws: indices) }
+
     /// - Parameters:
     ///   - adstockWeights: normalized carry weights per draw, `[draws][maxLag]`.
     public init(channel: String, saturation: SaturationKind, horizon: Int, spendScale: Double,
@@ -68,14 +81,23 @@ public struct ResponseCurve: Sendable {
                         continue
                     }
                     let k = second[d], u = pow(x, k), kappa = halfSaturationPower[d]
-                    var v = 0.0, s = 0.0
-                    let row = d * periods
-                    for t in 0..<periods {
-                        let r = u * carry[row + t]
-                        let denominator = 1 / (r + kappa)
-                        v += r * denominator
-                        s += r * kappa * denominator * denominator
+                    // Four independent sums so the divisions overlap instead of queueing.
+                    var v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                    let row = carry.baseAddress! + d * periods
+                    var t = 0
+                    while t + 3 < periods {
+                        let r0 = u * row[t], r1 = u * row[t + 1], r2 = u * row[t + 2], r3 = u * row[t + 3]
+                        let i0 = 1 / (r0 + kappa), i1 = 1 / (r1 + kappa), i2 = 1 / (r2 + kappa), i3 = 1 / (r3 + kappa)
+                        v0 += r0 * i0; v1 += r1 * i1; v2 += r2 * i2; v3 += r3 * i3
+                        s0 += r0 * i0 * i0; s1 += r1 * i1 * i1; s2 += r2 * i2 * i2; s3 += r3 * i3 * i3
+                        t += 4
                     }
+                    while t < periods {
+                        let r = u * row[t], i = 1 / (r + kappa)
+                        v0 += r * i; s0 += r * i * i
+                        t += 1
+                    }
+                    let v = (v0 + v1) + (v2 + v3), s = ((s0 + s1) + (s2 + s3)) * kappa
                     values[d] = beta[d] * v
                     slopes[d] = beta[d] * k * s / x * dxdb
                 }
