@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "mixplan",
             dependencies: [
-                "Sampling", "MediaModel", "Planning",
+                "Sampling", "MediaModel", "Planning", "BudgetOptimization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -18,7 +18,11 @@ public struct Posterior: Sendable {
         if config.initialPoints == nil {
             config.initialPoints = model.initialPoints(chains: config.chains, seed: config.seed)
         }
-        let result = try NUTSSampler(configuration: config).sample(model, progress: progress)
+        self.init(model: model, sampling: try NUTSSampler(configuration: config).sample(model, progress: progress))
+    }
+
+    /// A posterior from draws already sampled (a stored fit).
+    public init(model: MediaMixModel, sampling result: SamplingResult) {
         self.model = model
         sampling = result
         unconstrainedDraws = result.chains.flatMap { chain in

@@ -1,3 +1,4 @@
+import BudgetOptimization
 import Foundation
 import MediaModel
 import Sampling
@@ -11,8 +12,16 @@ public struct Scenario: Sendable {
     public var data: DataSpecification
     public var model: ModelSpecification
     public var sampler: SamplerConfiguration
+    public var plan: PlanSettings
+    public var whatIfs: [WhatIf]
 
     static let topKeys = ["name", "data", "model", "sampler", "plan", "what_if"]
+
+    public init(name: String, file: String, data: DataSpecification, model: ModelSpecification,
+                sampler: SamplerConfiguration, plan: PlanSettings = PlanSettings(), whatIfs: [WhatIf] = []) {
+        self.name = name; self.file = file; self.data = data; self.model = model
+        self.sampler = sampler; self.plan = plan; self.whatIfs = whatIfs
+    }
 
     /// Reads and validates a scenario file; paths inside are relative to its folder.
     public static func load(path: String) throws -> Scenario {
@@ -30,7 +39,9 @@ public struct Scenario: Sendable {
         let data = try parseData(dataNode, folder: folder)
         let model = try top["model"].map { try parseModel($0, channels: data.channels) } ?? ModelSpecification()
         let sampler = try top["sampler"].map(parseSampler) ?? SamplerConfiguration()
-        return Scenario(name: name, file: path, data: data, model: model, sampler: sampler)
+        let plan = try top["plan"].map { try parsePlan($0, channels: data.channels) } ?? PlanSettings()
+        let whatIfs = try top["what_if"].map { try parseWhatIfs($0, channels: data.channels) } ?? []
+        return Scenario(name: name, file: path, data: data, model: model, sampler: sampler, plan: plan, whatIfs: whatIfs)
     }
 
     static func parseData(_ node: YAMLValue, folder: URL) throws -> DataSpecification {

@@ -19,6 +19,22 @@ public struct ChainResult: Sendable {
 
     public var drawCount: Int { statistics.count }
 
+    /// A chain restored from stored draws (no warmup, metric or evaluation counts).
+    public init(chain: Int, dimension: Int, draws: [Double], statistics: [TransitionInfo], stepSize: Double) {
+        self.init(chain: chain, dimension: dimension, draws: draws, statistics: statistics, warmupDraws: [],
+                  warmupStatistics: [], stepSize: stepSize, inverseMetric: [], warmupGradientEvaluations: 0,
+                  samplingGradientEvaluations: 0)
+    }
+
+    init(chain: Int, dimension: Int, draws: [Double], statistics: [TransitionInfo], warmupDraws: [Double],
+         warmupStatistics: [TransitionInfo], stepSize: Double, inverseMetric: [Double],
+         warmupGradientEvaluations: Int, samplingGradientEvaluations: Int) {
+        self.chain = chain; self.dimension = dimension; self.draws = draws; self.statistics = statistics
+        self.warmupDraws = warmupDraws; self.warmupStatistics = warmupStatistics; self.stepSize = stepSize
+        self.inverseMetric = inverseMetric; self.warmupGradientEvaluations = warmupGradientEvaluations
+        self.samplingGradientEvaluations = samplingGradientEvaluations
+    }
+
     /// The chain's draws of coordinate `j`, `[draws]`.
     public func coordinate(_ j: Int) -> [Double] {
         (0..<drawCount).map { draws[$0 * dimension + j] }
@@ -29,6 +45,11 @@ public struct ChainResult: Sendable {
 public struct SamplingResult: Sendable {
     public let chains: [ChainResult]
     public let configuration: SamplerConfiguration
+
+    public init(chains: [ChainResult], configuration: SamplerConfiguration) {
+        self.chains = chains
+        self.configuration = configuration
+    }
 
     public var dimension: Int { chains.first?.dimension ?? 0 }
 

@@ -61,12 +61,3 @@ struct FitReport {
     }
 }
 
-/// 1234567 → "1,234,567"; small values keep decimals.
-func money(_ x: Double) -> String {
-    if abs(x) < 100 { return String(format: "%.3g", x) }
-    let formatter = NumberFormatter()
-    formatter.numberStyle = .decimal
-    formatter.maximumFractionDigits = 0
-    formatter.locale = Locale(identifier: "en_US")
-    return formatter.string(from: NSNumber(value: x.rounded())) ?? String(format: "%.0f", x)
-}

@@ -12,6 +12,6 @@ struct MixPlanCommand: ParsableCommand {
             optimizer (plan, whatif, frontier) are the next milestones; until then `demo` runs \
             the sampler on targets whose answers are known.
             """,
-        subcommands: [FitCommand.self, DemoCommand.self, SimulateCommand.self]
+        subcommands: [FitCommand.self, PlanCommand.self, WhatIfCommand.self, FrontierCommand.self, DemoCommand.self, SimulateCommand.self]
     )
 }

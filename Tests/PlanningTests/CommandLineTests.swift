@@ -3,7 +3,7 @@ import Testing
 @testable import Planning
 
 /// Runs the built `mixplan` binary (the test target depends on it, so it is built first).
-func runMixPlan(_ arguments: [String], in folder: URL? = nil) throws -> (code: Int32, stdout: String, stderr: String) {
+func runMixPlan(_ arguments: [String], in folder: URL? = nil, cache: URL? = nil) throws -> (code: Int32, stdout: String, stderr: String) {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mixplan")
     let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/debug/mixplan")
@@ -11,6 +11,10 @@ func runMixPlan(_ arguments: [String], in folder: URL? = nil) throws -> (code: I
     process.executableURL = FileManager.default.fileExists(atPath: binary.path) ? binary : fallback
     process.arguments = arguments
     if let folder { process.currentDirectoryURL = folder }
+    // Fits are cached in a folder of the test's own, never in the user's home.
+    var environment = ProcessInfo.processInfo.environment
+    environment["MIXPLAN_CACHE"] = (cache ?? FileManager.default.temporaryDirectory.appendingPathComponent("mixplan-test-cache")).path
+    process.environment = environment
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

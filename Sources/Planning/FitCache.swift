@@ -1,0 +1,80 @@
+import Foundation
+import MediaModel
+import Sampling
+
+/// Stored fits, so `plan`, `whatif` and `frontier` reuse a fit whose data file contents, model and
+/// sampler settings are unchanged (a changed CSV refits). A fit is kept as its sampler statistics
+/// and unconstrained draws, written so that they read back to the same bits: a reused fit gives
+/// byte-identical plans.
+///
+/// The folder is `$MIXPLAN_CACHE`, else `$XDG_CACHE_HOME/mixplan`, else `~/.cache/mixplan`.
+public enum FitCache {
+    static var folder: URL {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["MIXPLAN_CACHE"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        let base = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return base.appendingPathComponent("mixplan")
+    }
+
+    /// A stable key for the data bytes and every setting that changes the draws.
+    static func key(_ scenario: Scenario) throws -> String {
+        guard let bytes = FileManager.default.contents(atPath: scenario.data.file) else {
+            throw InputError(.missingFile, "\(scenario.data.file): no such file (named by data.file)")
+        }
+        let d = scenario.data, m = scenario.model, s = scenario.sampler
+        var text = "mixplan-fit-v1\n\(d.date)|\(d.target)|\(d.channels)|\(d.controls)\n"
+        text += "\(m.adstock.rawValue)|\(m.maxLag)|\(m.saturation.rawValue)|\(m.seasonality.period)|\(m.seasonality.order)|\(m.trend.rawValue)|\(m.likelihood)\n"
+        text += m.priors.global.keys.sorted().map { "\($0)=\(m.priors.global[$0]!)" }.joined(separator: ";") + "\n"
+        for channel in m.priors.channel.keys.sorted() {
+            let own = m.priors.channel[channel]!
+            text += channel + ":" + own.keys.sorted().map { "\($0)=\(own[$0]!)" }.joined(separator: ";") + "\n"
+        }
+        text += m.priors.roas.keys.sorted().map { "\($0)=\(m.priors.roas[$0]!.mean),\(m.priors.roas[$0]!.sd)" }.joined(separator: ";") + "\n"
+        text += "\(s.chains)|\(s.warmup)|\(s.draws)|\(s.seed)|\(s.maxTreeDepth)|\(s.targetAcceptance)|\(s.metric.rawValue)|\(s.initialStepSize)\n"
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in Array(text.utf8) + Array(bytes) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01B3
+        }
+        return String(format: "%016llx", hash)
+    }
+
+    /// The stored fit for this key, if any, with the fit files written when it was made.
+    static func load(key: String, model: MediaMixModel, configuration: SamplerConfiguration) -> (Posterior, [(String, String)])? {
+        let dir = folder.appendingPathComponent(key)
+        guard let text = try? String(contentsOf: dir.appendingPathComponent("posterior.csv"), encoding: .utf8) else { return nil }
+        var chains: [Int: (draws: [Double], stats: [TransitionInfo], step: Double)] = [:]
+        for line in text.split(separator: "\n").dropFirst() {
+            let v = line.split(separator: ",").compactMap { Double($0) }
+            guard v.count == 8 + model.dimension, let info = TransitionInfo(values: Array(v[1...7])) else { return nil }
+            let c = Int(v[0])
+            chains[c, default: ([], [], info.stepSize)].draws += v[8...]
+            chains[c]!.stats.append(info)
+        }
+        guard chains.count == configuration.chains else { return nil }
+        let restored = chains.keys.sorted().map {
+            ChainResult(chain: $0, dimension: model.dimension, draws: chains[$0]!.draws, statistics: chains[$0]!.stats, stepSize: chains[$0]!.step)
+        }
+        guard restored.allSatisfy({ $0.drawCount == configuration.draws }) else { return nil }
+        var files: [(String, String)] = []
+        for name in ["draws.csv", "summary.csv", "channels.csv"] {
+            guard let contents = try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) else { return nil }
+            files.append((name, contents))
+        }
+        return (Posterior(model: model, sampling: SamplingResult(chains: restored, configuration: configuration)), files)
+    }
+
+    /// Stores a fit; a failure to store is not an error (the next run refits).
+    static func store(key: String, fit: FitRun) {
+        var lines = [(["chain"] + TransitionInfo.columnNames + fit.posterior.model.parameters.map(\.name)).joined(separator: ",")]
+        for chain in fit.posterior.sampling.chains {
+            for (i, info) in chain.statistics.enumerated() {
+                let row = chain.draws[(i * chain.dimension)..<((i + 1) * chain.dimension)]
+                lines.append(([String(chain.chain)] + info.values.map { "\($0)" } + row.map { "\($0)" }).joined(separator: ","))
+            }
+        }
+        let files = fit.files() + [("posterior.csv", lines.joined(separator: "\n") + "\n")]
+        _ = try? OutputFolder.write(files, to: folder.appendingPathComponent(key).path)
+    }
+}

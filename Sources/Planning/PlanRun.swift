@@ -1,0 +1,196 @@
+import BudgetOptimization
+import Foundation
+import MediaModel
+import Sampling
+
+/// The result of one what-if move, across draws.
+public struct WhatIfResult: Sendable {
+    public var whatIf: WhatIf
+    /// Change in total revenue (after − before), across draws.
+    public var change: Spread
+    /// P(the move increases revenue).
+    public var probabilityBetter: Double
+    /// Marginal ROAS (mean) of the two channels before and after the move.
+    public var marginalFrom: (before: Double, after: Double)
+    public var marginalTo: (before: Double, after: Double)
+}
+
+/// A planned scenario: the fit it used, the optimized plan, the current mix and the what-ifs.
+public struct PlanRun: Sendable {
+    public let scenario: Scenario
+    public let posterior: Posterior
+    /// Fit files for `DIR/fit/` and whether the fit was reused from the cache.
+    public let fitFiles: [(name: String, contents: String)]
+    public let fitReused: Bool
+    public let fitSeconds: Double
+    public let problem: BudgetProblem
+    public let allocation: [Double]
+    public let report: OptimizerReport
+    public let plan: PlanEvaluation
+    public let currentAllocation: [Double]
+    public let current: PlanEvaluation
+    public let uplift: (change: Spread, probabilityBetter: Double)
+    public let optimality: OptimalityReport
+    public let whatIfs: [WhatIfResult]
+    /// Dates of the planned periods, `[horizon]`.
+    public let dates: [String]
+
+    /// Fits the scenario's model, or reuses a stored fit of the same data and settings.
+    public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws
+        -> (posterior: Posterior, files: [(name: String, contents: String)], reused: Bool, seconds: Double) {
+        let key = try FitCache.key(scenario)
+        let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
+        if let model = try? MediaMixModel(data: dataset, specification: scenario.model),
+           let (posterior, files) = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
+            return (posterior, files, true, 0)
+        }
+        let fit = try FitRun.run(scenario, progress: progress)
+        FitCache.store(key: key, fit: fit)
+        return (fit.posterior, fit.files(), false, fit.seconds)
+    }
+
+    /// Plans the scenario. `budget` and `optimizer` override the scenario's.
+    public static func run(_ scenario: Scenario, budget: Double? = nil, optimizer: OptimizerChoice? = nil,
+                           progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> PlanRun {
+        let fitted = try posterior(for: scenario, progress: progress)
+        return try plan(scenario, fitted: fitted, budget: budget, optimizer: optimizer)
+    }
+
+    static func plan(_ scenario: Scenario, fitted: (posterior: Posterior, files: [(name: String, contents: String)], reused: Bool, seconds: Double),
+                     budget overrideBudget: Double?, optimizer: OptimizerChoice?) throws -> PlanRun {
+        let posterior = fitted.posterior
+        let data = posterior.model.data
+        let settings = scenario.plan
+        let horizon = settings.horizon
+        let recent = data.spend.map { $0.suffix(horizon).reduce(0, +) }
+        let budget = overrideBudget ?? settings.budget ?? recent.reduce(0, +)
+        let problem = try makeProblem(scenario, posterior: posterior, budget: budget)
+        // The current mix: the last `horizon` periods' spend, scaled to the plan's budget.
+        let recentTotal = recent.reduce(0, +)
+        let current = recentTotal > 0 ? recent.map { $0 / recentTotal * budget } : recent.map { _ in budget / Double(recent.count) }
+        let optimizerSetup = BudgetOptimizer(choice: optimizer ?? settings.optimizer, seed: scenario.sampler.seed)
+        let (allocation, report) = try optimizerSetup.optimize(problem, start: current)
+        let planEvaluation = PlanEvaluation(problem, plan: allocation, interval: settings.interval)
+        let currentEvaluation = PlanEvaluation(problem, plan: current, interval: settings.interval)
+        let whatIfs = try scenario.whatIfs.map { try evaluate($0, base: allocation, problem: problem, interval: settings.interval) }
+        return PlanRun(
+            scenario: scenario, posterior: posterior, fitFiles: fitted.files, fitReused: fitted.reused, fitSeconds: fitted.seconds,
+            problem: problem, allocation: allocation, report: report, plan: planEvaluation, currentAllocation: current,
+            current: currentEvaluation, uplift: planEvaluation.uplift(over: currentEvaluation, interval: settings.interval),
+            optimality: OptimalityReport(problem, plan: allocation, gradient: planEvaluation.objectiveGradient),
+            whatIfs: whatIfs, dates: planDates(data: data, start: settings.start, horizon: horizon))
+    }
+
+    static func makeProblem(_ scenario: Scenario, posterior: Posterior, budget: Double) throws -> BudgetProblem {
+        let channels = posterior.model.data.channels
+        let lower = channels.map { scenario.plan.bounds[$0]?.min ?? 0 }
+        let upper = channels.map { scenario.plan.bounds[$0]?.max ?? budget }
+        do {
+            return try BudgetProblem(channels: channels, responses: posterior.responseCurves(horizon: scenario.plan.horizon),
+                                     budget: budget, lower: lower, upper: upper, objective: scenario.plan.objective)
+        } catch let error as BudgetError {
+            throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
+        }
+    }
+
+    /// Moves `whatIf.amount` from one channel to another, starting from `base`.
+    public static func evaluate(_ whatIf: WhatIf, base: [Double], problem: BudgetProblem, interval: Double) throws -> WhatIfResult {
+        guard let from = problem.channels.firstIndex(of: whatIf.from), let to = problem.channels.firstIndex(of: whatIf.to) else {
+            throw InputError(.configuration, "what-if '\(whatIf.name)': unknown channel; channels are \(problem.channels.joined(separator: ", "))")
+        }
+        guard from != to else {
+            throw InputError(.configuration, "what-if '\(whatIf.name)': a move from '\(whatIf.from)' to itself changes nothing")
+        }
+        let amount = whatIf.amount
+        guard amount <= base[from] * (1 + 1e-12) else {
+            throw InputError(.configuration, "what-if '\(whatIf.name)': moves \(money(amount)) but \(whatIf.from) spends only \(money(base[from]))")
+        }
+        var moved = base
+        moved[from] = max(base[from] - amount, 0)
+        moved[to] = base[to] + amount
+        if moved[from] < problem.lower[from] * (1 - 1e-12) {
+            throw InputError(.configuration, "what-if '\(whatIf.name)': \(whatIf.from) would drop to \(money(moved[from])), below its minimum \(money(problem.lower[from]))")
+        }
+        if moved[to] > problem.upper[to] * (1 + 1e-12) {
+            throw InputError(.configuration, "what-if '\(whatIf.name)': \(whatIf.to) would rise to \(money(moved[to])), above its maximum \(money(problem.upper[to]))")
+        }
+        let before = PlanEvaluation(problem, plan: base, interval: interval)
+        let after = PlanEvaluation(problem, plan: moved, interval: interval)
+        let (change, probability) = after.uplift(over: before, interval: interval)
+        return WhatIfResult(whatIf: whatIf, change: change, probabilityBetter: probability,
+                            marginalFrom: (before.channels[from].marginalROAS.mean, after.channels[from].marginalROAS.mean),
+                            marginalTo: (before.channels[to].marginalROAS.mean, after.channels[to].marginalROAS.mean))
+    }
+
+    /// The planned periods' dates: `start`, or the period after the data's last, one data step apart.
+    static func planDates(data: Dataset, start: String?, horizon: Int) -> [String] {
+        let days = data.dates.compactMap(DatasetLoader.isoDay)
+        let step = days.count >= 2 ? days[1] - days[0] : 7
+        let first = start.flatMap(DatasetLoader.isoDay) ?? ((days.last ?? 0) + step)
+        return (0..<horizon).map { isoDate(days: first + $0 * step) }
+    }
+
+    // MARK: - Files
+
+    /// `summary.csv`, `plan.csv`, and `whatif.csv` as CONTRACT.md lays them out.
+    public func files() -> [(name: String, contents: String)] {
+        var summary = ["channel,spend,share,revenue_mean,revenue_p05,revenue_p50,revenue_p95,roas_mean,mroas_mean,mroas_p05,mroas_p95"]
+        let budget = problem.budget
+        for c in plan.channels {
+            summary.append([csvField(c.name), csvNumber(c.spend), csvNumber(budget > 0 ? c.spend / budget : 0), csvNumber(c.revenue.mean),
+                            csvNumber(c.revenue.lower), csvNumber(c.revenue.median), csvNumber(c.revenue.upper), csvNumber(c.roas),
+                            csvNumber(c.marginalROAS.mean), csvNumber(c.marginalROAS.lower), csvNumber(c.marginalROAS.upper)].joined(separator: ","))
+        }
+        let t = plan.total
+        summary.append(["TOTAL", csvNumber(budget), "1", csvNumber(t.mean), csvNumber(t.lower), csvNumber(t.median), csvNumber(t.upper),
+                        csvNumber(budget > 0 ? t.mean / budget : .nan), csvNumber(optimality.marginal), "", ""].joined(separator: ","))
+
+        // Spend is flat, so each period's row carries 1/H of the channel's spend and revenue.
+        var rows = ["period,date,channel,spend,revenue_mean,revenue_p05,revenue_p95"]
+        let h = Double(dates.count)
+        for (p, date) in dates.enumerated() {
+            for c in plan.channels {
+                rows.append([String(p + 1), date, csvField(c.name), csvNumber(c.spend / h), csvNumber(c.revenue.mean / h),
+                             csvNumber(c.revenue.lower / h), csvNumber(c.revenue.upper / h)].joined(separator: ","))
+            }
+        }
+        return [("summary.csv", summary.joined(separator: "\n") + "\n"), ("plan.csv", rows.joined(separator: "\n") + "\n"),
+                ("whatif.csv", Self.whatIfCSV(whatIfs))]
+    }
+
+    public static func whatIfCSV(_ results: [WhatIfResult]) -> String {
+        var lines = ["name,revenue_delta_mean,revenue_delta_p05,revenue_delta_p95,prob_better"]
+        for w in results {
+            lines.append([csvField(w.whatIf.name), csvNumber(w.change.mean), csvNumber(w.change.lower), csvNumber(w.change.upper),
+                          csvNumber(w.probabilityBetter)].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// An amount for messages and tables: 1234567 → "1,234,567"; small values keep decimals.
+public func money(_ x: Double) -> String {
+    if !x.isFinite { return "n/a" }
+    if abs(x) < 100 { return String(format: "%.3g", x) }
+    let digits = String(Int64(abs(x).rounded()))
+    var grouped = ""
+    for (i, ch) in digits.reversed().enumerated() {
+        if i > 0 && i % 3 == 0 { grouped.append(",") }
+        grouped.append(ch)
+    }
+    return (x < 0 ? "-" : "") + String(grouped.reversed())
+}
+
+/// YYYY-MM-DD for days since 1970-01-01 (civil calendar).
+func isoDate(days: Int) -> String {
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+    return String(format: "%04d-%02d-%02d", y, m, d)
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import BudgetOptimization
+import Foundation
+import Planning
+
+/// `mixplan frontier SCENARIO`: optimal plans across budgets — how much should we spend?
+struct FrontierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frontier",
+        abstract: "Optimal plans across budgets: revenue and the marginal ROAS of the last dollar; writes frontier.csv."
+    )
+
+    @OptionGroup var options: ScenarioOptions
+
+    @Option(name: .customLong("from"), help: "Smallest budget as a share of the plan's budget.")
+    var lowest = "50%"
+
+    @Option(name: .customLong("to"), help: "Largest budget as a share of the plan's budget.")
+    var highest = "150%"
+
+    @Option(help: "Number of budgets.")
+    var steps = 11
+
+    func run() throws {
+        try reportingErrors {
+            guard let lo = parseShare(lowest), let hi = parseShare(highest), lo > 0, hi >= lo else {
+                throw InputError(.usage, "--from and --to must be shares like 50% and 150%, with --from ≤ --to")
+            }
+            guard steps >= 2 else { throw InputError(.usage, "--steps must be at least 2") }
+            var scenario = try options.load()
+            scenario.whatIfs = []
+            let config = scenario.sampler
+            let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
+                                          label: "fitting \(scenario.name)", quiet: options.quiet)
+            let base = try PlanRun.run(scenario) { printer.update($0) }
+            var lines = ["budget,revenue_mean,revenue_p05,revenue_p95,mroas_mean"]
+            var rows: [[String]] = []
+            var points: [(budget: Double, mroas: Double)] = []
+            for i in 0..<steps {
+                let budget = base.problem.budget * (lo + (hi - lo) * Double(i) / Double(steps - 1))
+                guard let run = try? PlanRun.run(scenario, budget: budget) else {
+                    if !options.quiet { FileHandle.standardError.write(Data("frontier: budget \(money(budget)) is outside the bounds; skipped\n".utf8)) }
+                    continue
+                }
+                let t = run.plan.total, m = run.optimality.marginal
+                lines.append(["\(budget)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(m)"].joined(separator: ","))
+                rows.append([money(budget), money(t.mean), "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", m)])
+                points.append((budget, m))
+            }
+            let folder = options.outputFolder(for: scenario, suffix: "/frontier")
+            try OutputFolder.write([("frontier.csv", lines.joined(separator: "\n") + "\n")], to: folder)
+            print("Frontier of \(scenario.name): optimal plans from \(lowest) to \(highest) of \(money(base.problem.budget))\n")
+            print(table(header: ["budget", "revenue", "90% band", "mROAS of last $"], rows: rows))
+            if let i = points.indices.dropFirst().first(where: { points[$0 - 1].mroas >= 1 && points[$0].mroas < 1 }) {
+                let a = points[i - 1], b = points[i]
+                let crossing = a.budget + (a.mroas - 1) / (a.mroas - b.mroas) * (b.budget - a.budget)
+                print("\nThe marginal ROAS of the last dollar falls to 1 near a budget of \(money(crossing)).")
+            } else if let last = points.last, last.mroas >= 1 {
+                print("\nEven at \(money(last.budget)) the last dollar returns more than a dollar (mROAS \(String(format: "%.2f", last.mroas))).")
+            }
+            print("\nFiles: \(folder)/frontier.csv")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import BudgetOptimization
+import Foundation
+import Planning
+
+/// `mixplan plan SCENARIO.yaml...`: fit (or reuse), optimize, run the what-ifs, write the plan files.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Optimize the budget of one or more scenarios; write summary.csv, plan.csv, whatif.csv (and comparison.csv)."
+    )
+
+    @Argument(help: "Scenario files (YAML). Several scenarios are compared in comparison.csv.")
+    var scenarios: [String]
+
+    @Option(help: "Output folder (default: runs/<scenario name>/; with several scenarios, one subfolder each).")
+    var out: String?
+
+    @Option(help: "Total budget over the horizon, e.g. 12M (overrides plan.budget).")
+    var budget: String?
+
+    @Option(help: "slsqp, ga or auto (overrides plan.optimizer).")
+    var optimizer: OptimizerChoice?
+
+    @Option(help: "Override the scenarios' sampler seed.")
+    var seed: UInt64?
+
+    @Flag(help: "Silence progress on stderr.")
+    var quiet = false
+
+    func run() throws {
+        try reportingErrors {
+            guard !scenarios.isEmpty else { throw InputError(.usage, "name at least one scenario file") }
+            let budgetValue = try budget.map { text -> Double in
+                guard let v = parseAmount(text) else { throw InputError(.usage, "--budget '\(text)' is not an amount (e.g. 12M, $12M, 12_000_000)") }
+                return v
+            }
+            var runs: [(PlanRun, String)] = []
+            for path in scenarios {
+                var scenario = try Scenario.load(path: path)
+                if let seed { scenario.sampler.seed = seed }
+                let config = scenario.sampler
+                let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
+                                              label: "fitting \(scenario.name)", quiet: quiet)
+                let run = try PlanRun.run(scenario, budget: budgetValue, optimizer: optimizer) { printer.update($0) }
+                let folder: String
+                if scenarios.count == 1 { folder = out ?? defaultFolder(scenario.name) }
+                else { folder = (out ?? "runs") + "/" + slug(scenario.name) }
+                runs.append((run, folder))
+            }
+            // Everything is computed before anything is written: a failure leaves no files.
+            for (run, folder) in runs {
+                try OutputFolder.write(run.fitFiles, to: folder + "/fit")
+                try OutputFolder.write(run.files(), to: folder)
+                print(PlanReport(run).text)
+                print("\nFiles: \(folder)/summary.csv, plan.csv, whatif.csv; fit in \(folder)/fit/\n")
+            }
+            if runs.count > 1 {
+                var lines = ["scenario,budget,revenue_mean,revenue_p05,revenue_p95,roas_mean"]
+                for (run, _) in runs {
+                    let t = run.plan.total, b = run.problem.budget
+                    lines.append([csvCell(run.scenario.name), "\(b)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(b > 0 ? t.mean / b : .nan)"].joined(separator: ","))
+                }
+                let folder = out ?? "runs"
+                try OutputFolder.write([("comparison.csv", lines.joined(separator: "\n") + "\n")], to: folder)
+                print(table(header: ["scenario", "budget", "revenue", "90% band", "ROAS"], rows: runs.map { run, _ in
+                    [run.scenario.name, money(run.problem.budget), money(run.plan.total.mean),
+                     "[\(money(run.plan.total.lower)) – \(money(run.plan.total.upper))]",
+                     String(format: "%.2f", run.plan.total.mean / run.problem.budget)]
+                }))
+                print("\nFiles: \(folder)/comparison.csv")
+            }
+        }
+    }
+}
+
+extension OptimizerChoice: ExpressibleByArgument {}
+
+func slug(_ name: String) -> String {
+    String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }).split(separator: "-").joined(separator: "-")
+}
+
+func defaultFolder(_ name: String) -> String { "runs/" + slug(name) }
+
+func csvCell(_ text: String) -> String {
+    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}
+
+/// The readable plan: allocation with bands, the comparison with the current mix, optimality.
+struct PlanReport {
+    let run: PlanRun
+    init(_ run: PlanRun) { self.run = run }
+
+    var text: String {
+        let s = run.scenario
+        let r = run.report
+        let pct = Int((s.plan.interval * 100).rounded())
+        var out = "Plan: \(s.name) — \(s.plan.horizon) periods from \(run.dates.first ?? "?"), budget \(money(run.problem.budget)), objective \(s.plan.objective)\n"
+        out += "Fit: " + (run.fitReused ? "reused (same data and settings)" : String(format: "fitted in %.1f s", run.fitSeconds))
+        out += "; optimizer \(r.method) (\(r.status), \(r.evaluations) evaluations, " + String(format: "%.2f s", r.seconds)
+        if let gap = r.crossCheckGap { out += String(format: "; SLSQP vs GA gap %.4f%%", 100 * gap) }
+        out += ")\n"
+        for notice in r.notices { out += "Notice: \(notice)\n" }
+        out += "\n"
+        var rows = run.plan.channels.enumerated().map { c, ch in
+            [ch.name, money(ch.spend), String(format: "%.0f%%", 100 * ch.spend / run.problem.budget), money(run.currentAllocation[c]),
+             money(ch.revenue.mean), "[\(money(ch.revenue.lower)) – \(money(ch.revenue.upper))]",
+             String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean),
+             String(format: "[%.2f – %.2f]", ch.marginalROAS.lower, ch.marginalROAS.upper)]
+        }
+        let t = run.plan.total
+        rows.append(["TOTAL", money(run.problem.budget), "100%", money(run.currentAllocation.reduce(0, +)), money(t.mean),
+                     "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", t.mean / run.problem.budget), "", ""])
+        out += table(header: ["channel", "spend", "share", "current", "revenue", "\(pct)% band", "ROAS", "mROAS", "\(pct)% band"], rows: rows)
+        let u = run.uplift
+        out += "\n\nAgainst the current mix (last \(s.plan.horizon) periods' spend scaled to the budget): revenue "
+            + "\(money(run.current.total.mean)) → \(money(t.mean)); change \(signed(u.change.mean)) [\(signed(u.change.lower)) – \(signed(u.change.upper))], "
+            + String(format: "P(plan better) %.2f", u.probabilityBetter)
+        let o = run.optimality
+        out += "\nOptimality: "
+        if o.interior.isEmpty { out += "no channel is strictly inside its bounds" }
+        else { out += "interior channels (\(o.interior.joined(separator: ", "))) share a marginal objective of " + String(format: "%.3f (spread %.1e)", o.marginal, o.interiorSpread) }
+        if !o.atMinimum.isEmpty { out += "; at their minimum: \(o.atMinimum.joined(separator: ", "))" }
+        if !o.atMaximum.isEmpty { out += "; at their maximum: \(o.atMaximum.joined(separator: ", "))" }
+        if !run.whatIfs.isEmpty {
+            out += "\n\nWhat-ifs (from the optimized plan):\n"
+            out += whatIfTable(run.whatIfs, interval: s.plan.interval)
+        }
+        return out
+    }
+}
+
+func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + money(x) }
+
+func whatIfTable(_ results: [WhatIfResult], interval: Double) -> String {
+    let pct = Int((interval * 100).rounded())
+    return table(header: ["what-if", "Δ revenue", "\(pct)% band", "P(better)", "mROAS from (before→after)", "mROAS to (before→after)"],
+                 rows: results.map { w in
+                     [w.whatIf.name, signed(w.change.mean), "[\(signed(w.change.lower)) – \(signed(w.change.upper))]",
+                      String(format: "%.2f", w.probabilityBetter),
+                      String(format: "%@ %.2f → %.2f", w.whatIf.from, w.marginalFrom.before, w.marginalFrom.after),
+                      String(format: "%@ %.2f → %.2f", w.whatIf.to, w.marginalTo.before, w.marginalTo.after)]
+                 })
+}
