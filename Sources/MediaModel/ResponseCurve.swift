@@ -68,18 +68,14 @@ public struct ResponseCurve: Sendable {
 
     /// Revenue and its derivative for budget b, per draw (`[draws]` each).
     public func evaluate(budget b: Double, values: UnsafeMutablePointer<Double>, slopes: UnsafeMutablePointer<Double>) {
-        let x = max(b, 0) / (Double(horizon) * spendScale)  // scaled weekly spend
+        // Scaled weekly spend, floored at a negligible amount: a Hill slope below 1 has an infinite
+        // derivative at zero, and the optimizer needs a finite one.
+        let x = max(max(b, 0) / (Double(horizon) * spendScale), 1e-12)
         let dxdb = 1 / (Double(horizon) * spendScale)
         carry.withUnsafeBufferPointer { carry in
             switch saturation {
             case .hill:
                 for d in 0..<beta.count {
-                    guard x > 0 else {
-                        values[d] = 0
-                        // Slope at zero: finite only for k ≥ 1 (k = 1 gives β·Σc/κ).
-                        slopes[d] = second[d] > 1 ? 0 : (second[d] == 1 ? beta[d] * (0..<periods).reduce(0) { $0 + carry[d * periods + $1] } / first[d] * dxdb : .greatestFiniteMagnitude)
-                        continue
-                    }
                     let k = second[d], u = pow(x, k), kappa = halfSaturationPower[d]
                     // Four independent sums so the divisions overlap instead of queueing.
                     var v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0

@@ -4,13 +4,13 @@ import MediaModel
 import Planning
 import Sampling
 
-/// `mixplan demo`: the bundled example end to end with no arguments. Today that is the fit (the
-/// planner comes next): it writes the example's data and scenario into the output folder, fits
-/// them, and shows the estimates next to the truth the example was simulated from.
+/// `mixplan demo`: the bundled example end to end with no arguments. It writes the example data
+/// and three scenarios into the output folder, fits once, and plans the next quarter three ways
+/// (expected revenue, risk-averse, with bounds) plus a what-if, printing each result.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the bundled example end to end (today: fit the example and compare with its truth)."
+        abstract: "Run the bundled example end to end: fit, plan the next quarter, a risk-averse plan, a plan with bounds, a what-if."
     )
 
     @Option(help: "Output folder.")
@@ -25,40 +25,65 @@ struct DemoCommand: ParsableCommand {
             let folder = URL(fileURLWithPath: out)
             try OutputFolder.write([("weekly.csv", history.csv), ("weekly-truth.csv", history.truthCSV)],
                                    to: folder.appendingPathComponent("data").path)
-            try OutputFolder.write([("scenario.yaml", demoScenario)], to: folder.path)
-            let scenario = try Scenario.load(path: folder.appendingPathComponent("scenario.yaml").path)
-            let fit = try fitWithProgress(scenario, quiet: quiet)
-            let paths = try OutputFolder.write(fit.files(), to: folder.appendingPathComponent("fit").path)
-            print(FitReport(fit).text)
-            print("\nThe example was simulated from known parameters (Examples/README.md). True ROAS against the fit:\n")
-            let rows = fit.channels.enumerated().map { c, s in
+            try OutputFolder.write(demoScenarios, to: folder.path)
+            func load(_ name: String) throws -> Scenario { try Scenario.load(path: folder.appendingPathComponent(name).path) }
+
+            // 1. Fit (once; the other plans reuse it).
+            let base = try load("q1-plan.yaml")
+            let config = base.sampler
+            let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
+                                          label: "fitting the example", quiet: quiet)
+            let fitted = try PlanRun.posterior(for: base) { printer.update($0) }
+            try OutputFolder.write(fitted.files, to: folder.appendingPathComponent("fit").path)
+            let summaries = fitted.posterior.channelSummaries()
+            print("MixPlan demo: three years of weekly data on five channels, simulated from known parameters (Examples/README.md).\n")
+            print("1. Fit — channel ROAS over the three years, against the truth:\n")
+            print(table(header: ["channel", "true ROAS", "fitted", "90% band", "inside"], rows: summaries.enumerated().map { c, s in
                 [s.channel, String(format: "%.2f", history.roas[c]), String(format: "%.2f", s.roas.mean),
                  String(format: "[%.2f – %.2f]", s.roas.lower, s.roas.upper), s.roas.contains(history.roas[c]) ? "yes" : "no"]
+            }))
+
+            // 2–4. Plans, all from the same fit.
+            var written: [String] = [folder.appendingPathComponent("fit").path]
+            for (step, file, title) in [(2, "q1-plan.yaml", "Plan for the next quarter (expected revenue)"),
+                                        (3, "q1-risk-averse.yaml", "Risk-averse plan (mean of the worst 10% of draws)"),
+                                        (4, "q1-bounds.yaml", "Plan with bounds (TV at least $1.5M, display at most $200k)")] {
+                let scenario = try load(file)
+                let run = try PlanRun.run(scenario)
+                let dir = folder.appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: "")).path
+                try OutputFolder.write(run.files(), to: dir)
+                written.append(dir)
+                print("\n\(step). \(title)\n")
+                print(PlanReport(run).text)
             }
-            print(table(header: ["channel", "true ROAS", "fitted", "90% band", "inside"], rows: rows))
-            print("\nFiles: " + ([folder.appendingPathComponent("scenario.yaml").path] + paths).joined(separator: ", "))
-            print("Next milestone: plan, what-if and frontier on this fit.")
+            print("\nFiles: " + written.joined(separator: ", ") + " (summary.csv, plan.csv, whatif.csv)")
         }
     }
 
-    private var demoScenario: String {
-        """
-        # Written by `mixplan demo`: the bundled example (see scenarios/weekly-example.yaml).
-        name: weekly example
-        data:
-          file: data/weekly.csv
-          date: week
-          target: revenue
-          channels: [tv, search, social, youtube, display]
-          controls: [price_index, holiday]
-        model:
-          adstock: {type: geometric, max_lag: 8}
-          saturation: hill
-          seasonality: {period: 52.18, order: 2}
-          trend: linear
-        sampler: {chains: 4, warmup: 1000, draws: 1000, seed: 7}
+    private var demoScenarios: [(name: String, contents: String)] {
+        let common = """
+            data:
+              file: data/weekly.csv
+              date: week
+              target: revenue
+              channels: [tv, search, social, youtube, display]
+              controls: [price_index, holiday]
+            model: {adstock: {type: geometric, max_lag: 8}, saturation: hill, seasonality: {period: 52.18, order: 2}, trend: linear}
+            sampler: {chains: 4, warmup: 1000, draws: 1000, seed: 7}
 
-        """
+            """
+        let whatIf = """
+            what_if:
+              - name: Move $500k from TV to YouTube
+                move: {amount: 500k, from: tv, to: youtube}
+
+            """
+        return [
+            ("q1-plan.yaml", "name: q1 plan\n" + common + "plan: {horizon: 13, start: 2026-01-05, budget: 4M, optimizer: auto}\n" + whatIf),
+            ("q1-risk-averse.yaml", "name: q1 risk averse\n" + common + "plan: {horizon: 13, start: 2026-01-05, budget: 4M, objective: {cvar: 0.1}}\n"),
+            ("q1-bounds.yaml", "name: q1 bounds\n" + common
+                + "plan: {horizon: 13, start: 2026-01-05, budget: 4M, bounds: {tv: [1.5M, 3M], display: [0, 200k]}}\n"),
+        ]
     }
 }
 

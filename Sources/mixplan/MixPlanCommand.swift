@@ -8,9 +8,9 @@ struct MixPlanCommand: ParsableCommand {
         commandName: "mixplan",
         abstract: "Bayesian media-mix response curves and budget plans.",
         discussion: """
-            Built so far: the NUTS sampler with its diagnostics. The media model (fit), the \
-            optimizer (plan, whatif, frontier) are the next milestones; until then `demo` runs \
-            the sampler on targets whose answers are known.
+            fit learns each channel's response curve from weekly history with our NUTS sampler; \
+            plan, whatif and frontier turn the curves into budget plans with risk bands; \
+            demo runs the bundled example end to end.
             """,
         subcommands: [FitCommand.self, PlanCommand.self, WhatIfCommand.self, FrontierCommand.self, DemoCommand.self, SimulateCommand.self]
     )
