@@ -1,3 +1,4 @@
+import BudgetOptimization
 import Foundation
 import MediaModel
 import Planning
@@ -56,8 +57,10 @@ func benchStandardFit(peers: String?) throws {
     }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: venv + "/bin/python")
+    let pymcOut = folder.appendingPathComponent("pymc").path
     p.arguments = [peers + "/pymc_fit.py", data, "--date", "date_week", "--target", "y", "--channels", "x1,x2",
-                   "--controls", "event_1,event_2,t", "--chains", "4", "--tune", "1000", "--draws", "1000", "--seed", "1"]
+                   "--controls", "event_1,event_2,t", "--chains", "4", "--tune", "1000", "--draws", "1000", "--seed", "1",
+                   "--out", pymcOut]
     let out = Pipe()
     p.standardOutput = out
     p.standardError = FileHandle.nullDevice
@@ -78,6 +81,41 @@ func benchStandardFit(peers: String?) throws {
         divergences \(json["divergences"] ?? "?"), \(f(pymcRate)) ESS/s; whole process \(f(process)) s
           ratio: MixPlan / PyMC-Marketing ESS per second = \(String(format: "%.1f", essPerSecond / pymcRate))×, \
         whole process \(String(format: "%.1f", process / processSeconds))× faster
+        """)
+    try benchOptimizerAgainstPyMC(fit: fit, data: data, peers: peers, python: venv + "/bin/python", model: pymcOut + "/model.nc")
+}
+
+/// Both optimizers on their own fit of the same example: a total budget of 6.12 over 13 weeks,
+/// per-channel totals in [0, budget], 4000 draws each.
+func benchOptimizerAgainstPyMC(fit: FitRun, data: String, peers: String, python: String, model: String) throws {
+    let budget = 6.12
+    let problem = try BudgetProblem(channels: ["x1", "x2"], responses: fit.posterior.responseCurves(horizon: 13), budget: budget)
+    var seconds: [Double] = []
+    for _ in 0..<2 {
+        let start = Date()
+        _ = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem)
+        seconds.append(Date().timeIntervalSince(start))
+    }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: python)
+    p.arguments = [peers + "/pymc_optimize.py", data, "--date", "date_week", "--target", "y", "--channels", "x1,x2",
+                   "--controls", "event_1,event_2,t", "--budget", "\(budget)", "--periods", "13", "--load", model]
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let bytes = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    guard let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").last,
+          let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+          let first = json["optimize_seconds"] as? Double, let repeated = json["optimize_seconds_repeat"] as? Double else {
+        print("  PyMC-Marketing optimizer: failed (exit \(p.terminationStatus))\n"); return
+    }
+    print("""
+          Budget optimizer, same example (2 channels × 4000 draws, 13 weeks, budget 6.12):
+            MixPlan SLSQP \(String(format: "%.4f", seconds[0])) s first call, \(String(format: "%.4f", seconds[1])) s repeated; \
+        PyMC-Marketing \(String(format: "%.3f", first)) s first call (compiling), \(String(format: "%.3f", repeated)) s repeated
+            ratio: first call \(String(format: "%.0f", first / seconds[0]))×, repeated solve \(String(format: "%.1f", repeated / seconds[1]))× faster
 
         """)
 }

@@ -49,7 +49,7 @@ public struct BudgetOptimizer: Sendable {
         for _ in 0..<randomStarts { starts.append(feasible.random(channels: n, using: &rng)) }
         var notices: [String] = []
 
-        var slsqpBest: SLSQPSolver.Run?
+        var slsqpBest: SolverRun?
         if choice != .ga {
             let solver = SLSQPSolver(problem: problem, feasible: feasible)
             let fixedStarts = start == nil ? 1 : 2
@@ -68,7 +68,7 @@ public struct BudgetOptimizer: Sendable {
                 if slsqpBest == nil || run.value > slsqpBest!.value { slsqpBest = run }
             }
         }
-        var gaRun: GeneticSolver.Run?
+        var gaRun: SolverRun?
         var gaEvaluations = 0
         if choice == .ga || choice == .auto || slsqpBest == nil {
             if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }

@@ -10,15 +10,7 @@ struct GeneticSolver {
     var patience = 30
     var maxGenerations = 400
 
-    struct Run {
-        var plan: [Double]
-        var value: Double
-        var status: SolverStatus
-        var evaluations: Int
-        var generations: Int
-    }
-
-    func solve(starts: [[Double]], evaluator: ObjectiveEvaluator) -> Run {
+    func solve(starts: [[Double]], evaluator: ObjectiveEvaluator) -> SolverRun {
         let n = problem.channels.count
         var rng = SplitMix(seed: seed)
         let size = min(max(24, 4 * n), 120)
@@ -72,8 +64,7 @@ struct GeneticSolver {
                 mutationScale = max(mutationScale * 0.9, 1e-4)
             }
         }
-        return Run(plan: population[best], value: fitness[best],
-                   status: stale >= patience ? .stagnated : .generationLimit,
-                   evaluations: evaluations, generations: generation)
+        return SolverRun(plan: population[best], value: fitness[best],
+                         status: stale >= patience ? .stagnated : .generationLimit, evaluations: evaluations)
     }
 }

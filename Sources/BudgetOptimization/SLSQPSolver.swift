@@ -58,6 +58,15 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// What one optimizer run ended with.
+struct SolverRun {
+    var plan: [Double]
+    /// The objective at `plan`, on the draws the run searched.
+    var value: Double
+    var status: SolverStatus
+    var evaluations: Int
+}
+
 /// One SLSQP run through NLopt on a scaled problem: budgets in units of budget/channels and the
 /// objective divided by its size at the start, so that gradients are of order one (tiny
 /// gradients are what stop SLSQP after one iteration at an even split).
@@ -65,13 +74,6 @@ struct SLSQPSolver {
     let problem: BudgetProblem
     let feasible: FeasibleSet
     var maxEvaluations = 400
-
-    struct Run {
-        var plan: [Double]
-        var value: Double
-        var status: SolverStatus
-        var evaluations: Int
-    }
 
     /// Context the C callbacks reach through their `void *` argument.
     private final class Context {
@@ -88,14 +90,14 @@ struct SLSQPSolver {
         }
     }
 
-    func solve(from start: [Double], evaluator: ObjectiveEvaluator) -> Run {
+    func solve(from start: [Double], evaluator: ObjectiveEvaluator) -> SolverRun {
         let n = problem.channels.count
         let scale = max(problem.budget / Double(n), 1e-12)
         let startValue = evaluator.evaluate(start)
         let objectiveScale = max(abs(startValue), 1e-12)
         let context = Context(evaluator, scale: scale, objectiveScale: objectiveScale, n: n)
         guard let opt = nlopt_create(NLOPT_LD_SLSQP, UInt32(n)) else {
-            return Run(plan: start, value: startValue, status: .outOfMemory, evaluations: 0)
+            return SolverRun(plan: start, value: startValue, status: .outOfMemory, evaluations: 0)
         }
         defer { nlopt_destroy(opt) }
         var lower = problem.lower.map { $0 / scale }, upper = problem.upper.map { $0 / scale }
@@ -137,6 +139,6 @@ struct SLSQPSolver {
         // SLSQP meets the equality to its tolerance; the plan must spend the budget exactly.
         let plan = feasible.project(x.map { $0 * scale })
         let planValue = evaluator.evaluate(plan)
-        return Run(plan: plan, value: planValue, status: SolverStatus(result), evaluations: context.evaluations + 2)
+        return SolverRun(plan: plan, value: planValue, status: SolverStatus(result), evaluations: context.evaluations + 2)
     }
 }

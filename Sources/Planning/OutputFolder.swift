@@ -45,7 +45,7 @@ func csvNumber(_ x: Double) -> String {
 }
 
 /// Quotes a CSV field when it needs it.
-func csvField(_ text: String) -> String {
+public func csvField(_ text: String) -> String {
     text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
         ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
 }

@@ -59,7 +59,7 @@ struct PlanCommand: ParsableCommand {
                 var lines = ["scenario,budget,revenue_mean,revenue_p05,revenue_p95,roas_mean"]
                 for (run, _) in runs {
                     let t = run.plan.total, b = run.problem.budget
-                    lines.append([csvCell(run.scenario.name), "\(b)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(b > 0 ? t.mean / b : .nan)"].joined(separator: ","))
+                    lines.append([csvField(run.scenario.name), "\(b)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(b > 0 ? t.mean / b : .nan)"].joined(separator: ","))
                 }
                 let folder = out ?? "runs"
                 try OutputFolder.write([("comparison.csv", lines.joined(separator: "\n") + "\n")], to: folder)
@@ -81,10 +81,6 @@ func slug(_ name: String) -> String {
 }
 
 func defaultFolder(_ name: String) -> String { "runs/" + slug(name) }
-
-func csvCell(_ text: String) -> String {
-    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-}
 
 /// The readable plan: allocation with bands, the comparison with the current mix, optimality.
 struct PlanReport {
