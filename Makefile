@@ -19,9 +19,10 @@ demo: nlopt
 test: nlopt
 	$(SWIFT) test
 
-# Side-by-side figures against PyMC-Marketing when ../shared/peers is there (its README says how
-# to make its Python environment); skipped otherwise.
-PEERS := $(wildcard ../shared/peers)
+# Side-by-side figures against PyMC-Marketing when the workspace's shared peers folder (PEERS_DIR)
+# is there (its README says how to make its Python environment); skipped otherwise.
+PEERS_DIR ?= $(abspath $(CURDIR)/..)/shared/peers
+PEERS := $(wildcard $(PEERS_DIR))
 
 bench: nlopt
 	$(SWIFT) build -c release --product mixplan

@@ -48,7 +48,7 @@ func benchStandardFit(peers: String?) throws {
         """)
 
     guard let peers, FileManager.default.fileExists(atPath: peers + "/pymc_fit.py") else {
-        print("  PyMC-Marketing: skipped (no ../shared/peers)\n"); return
+        print("  PyMC-Marketing: skipped (no peers folder given)\n"); return
     }
     let venv = ProcessInfo.processInfo.environment["MIXPLAN_PEERS_VENV"]
         ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/mixplan-peers").path

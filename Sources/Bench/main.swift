@@ -81,7 +81,7 @@ try benchSampler("100-D standard normal", GaussianTarget.standard(dimension: 100
 try benchSampler("2-D normal, correlation 0.95", GaussianTarget.correlated(rho: 0.95))
 }
 
-// `make bench` passes --peers ../shared/peers when it exists; nothing else reads outside the project.
+// `make bench` passes --peers with the shared peers folder when it exists; nothing else reads outside the project.
 let arguments = CommandLine.arguments
 let peers = arguments.firstIndex(of: "--peers").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 if wanted("optimizer") { try benchOptimizer() }
