@@ -58,11 +58,12 @@ struct AdstockWeights {
 /// series starts (no carryover from before the data).
 func applyAdstock(_ x: UnsafePointer<Double>, count: Int, weights: AdstockWeights, into out: UnsafeMutablePointer<Double>) {
     let lags = weights.maxLag
-    var w = [Double](repeating: 0, count: lags)
-    for l in 0..<lags { w[l] = weights.weight(l) }
-    for t in 0..<count {
-        var s = 0.0
-        for l in 0..<min(lags, t + 1) { s += w[l] * x[t - l] }
-        out[t] = s
+    let scale = 1 / weights.total
+    weights.raw.withUnsafeBufferPointer { w in
+        for t in 0..<count {
+            var s = 0.0
+            for l in 0..<min(lags, t + 1) { s += w[l] * x[t - l] }
+            out[t] = s * scale
+        }
     }
 }

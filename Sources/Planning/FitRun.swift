@@ -14,8 +14,10 @@ public struct FitRun: Sendable {
     public let seconds: Double
 
     /// Loads the data, builds the model and samples it.
-    public static func run(_ scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FitRun {
-        let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
+    /// - Parameter dataset: the scenario's data when the caller already loaded it.
+    public static func run(_ scenario: Scenario, dataset loaded: Dataset? = nil,
+                           progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FitRun {
+        let dataset = try loaded ?? DatasetLoader.load(scenario.data, minimumRows: 1)
         let model: MediaMixModel
         do { model = try MediaMixModel(data: dataset, specification: scenario.model) } catch let error as ModelError {
             throw InputError(.configuration, "\(scenario.file): model: \(error.description)")

@@ -15,6 +15,14 @@ public struct WhatIfResult: Sendable {
     public var marginalTo: (before: Double, after: Double)
 }
 
+/// A scenario's posterior and the fit files that go with it, fitted or reused.
+public struct FittedScenario: Sendable {
+    public let posterior: Posterior
+    public let files: [(name: String, contents: String)]
+    public let reused: Bool
+    public let seconds: Double
+}
+
 /// A planned scenario: the fit it used, the optimized plan, the current mix and the what-ifs.
 public struct PlanRun: Sendable {
     public let scenario: Scenario
@@ -36,28 +44,27 @@ public struct PlanRun: Sendable {
     public let dates: [String]
 
     /// Fits the scenario's model, or reuses a stored fit of the same data and settings.
-    public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws
-        -> (posterior: Posterior, files: [(name: String, contents: String)], reused: Bool, seconds: Double) {
+    public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FittedScenario {
         let key = try FitCache.key(scenario)
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
         if let model = try? MediaMixModel(data: dataset, specification: scenario.model),
            let (posterior, files) = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
-            return (posterior, files, true, 0)
+            return FittedScenario(posterior: posterior, files: files, reused: true, seconds: 0)
         }
-        let fit = try FitRun.run(scenario, progress: progress)
+        let fit = try FitRun.run(scenario, dataset: dataset, progress: progress)
         FitCache.store(key: key, fit: fit)
-        return (fit.posterior, fit.files(), false, fit.seconds)
+        return FittedScenario(posterior: fit.posterior, files: fit.files(), reused: false, seconds: fit.seconds)
     }
 
     /// Plans the scenario. `budget` and `optimizer` override the scenario's.
     public static func run(_ scenario: Scenario, budget: Double? = nil, optimizer: OptimizerChoice? = nil,
                            progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> PlanRun {
-        let fitted = try posterior(for: scenario, progress: progress)
-        return try plan(scenario, fitted: fitted, budget: budget, optimizer: optimizer)
+        try plan(scenario, fitted: try posterior(for: scenario, progress: progress), budget: budget, optimizer: optimizer)
     }
 
-    static func plan(_ scenario: Scenario, fitted: (posterior: Posterior, files: [(name: String, contents: String)], reused: Bool, seconds: Double),
-                     budget overrideBudget: Double?, optimizer: OptimizerChoice?) throws -> PlanRun {
+    /// Plans the scenario on a posterior already at hand (one fit, many plans: frontier, demo).
+    public static func plan(_ scenario: Scenario, fitted: FittedScenario, budget overrideBudget: Double? = nil,
+                            optimizer: OptimizerChoice? = nil) throws -> PlanRun {
         let posterior = fitted.posterior
         let data = posterior.model.data
         let settings = scenario.plan

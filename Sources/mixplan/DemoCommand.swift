@@ -49,7 +49,7 @@ struct DemoCommand: ParsableCommand {
                                         (3, "q1-risk-averse.yaml", "Risk-averse plan (mean of the worst 10% of draws)"),
                                         (4, "q1-bounds.yaml", "Plan with bounds (TV at least $1.5M, display at most $200k)")] {
                 let scenario = try load(file)
-                let run = try PlanRun.run(scenario)
+                let run = try PlanRun.plan(scenario, fitted: fitted)
                 let dir = folder.appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: "")).path
                 try OutputFolder.write(run.files(), to: dir)
                 written.append(dir)

@@ -70,11 +70,8 @@ final class ProgressPrinter: @unchecked Sendable {
     }
 }
 
-/// Options every command that reads a scenario shares.
-struct ScenarioOptions: ParsableArguments {
-    @Argument(help: "The scenario file (YAML).")
-    var scenario: String
-
+/// Options every command that writes results shares.
+struct CommonOptions: ParsableArguments {
     @Option(help: "Output folder (default: runs/<scenario name>/).")
     var out: String?
 
@@ -84,15 +81,33 @@ struct ScenarioOptions: ParsableArguments {
     @Flag(help: "Silence progress on stderr.")
     var quiet = false
 
-    func load() throws -> Scenario {
-        var s = try Scenario.load(path: scenario)
+    func load(_ path: String) throws -> Scenario {
+        var s = try Scenario.load(path: path)
         if let seed { s.sampler.seed = seed }
         return s
     }
+}
+
+/// Options of the commands that read one scenario.
+struct ScenarioOptions: ParsableArguments {
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    @OptionGroup var common: CommonOptions
+
+    var out: String? { common.out }
+    var quiet: Bool { common.quiet }
+
+    func load() throws -> Scenario { try common.load(scenario) }
 
     func outputFolder(for s: Scenario, suffix: String = "") -> String {
-        if let out { return out }
-        let slug = s.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-        return "runs/" + String(slug).split(separator: "-").joined(separator: "-") + suffix
+        out ?? defaultFolder(s.name) + suffix
     }
 }
+
+/// A scenario name as a folder name: "Q1 2027 plan" → "q1-2027-plan".
+func slug(_ name: String) -> String {
+    String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }).split(separator: "-").joined(separator: "-")
+}
+
+func defaultFolder(_ name: String) -> String { "runs/" + slug(name) }

@@ -32,14 +32,19 @@ struct FrontierCommand: ParsableCommand {
             let config = scenario.sampler
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting \(scenario.name)", quiet: options.quiet)
-            let base = try PlanRun.run(scenario) { printer.update($0) }
+            let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
+            let base = try PlanRun.plan(scenario, fitted: fitted)
             var lines = ["budget,revenue_mean,revenue_p05,revenue_p95,mroas_mean"]
             var rows: [[String]] = []
             var points: [(budget: Double, mroas: Double)] = []
             for i in 0..<steps {
                 let budget = base.problem.budget * (lo + (hi - lo) * Double(i) / Double(steps - 1))
-                guard let run = try? PlanRun.run(scenario, budget: budget) else {
-                    if !options.quiet { FileHandle.standardError.write(Data("frontier: budget \(money(budget)) is outside the bounds; skipped\n".utf8)) }
+                let run: PlanRun
+                do {
+                    run = try PlanRun.plan(scenario, fitted: fitted, budget: budget)
+                } catch let error as InputError where error.kind == .configuration {
+                    // A budget the bounds cannot hold is skipped; anything else stops the run.
+                    if !options.quiet { FileHandle.standardError.write(Data("frontier: skipped \(money(budget)): \(error.message)\n".utf8)) }
                     continue
                 }
                 let t = run.plan.total, m = run.optimality.marginal

@@ -7,14 +7,14 @@ import Planning
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Optimize the budget of one or more scenarios; write summary.csv, plan.csv, whatif.csv (and comparison.csv)."
+        abstract: "Optimize the budget of one or more scenarios; write summary.csv, plan.csv, whatif.csv (and comparison.csv).",
+        discussion: "With several scenarios each gets a subfolder of --out (default runs/) and comparison.csv goes in --out itself."
     )
 
     @Argument(help: "Scenario files (YAML). Several scenarios are compared in comparison.csv.")
     var scenarios: [String]
 
-    @Option(help: "Output folder (default: runs/<scenario name>/; with several scenarios, one subfolder each).")
-    var out: String?
+    @OptionGroup var common: CommonOptions
 
     @Option(help: "Total budget over the horizon, e.g. 12M (overrides plan.budget).")
     var budget: String?
@@ -22,11 +22,8 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "slsqp, ga or auto (overrides plan.optimizer).")
     var optimizer: OptimizerChoice?
 
-    @Option(help: "Override the scenarios' sampler seed.")
-    var seed: UInt64?
-
-    @Flag(help: "Silence progress on stderr.")
-    var quiet = false
+    var out: String? { common.out }
+    var quiet: Bool { common.quiet }
 
     func run() throws {
         try reportingErrors {
@@ -37,8 +34,7 @@ struct PlanCommand: ParsableCommand {
             }
             var runs: [(PlanRun, String)] = []
             for path in scenarios {
-                var scenario = try Scenario.load(path: path)
-                if let seed { scenario.sampler.seed = seed }
+                let scenario = try common.load(path)
                 let config = scenario.sampler
                 let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                               label: "fitting \(scenario.name)", quiet: quiet)
@@ -75,12 +71,6 @@ struct PlanCommand: ParsableCommand {
 }
 
 extension OptimizerChoice: ExpressibleByArgument {}
-
-func slug(_ name: String) -> String {
-    String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }).split(separator: "-").joined(separator: "-")
-}
-
-func defaultFolder(_ name: String) -> String { "runs/" + slug(name) }
 
 /// The readable plan: allocation with bands, the comparison with the current mix, optimality.
 struct PlanReport {
