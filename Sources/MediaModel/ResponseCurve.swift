@@ -20,8 +20,17 @@ public struct ResponseCurve: Sendable {
     public let beta: [Double]
     public let first: [Double]
     public let second: [Double]
-    /// Cumulative carry weights, `[draws × periods]`; for Hill raised to the draw's slope k.
+    /// Cumulative carry weights c_t of the periods outside the plateau, `[draws × rowLength]`;
+    /// for Hill raised to the draw's slope k.
     let carry: [Double]
+    /// Entries per draw in `carry` (even: the periods outside the plateau, then zero padding).
+    let rowLength: Int
+    /// When the horizon is at least the carryover length, periods L−1 … H−1 all receive the full
+    /// carry: their terms are equal, so they are computed once and counted `plateauLength` times
+    /// (0 when there is no plateau). With H = 13 and L = 8 that is 14 terms per draw instead of 21.
+    let plateauLength: Int
+    /// The plateau's carry per draw, `[draws]` (for Hill raised to k).
+    let plateau: [Double]
     /// Hill only: κ^k per draw.
     let halfSaturationPower: [Double]
 
@@ -30,10 +39,12 @@ public struct ResponseCurve: Sendable {
     private init(copying curve: ResponseCurve, draws indices: [Int]) {
         channel = curve.channel; saturation = curve.saturation; horizon = curve.horizon
         periods = curve.periods; spendScale = curve.spendScale
+        rowLength = curve.rowLength; plateauLength = curve.plateauLength
         beta = indices.map { curve.beta[$0] }
         first = indices.map { curve.first[$0] }
         second = indices.map { curve.second[$0] }
-        carry = indices.flatMap { curve.carry[($0 * curve.periods)..<(($0 + 1) * curve.periods)] }
+        carry = indices.flatMap { curve.carry[($0 * curve.rowLength)..<(($0 + 1) * curve.rowLength)] }
+        plateau = indices.map { curve.plateau[$0] }
         halfSaturationPower = curve.halfSaturationPower.isEmpty ? [] : indices.map { curve.halfSaturationPower[$0] }
     }
 
@@ -53,16 +64,28 @@ public struct ResponseCurve: Sendable {
         self.beta = beta
         self.first = first
         self.second = second
-        var carry = [Double](repeating: 0, count: beta.count * periods)
+        let plateauLength = horizon - lags + 1 >= 2 ? horizon - lags + 1 : 0
+        let plateauRange = plateauLength > 0 ? (lags - 1)..<horizon : 0..<0
+        self.plateauLength = plateauLength
+        // Rows padded to an even length for two-wide arithmetic; the padding carries nothing.
+        let unpadded = periods - plateauLength
+        rowLength = unpadded + unpadded % 2
+        var carry: [Double] = [], plateau: [Double] = []
+        carry.reserveCapacity(beta.count * rowLength)
         for (d, w) in adstockWeights.enumerated() {
+            var full = 0.0
             for t in 0..<periods {
                 // Spend in periods 0…H−1 reaches period t through lags t−H+1 … t.
                 var c = 0.0
                 for l in max(0, t - horizon + 1)...min(t, lags - 1) { c += w[l] }
-                carry[d * periods + t] = saturation == .hill ? pow(c, second[d]) : c
+                let term = saturation == .hill ? pow(c, second[d]) : c
+                if plateauRange.contains(t) { full = term } else { carry.append(term) }
             }
+            if unpadded % 2 == 1 { carry.append(0) }
+            plateau.append(full)
         }
         self.carry = carry
+        self.plateau = plateau
         halfSaturationPower = saturation == .hill ? zip(first, second).map { pow($0, $1) } : []
     }
 
@@ -72,42 +95,57 @@ public struct ResponseCurve: Sendable {
         // derivative at zero, and the optimizer needs a finite one.
         let x = max(max(b, 0) / (Double(horizon) * spendScale), 1e-12)
         let dxdb = 1 / (Double(horizon) * spendScale)
+        let m = Double(plateauLength), n = rowLength
         carry.withUnsafeBufferPointer { carry in
             switch saturation {
             case .hill:
+                // x^k = exp(k·log x): one logarithm per channel instead of a power per draw.
+                let logX = log(x)
                 for d in 0..<beta.count {
-                    let k = second[d], u = pow(x, k), kappa = halfSaturationPower[d]
-                    // Four independent sums so the divisions overlap instead of queueing.
-                    var v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                    let row = carry.baseAddress! + d * periods
+                    let k = second[d], u = exp(k * logX), kappa = halfSaturationPower[d]
+                    // The plateau, counted m times, then the row two periods at a time (it is
+                    // padded with zero carry, which adds nothing), in two independent sums so the
+                    // divisions overlap instead of queueing.
+                    let rp = u * plateau[d], ip = 1 / (rp + kappa)
+                    let uu = SIMD2(repeating: u), kk = SIMD2(repeating: kappa)
+                    var va = SIMD2(m * rp * ip, 0), vb = SIMD2<Double>.zero
+                    var sa = SIMD2(m * rp * ip * ip, 0), sb = SIMD2<Double>.zero
+                    let row = UnsafeRawPointer(carry.baseAddress! + d * n)
                     var t = 0
-                    while t + 3 < periods {
-                        let r0 = u * row[t], r1 = u * row[t + 1], r2 = u * row[t + 2], r3 = u * row[t + 3]
-                        let i0 = 1 / (r0 + kappa), i1 = 1 / (r1 + kappa), i2 = 1 / (r2 + kappa), i3 = 1 / (r3 + kappa)
-                        v0 += r0 * i0; v1 += r1 * i1; v2 += r2 * i2; v3 += r3 * i3
-                        s0 += r0 * i0 * i0; s1 += r1 * i1 * i1; s2 += r2 * i2 * i2; s3 += r3 * i3 * i3
+                    while t + 3 < n {
+                        let ra = uu * row.loadUnaligned(fromByteOffset: 8 * t, as: SIMD2<Double>.self)
+                        let rb = uu * row.loadUnaligned(fromByteOffset: 8 * (t + 2), as: SIMD2<Double>.self)
+                        let ia = 1 / (ra + kk), ib = 1 / (rb + kk)
+                        let qa = ra * ia, qb = rb * ib
+                        va += qa; vb += qb
+                        sa += qa * ia; sb += qb * ib
                         t += 4
                     }
-                    while t < periods {
-                        let r = u * row[t], i = 1 / (r + kappa)
-                        v0 += r * i; s0 += r * i * i
-                        t += 1
+                    if t < n {
+                        let ra = uu * row.loadUnaligned(fromByteOffset: 8 * t, as: SIMD2<Double>.self)
+                        let ia = 1 / (ra + kk), qa = ra * ia
+                        va += qa; sa += qa * ia
                     }
-                    let v = (v0 + v1) + (v2 + v3), s = ((s0 + s1) + (s2 + s3)) * kappa
+                    let vs = va + vb, ss = sa + sb
+                    let v = vs[0] + vs[1], s = (ss[0] + ss[1]) * kappa
                     values[d] = beta[d] * v
                     slopes[d] = beta[d] * k * s / x * dxdb
                 }
             case .logistic:
                 for d in 0..<beta.count {
                     let lambda = first[d]
-                    var v = 0.0, s = 0.0
-                    let row = d * periods
-                    for t in 0..<periods {
-                        let c = carry[row + t]
+                    // sat = (1 − e)/(1 + e) with e = exp(−λ·x·c); its derivative in c·x is λ(1 − sat²)/2.
+                    func term(_ c: Double) -> (Double, Double) {
                         let e = exp(-lambda * x * c)
                         let sat = (1 - e) / (1 + e)
-                        v += sat
-                        s += 0.5 * (1 - sat * sat) * lambda * c
+                        return (sat, 0.5 * (1 - sat * sat) * lambda * c)
+                    }
+                    var (v, s) = plateauLength > 0 ? term(plateau[d]) : (0, 0)
+                    v *= m; s *= m
+                    let row = d * n
+                    for t in 0..<n {
+                        let (sat, slope) = term(carry[row + t])
+                        v += sat; s += slope
                     }
                     values[d] = beta[d] * v
                     slopes[d] = beta[d] * s * dxdb

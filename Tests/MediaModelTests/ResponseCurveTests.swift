@@ -14,10 +14,13 @@ import Sampling
         return try Posterior(model: try MediaMixModel(data: history.dataset, specification: spec), configuration: config)
     }
 
-    @Test(arguments: SaturationKind.allCases)
-    func curvesMatchTheModelOnAFlatFlight(saturation: SaturationKind) throws {
+    /// Horizons shorter than, equal to, one past and well past the carryover length 8: no plateau,
+    /// a plateau of one period (not folded), and folded plateaus of 2 and 6 periods.
+    static let horizons = [3, 8, 9, 13]
+
+    @Test(arguments: SaturationKind.allCases, horizons)
+    func curvesMatchTheModelOnAFlatFlight(saturation: SaturationKind, horizon: Int) throws {
         let post = try posterior(saturation)
-        let horizon = 13
         let curves = post.responseCurves(horizon: horizon)
         let lags = post.model.specification.maxLag
         for (c, curve) in curves.enumerated() {
@@ -30,15 +33,20 @@ import Sampling
                 let flight = Array(repeating: weekly, count: horizon) + Array(repeating: 0, count: lags - 1)
                 let s = post.model.saturatedSpend(channel: c, theta: post.unconstrainedDraws[d], spend: flight)
                 let expected = post.draws[d].beta[c] * s.reduce(0, +)
-                #expect(abs(values[d] - expected) <= 1e-9 * abs(expected), "\(saturation) channel \(c) draw \(d): \(values[d]) vs \(expected)")
+                #expect(abs(values[d] - expected) <= 1e-9 * abs(expected), "\(saturation) H=\(horizon) channel \(c) draw \(d): \(values[d]) vs \(expected)")
             }
+            // A subset of draws is the same curve on those draws, bit for bit.
+            let picked = [39, 0, 7, 7]
+            var subValues = [Double](repeating: 0, count: picked.count), subSlopes = subValues
+            curve.subset(picked).evaluate(budget: budget, values: &subValues, slopes: &subSlopes)
+            #expect(subValues == picked.map { values[$0] } && subSlopes == picked.map { slopes[$0] })
         }
     }
 
-    @Test(arguments: SaturationKind.allCases)
-    func slopesMatchCentralDifferences(saturation: SaturationKind) throws {
+    @Test(arguments: SaturationKind.allCases, horizons)
+    func slopesMatchCentralDifferences(saturation: SaturationKind, horizon: Int) throws {
         let post = try posterior(saturation)
-        for curve in post.responseCurves(horizon: 13) {
+        for curve in post.responseCurves(horizon: horizon) {
             let n = curve.drawCount
             for budget in [curve.spendScale * 2, curve.spendScale * 13, curve.spendScale * 40] {
                 var v = [Double](repeating: 0, count: n), s = v, up = v, down = v, scratch = v
@@ -48,7 +56,7 @@ import Sampling
                 curve.evaluate(budget: budget - h, values: &down, slopes: &scratch)
                 for d in 0..<n {
                     let numeric = (up[d] - down[d]) / (2 * h)
-                    #expect(abs(numeric - s[d]) <= 1e-5 * max(abs(s[d]), 1e-12), "\(saturation) \(curve.channel) draw \(d)")
+                    #expect(abs(numeric - s[d]) <= 1e-5 * max(abs(s[d]), 1e-12), "\(saturation) H=\(horizon) \(curve.channel) draw \(d)")
                 }
             }
         }
