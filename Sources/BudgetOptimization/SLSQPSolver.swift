@@ -67,9 +67,15 @@ struct SolverRun {
     var evaluations: Int
 }
 
-/// One SLSQP run through NLopt on a scaled problem: budgets in units of budget/channels and the
-/// objective divided by its size at the start, so that gradients are of order one (tiny
-/// gradients are what stop SLSQP after one iteration at an even split).
+/// One SLSQP run through NLopt on a rescaled problem.
+///
+/// SLSQP starts its quasi-Newton Hessian at the identity, so the variables are chosen to make the
+/// identity nearly right: channel c's variable is y_c = b_c / σ_c with σ_c = √(J₀ / |∂²J/∂b_c²|)
+/// measured at the start, and the objective is divided by J₀, its size there. The objective over
+/// draws is a sum of one curve per channel, so its Hessian is close to diagonal and the first step
+/// is close to Newton's. Gradients then are neither tiny (what stops SLSQP after one iteration at
+/// an even split) nor huge, and the run needs tens of evaluations where a plain scaling by
+/// budget/channels needs hundreds.
 struct SLSQPSolver {
     let problem: BudgetProblem
     let feasible: FeasibleSet
@@ -78,36 +84,65 @@ struct SLSQPSolver {
     /// Context the C callbacks reach through their `void *` argument.
     private final class Context {
         let evaluator: ObjectiveEvaluator
-        let scale: Double
+        /// σ_c, currency per unit of y_c, `[channels]`.
+        let scales: [Double]
+        /// σ_c / (budget/channels): the budget constraint's gradient in y, of order one.
+        let constraintWeights: [Double]
+        /// The budget in units of budget/channels.
+        let constraintTarget: Double
         let objectiveScale: Double
         var unscaled: [Double]
         var gradient: [Double]
         var evaluations = 0
         var error: String?
-        init(_ e: ObjectiveEvaluator, scale: Double, objectiveScale: Double, n: Int) {
-            evaluator = e; self.scale = scale; self.objectiveScale = objectiveScale
-            unscaled = .init(repeating: 0, count: n); gradient = .init(repeating: 0, count: n)
+        init(_ e: ObjectiveEvaluator, scales: [Double], unit: Double, budget: Double, objectiveScale: Double) {
+            evaluator = e; self.scales = scales; self.objectiveScale = objectiveScale
+            constraintWeights = scales.map { $0 / unit }
+            constraintTarget = budget / unit
+            unscaled = .init(repeating: 0, count: scales.count); gradient = .init(repeating: 0, count: scales.count)
+        }
+    }
+
+    /// σ_c from the objective's curvature along each channel at `start`, measured by a forward
+    /// difference of the gradient with every channel moved at once (exact for the diagonal when
+    /// the objective is a sum of per-channel curves, which `mean` is). Flat or convex directions
+    /// get the scale of the typical channel; every ratio to budget/channels stays in [1e-3, 1e3].
+    func variableScales(at start: [Double], objectiveScale: Double, evaluator: ObjectiveEvaluator) -> [Double] {
+        let n = start.count
+        let unit = max(problem.budget / Double(n), 1e-12)
+        let (_, g0) = evaluator.evaluateWithGradient(start)
+        let steps = start.map { 1e-4 * max($0, unit) }
+        let (_, g1) = evaluator.evaluateWithGradient(zip(start, steps).map(+))
+        let curvature = (0..<n).map { c in abs(g1[c] - g0[c]) / steps[c] }
+        let positive = curvature.filter { $0 > 0 && $0.isFinite }.sorted()
+        guard !positive.isEmpty else { return Array(repeating: unit, count: n) }
+        let typical = positive[positive.count / 2]
+        return curvature.map { h in
+            let used = h.isFinite && h >= 1e-6 * typical ? h : typical
+            let sigma = (objectiveScale / used).squareRoot()
+            return min(max(sigma, 1e-3 * unit), 1e3 * unit)
         }
     }
 
     func solve(from start: [Double], evaluator: ObjectiveEvaluator) -> SolverRun {
         let n = problem.channels.count
-        let scale = max(problem.budget / Double(n), 1e-12)
+        let unit = max(problem.budget / Double(n), 1e-12)
         let startValue = evaluator.evaluate(start)
         let objectiveScale = max(abs(startValue), 1e-12)
-        let context = Context(evaluator, scale: scale, objectiveScale: objectiveScale, n: n)
+        let scales = variableScales(at: start, objectiveScale: objectiveScale, evaluator: evaluator)
+        let context = Context(evaluator, scales: scales, unit: unit, budget: problem.budget, objectiveScale: objectiveScale)
         guard let opt = nlopt_create(NLOPT_LD_SLSQP, UInt32(n)) else {
             return SolverRun(plan: start, value: startValue, status: .outOfMemory, evaluations: 0)
         }
         defer { nlopt_destroy(opt) }
-        var lower = problem.lower.map { $0 / scale }, upper = problem.upper.map { $0 / scale }
+        var lower = (0..<n).map { problem.lower[$0] / scales[$0] }, upper = (0..<n).map { problem.upper[$0] / scales[$0] }
         nlopt_set_lower_bounds(opt, &lower)
         nlopt_set_upper_bounds(opt, &upper)
         let raw = Unmanaged.passUnretained(context).toOpaque()
         nlopt_set_max_objective(opt, { count, x, grad, data in
             let ctx = Unmanaged<Context>.fromOpaque(data!).takeUnretainedValue()
             let n = Int(count)
-            for c in 0..<n { ctx.unscaled[c] = x![c] * ctx.scale }
+            for c in 0..<n { ctx.unscaled[c] = x![c] * ctx.scales[c] }
             ctx.evaluations += 1
             let value = ctx.unscaled.withUnsafeBufferPointer { b in
                 ctx.gradient.withUnsafeMutableBufferPointer { g in ctx.evaluator.evaluate(b, gradient: g) }
@@ -117,28 +152,27 @@ struct SLSQPSolver {
                 ctx.error = "the objective is not finite at a plan"
                 return -Double.greatestFiniteMagnitude
             }
-            if let grad { for c in 0..<n { grad[c] = ctx.gradient[c] * ctx.scale / ctx.objectiveScale } }
+            if let grad { for c in 0..<n { grad[c] = ctx.gradient[c] * ctx.scales[c] / ctx.objectiveScale } }
             return value / ctx.objectiveScale
         }, raw)
-        var target = problem.budget / scale
         nlopt_add_equality_constraint(opt, { count, x, grad, data in
+            let ctx = Unmanaged<Context>.fromOpaque(data!).takeUnretainedValue()
             let n = Int(count)
-            let total = data!.load(as: Double.self)
             var s = 0.0
-            for c in 0..<n { s += x![c] }
-            if let grad { for c in 0..<n { grad[c] = 1 } }
-            return s - total
-        }, &target, 1e-10 * max(1, target))
+            for c in 0..<n { s += x![c] * ctx.constraintWeights[c] }
+            if let grad { for c in 0..<n { grad[c] = ctx.constraintWeights[c] } }
+            return s - ctx.constraintTarget
+        }, raw, 1e-10 * max(1, context.constraintTarget))
         nlopt_set_ftol_rel(opt, 1e-12)
         nlopt_set_xtol_rel(opt, 1e-10)
         nlopt_set_maxeval(opt, Int32(maxEvaluations))
-        var x = start.map { $0 / scale }
+        var x = (0..<n).map { start[$0] / scales[$0] }
         var value = 0.0
         var result = nlopt_optimize(opt, &x, &value)
         if context.error != nil { result = NLOPT_FORCED_STOP }
         // SLSQP meets the equality to its tolerance; the plan must spend the budget exactly.
-        let plan = feasible.project(x.map { $0 * scale })
+        let plan = feasible.project((0..<n).map { x[$0] * scales[$0] })
         let planValue = evaluator.evaluate(plan)
-        return SolverRun(plan: plan, value: planValue, status: SolverStatus(result), evaluations: context.evaluations + 2)
+        return SolverRun(plan: plan, value: planValue, status: SolverStatus(result), evaluations: context.evaluations + 4)
     }
 }

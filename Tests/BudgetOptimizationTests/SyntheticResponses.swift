@@ -32,3 +32,20 @@ func draws(mean: Double, spread: Double, count: Int, seed: UInt64) -> [Double] {
     var rng = SplitMix(seed: seed)
     return (0..<count).map { _ in max(mean * (1 + spread * rng.normal()), 1e-6 * mean) }
 }
+
+/// r_d(b) = a_d·bˢ/(bˢ + κˢ): S-shaped when s > 1, like the media-mix model's Hill curves.
+struct HillResponse: ChannelResponse {
+    let a: [Double]
+    let kappa: Double
+    let slope: Double
+    var drawCount: Int { a.count }
+    func evaluate(budget b: Double, values: UnsafeMutablePointer<Double>, slopes: UnsafeMutablePointer<Double>) {
+        let x = max(b, 1e-12) / kappa
+        let u = pow(x, slope), share = u / (1 + u)
+        let dshare = slope * u / ((1 + u) * (1 + u) * max(b, 1e-12))
+        for d in a.indices {
+            values[d] = a[d] * share
+            slopes[d] = a[d] * dshare
+        }
+    }
+}
