@@ -38,7 +38,7 @@ func benchOptimizer() throws {
                                         lower: current.map { 0.2 * $0 }, upper: current.map { 3 * $0 })
         var line = "  \(channels) channels:"
         var values: [String: Double] = [:]
-        for choice in [OptimizerChoice.slsqp, .ga] {
+        for choice in [OptimizerChoice.slsqp, .ga, .auto] {
             let start = Date()
             let (plan, report) = try BudgetOptimizer(choice: choice, seed: 1).optimize(problem, start: current)
             let seconds = Date().timeIntervalSince(start)

@@ -15,7 +15,14 @@ public struct OptimizerReport: Sendable {
     /// "slsqp" or "ga".
     public var method: String
     public var status: SolverStatus
-    public var evaluations: Int
+    /// Objective evaluations in all: SLSQP's plus the genetic algorithm's.
+    public var evaluations: Int { slsqpEvaluations + geneticEvaluations }
+    /// SLSQP's evaluations on all draws, over every start (0 when it did not run).
+    public var slsqpEvaluations: Int
+    /// The genetic algorithm's evaluations, on at most `geneticSearchDraws` draws (0 when it did not run).
+    public var geneticEvaluations: Int
+    /// Draws the genetic algorithm searched on.
+    public var geneticSearchDraws: Int
     public var seconds: Double
     /// Under `auto`: (SLSQP objective − GA objective) / |SLSQP objective|.
     public var crossCheckGap: Double?
@@ -68,12 +75,14 @@ public struct BudgetOptimizer: Sendable {
                 if slsqpBest == nil || run.value > slsqpBest!.value { slsqpBest = run }
             }
         }
+        let slsqpEvaluations = evaluator.evaluations
         var gaRun: SolverRun?
-        var gaEvaluations = 0
+        var gaEvaluations = 0, gaDraws = 0
         if choice == .ga || choice == .auto || slsqpBest == nil {
             if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }
             // The search runs on at most 400 evenly spaced draws; the plan it returns is judged on all.
             let searchProblem = problem.subsampled(to: 400)
+            gaDraws = searchProblem.drawCount
             var ga = GeneticSolver(problem: searchProblem, feasible: feasible)
             ga.seed = seed
             var run = ga.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), evaluator: ObjectiveEvaluator(searchProblem))
@@ -82,20 +91,19 @@ public struct BudgetOptimizer: Sendable {
             gaRun = run
         }
         let seconds = Date().timeIntervalSince(clock)
-        let evaluations = evaluator.evaluations + gaEvaluations
+        func report(_ run: SolverRun, method: String, gap: Double?) -> OptimizerReport {
+            OptimizerReport(method: method, status: run.status, slsqpEvaluations: slsqpEvaluations,
+                            geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,
+                            crossCheckGap: gap, notices: notices)
+        }
         switch (slsqpBest, gaRun) {
         case let (s?, g?):
             let gap = (s.value - g.value) / max(abs(s.value), 1e-300)
-            let gaWins = g.value > s.value
-            return (gaWins ? g.plan : s.plan,
-                    OptimizerReport(method: gaWins ? "ga" : "slsqp", status: gaWins ? g.status : s.status,
-                                    evaluations: evaluations, seconds: seconds, crossCheckGap: gap, notices: notices))
+            return g.value > s.value ? (g.plan, report(g, method: "ga", gap: gap)) : (s.plan, report(s, method: "slsqp", gap: gap))
         case let (s?, nil):
-            return (s.plan, OptimizerReport(method: "slsqp", status: s.status, evaluations: evaluations, seconds: seconds,
-                                            crossCheckGap: nil, notices: notices))
+            return (s.plan, report(s, method: "slsqp", gap: nil))
         case let (nil, g?):
-            return (g.plan, OptimizerReport(method: "ga", status: g.status, evaluations: evaluations, seconds: seconds,
-                                            crossCheckGap: nil, notices: notices))
+            return (g.plan, report(g, method: "ga", gap: nil))
         case (nil, nil):
             throw BudgetError.failed("no optimizer found a feasible plan")
         }

@@ -6,7 +6,8 @@ struct GeneticSolver {
     let problem: BudgetProblem
     let feasible: FeasibleSet
     var seed: UInt64 = 1
-    /// Generations without a relative improvement above 1e-9 before stopping.
+    /// Generations without a relative improvement above 1e-7 before stopping: on revenue in the
+    /// millions that is a few currency units, below what any plan is read to.
     var patience = 30
     var maxGenerations = 400
 
@@ -55,7 +56,7 @@ struct GeneticSolver {
             population = next
             fitness = nextFitness
             best = fitness.indices.max { fitness[$0] < fitness[$1] }!
-            if fitness[best] > bestValue + 1e-9 * max(abs(bestValue), 1e-12) {
+            if fitness[best] > bestValue + 1e-7 * max(abs(bestValue), 1e-12) {
                 bestValue = fitness[best]
                 stale = 0
             } else {

@@ -83,7 +83,10 @@ struct PlanReport {
         let pct = Int((s.plan.interval * 100).rounded())
         var out = "Plan: \(s.name) — \(s.plan.horizon) periods from \(run.dates.first ?? "?"), budget \(money(run.problem.budget)), objective \(s.plan.objective)\n"
         out += "Fit: " + (run.fitReused ? "reused (same data and settings)" : String(format: "fitted in %.1f s", run.fitSeconds))
-        out += "; optimizer \(r.method) (\(r.status), \(r.evaluations) evaluations, " + String(format: "%.2f s", r.seconds)
+        var counts: [String] = []
+        if r.slsqpEvaluations > 0 { counts.append("SLSQP \(r.slsqpEvaluations) evaluations") }
+        if r.geneticEvaluations > 0 { counts.append("GA \(r.geneticEvaluations) on \(r.geneticSearchDraws) draws") }
+        out += "; optimizer \(r.method) (\(r.status); \(counts.joined(separator: ", ")); " + String(format: "%.2f s", r.seconds)
         if let gap = r.crossCheckGap { out += String(format: "; SLSQP vs GA gap %.4f%%", 100 * gap) }
         out += ")\n"
         for notice in r.notices { out += "Notice: \(notice)\n" }
