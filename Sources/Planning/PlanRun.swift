@@ -109,17 +109,20 @@ public struct PlanRun: Sendable {
             throw InputError(.configuration, "what-if '\(whatIf.name)': a move from '\(whatIf.from)' to itself changes nothing")
         }
         let amount = whatIf.amount
+        // The largest move the spend and both bounds allow, offered with every refusal.
+        let largest = max(0, min(base[from] - problem.lower[from], problem.upper[to] - base[to]))
+        let hint = "; the largest move from \(whatIf.from) to \(whatIf.to) here is \(money(largest))"
         guard amount <= base[from] * (1 + 1e-12) else {
-            throw InputError(.configuration, "what-if '\(whatIf.name)': moves \(money(amount)) but \(whatIf.from) spends only \(money(base[from]))")
+            throw InputError(.configuration, "what-if '\(whatIf.name)': moves \(money(amount)) but \(whatIf.from) spends only \(money(base[from]))" + hint)
         }
         var moved = base
         moved[from] = max(base[from] - amount, 0)
         moved[to] = base[to] + amount
         if moved[from] < problem.lower[from] * (1 - 1e-12) {
-            throw InputError(.configuration, "what-if '\(whatIf.name)': \(whatIf.from) would drop to \(money(moved[from])), below its minimum \(money(problem.lower[from]))")
+            throw InputError(.configuration, "what-if '\(whatIf.name)': \(whatIf.from) would drop to \(money(moved[from])), below its minimum \(money(problem.lower[from]))" + hint)
         }
         if moved[to] > problem.upper[to] * (1 + 1e-12) {
-            throw InputError(.configuration, "what-if '\(whatIf.name)': \(whatIf.to) would rise to \(money(moved[to])), above its maximum \(money(problem.upper[to]))")
+            throw InputError(.configuration, "what-if '\(whatIf.name)': \(whatIf.to) would rise to \(money(moved[to])), above its maximum \(money(problem.upper[to]))" + hint)
         }
         let before = PlanEvaluation(problem, plan: base, interval: interval)
         let after = PlanEvaluation(problem, plan: moved, interval: interval)

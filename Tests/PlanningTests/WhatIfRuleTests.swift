@@ -1,0 +1,48 @@
+import BudgetOptimization
+import Foundation
+import Testing
+@testable import Planning
+
+/// r_d(b) = slope_d · b: a what-if's change is then known exactly.
+private struct LinearResponse: ChannelResponse {
+    let slope: [Double]
+    var drawCount: Int { slope.count }
+    func evaluate(budget b: Double, values: UnsafeMutablePointer<Double>, slopes: UnsafeMutablePointer<Double>) {
+        for d in slope.indices { values[d] = slope[d] * b; slopes[d] = slope[d] }
+    }
+}
+
+@Suite struct WhatIfRuleTests {
+    // Channel a returns 2 or 3 per unit (two draws), b returns 2.5 in both.
+    let problem = try! BudgetProblem(channels: ["a", "b"],
+                                     responses: [LinearResponse(slope: [2, 3]), LinearResponse(slope: [2.5, 2.5])],
+                                     budget: 900_000, lower: [100_000, 0], upper: [1_000_000, 600_000])
+    let base = [400_000.0, 500_000]
+
+    func refusal(_ amount: Double) -> String? {
+        do {
+            _ = try PlanRun.evaluate(WhatIf(name: "m", amount: amount, from: "a", to: "b"), base: base, problem: problem, interval: 0.9)
+            return nil
+        } catch let e as InputError {
+            #expect(e.kind == .configuration)
+            return e.message
+        } catch { return "\(error)" }
+    }
+
+    @Test func movesTheSpendAndOnlyTheSpendAllows() throws {
+        // a can give 300k before its minimum, b can take 100k before its maximum: 100k at most.
+        let hint = "the largest move from a to b here is 100,000"
+        let beyondSpend = try #require(refusal(500_000))
+        #expect(beyondSpend.contains("spends only 400,000") && beyondSpend.contains(hint), "\(beyondSpend)")
+        let belowMinimum = try #require(refusal(350_000))
+        #expect(belowMinimum.contains("below its minimum 100,000") && belowMinimum.contains(hint), "\(belowMinimum)")
+        let aboveMaximum = try #require(refusal(200_000))
+        #expect(aboveMaximum.contains("above its maximum 600,000") && aboveMaximum.contains(hint), "\(aboveMaximum)")
+        #expect(refusal(100_000) == nil)
+
+        // Moving 100k changes revenue by (2.5 − 2)·100k in one draw and (2.5 − 3)·100k in the other.
+        let result = try PlanRun.evaluate(WhatIf(name: "m", amount: 100_000, from: "a", to: "b"), base: base, problem: problem, interval: 0.9)
+        #expect(abs(result.change.mean) < 1e-6)
+        #expect(result.probabilityBetter == 0.5)
+    }
+}
