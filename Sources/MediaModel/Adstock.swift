@@ -57,13 +57,29 @@ struct AdstockWeights {
 /// Applies normalized adstock to a spend series: out[t] = Σₗ wₗ·x[t−l], with x = 0 before the
 /// series starts (no carryover from before the data).
 func applyAdstock(_ x: UnsafePointer<Double>, count: Int, weights: AdstockWeights, into out: UnsafeMutablePointer<Double>) {
-    let lags = weights.maxLag
     let scale = 1 / weights.total
     weights.raw.withUnsafeBufferPointer { w in
-        for t in 0..<count {
-            var s = 0.0
-            for l in 0..<min(lags, t + 1) { s += w[l] * x[t - l] }
-            out[t] = s * scale
+        // Lag by lag over the whole series: each pass is an independent multiply-add per period,
+        // which the compiler vectorizes; summing lags inside each period would chain the adds.
+        for t in 0..<count { out[t] = w[0] * x[t] }
+        for l in 1..<max(1, min(weights.maxLag, count)) {
+            let wl = w[l]
+            for t in l..<count { out[t] += wl * x[t - l] }
         }
+        for t in 0..<count { out[t] *= scale }
     }
+}
+
+/// Σ_t a[t]·b[t − lag] for t in lag..<count: the adstock's adjoint for one lag, in four
+/// independent sums so the additions do not wait on each other.
+func laggedDot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int, lag: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var t = lag
+    while t + 3 < count {
+        s0 += a[t] * b[t - lag]; s1 += a[t + 1] * b[t + 1 - lag]
+        s2 += a[t + 2] * b[t + 2 - lag]; s3 += a[t + 3] * b[t + 3 - lag]
+        t += 4
+    }
+    while t < count { s0 += a[t] * b[t - lag]; t += 1 }
+    return (s0 + s1) + (s2 + s3)
 }

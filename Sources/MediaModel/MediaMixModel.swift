@@ -219,12 +219,10 @@ public struct MediaMixModel: LogDensity {
                 let dFirst = channelBuffer(c, 3), dSecond = channelBuffer(c, 4)
                 x.withUnsafeBufferPointer { xs in applyAdstock(xs.baseAddress! + c * T, count: T, weights: w, into: adstocked) }
                 let first = exp(theta[ch.first]), second = ch.second.map { exp(theta[$0]) } ?? 0
+                saturateSeries(specification.saturation, adstocked, count: T, first: first, second: second,
+                               value: s, dInput: dInput, dFirst: dFirst, dSecond: dSecond)
                 var total = 0.0
-                for t in 0..<T {
-                    let point = saturation(specification.saturation, adstocked[t], first: first, second: second)
-                    s[t] = point.value; dInput[t] = point.dInput; dFirst[t] = point.dFirst; dSecond[t] = point.dSecond
-                    total += point.value
-                }
+                for t in 0..<T { total += s[t] }
                 saturationTotal[c] = total
                 beta[c] = total > 0 ? exp(theta[ch.effect]) * spendTotal[c] / (yScale * total) : 0
                 for t in 0..<T { mu[t] += beta[c] * s[t] }
@@ -324,8 +322,7 @@ public struct MediaMixModel: LogDensity {
                 x.withUnsafeBufferPointer { xs in
                     let xc = xs.baseAddress! + c * T
                     for l in 0..<w.maxLag where l < T {
-                        var xHat = 0.0
-                        for t in l..<T { xHat += dInput[t] * xc[t - l] }
+                        let xHat = laggedDot(dInput, xc, count: T, lag: l)
                         gAlpha += w.dAlpha[l] * xHat
                         gPeak += w.dPeak[l] * xHat
                         sumDAlpha += w.dAlpha[l]

@@ -39,3 +39,41 @@ func saturation(_ kind: SaturationKind, _ a: Double, first: Double, second: Doub
         return SaturationPoint(value: s, dInput: common * first, dFirst: common * a, dSecond: 0)
     }
 }
+
+/// `saturation` over a series of `count` inputs, writing each output series (`[count]` each).
+///
+/// The same arithmetic as the scalar function, arranged in passes: all logarithms, then all
+/// exponentials, then the divisions, which are independent across periods and so overlap instead
+/// of waiting on each other. This is the model's innermost loop.
+func saturateSeries(_ kind: SaturationKind, _ a: UnsafePointer<Double>, count: Int, first: Double, second: Double,
+                    value: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>,
+                    dFirst: UnsafeMutablePointer<Double>, dSecond: UnsafeMutablePointer<Double>) {
+    switch kind {
+    case .hill:
+        // dSecond holds log(a/κ) and value holds r = (a/κ)^k until the last pass.
+        let logKappa = log(first), slopeOverKappa = second / first
+        for t in 0..<count { dSecond[t] = a[t] > 0 ? log(a[t]) - logKappa : 0 }
+        for t in 0..<count { value[t] = exp(second * dSecond[t]) }
+        for t in 0..<count {
+            let positive = a[t] > 0
+            let r = value[t], q = 1 / (1 + r)
+            let s = r * q, ds = s * q
+            value[t] = positive ? s : 0
+            dInput[t] = positive ? ds * second / a[t] : 0
+            dFirst[t] = positive ? -ds * slopeOverKappa : 0
+            dSecond[t] = positive ? ds * dSecond[t] : 0
+        }
+    case .logistic:
+        // value holds e^(−λa) until the last pass.
+        for t in 0..<count { value[t] = exp(-first * a[t]) }
+        for t in 0..<count {
+            let e = value[t]
+            let s = (1 - e) / (1 + e)
+            let common = 0.5 * (1 - s * s)
+            value[t] = s
+            dInput[t] = common * first
+            dFirst[t] = common * a[t]
+            dSecond[t] = 0
+        }
+    }
+}

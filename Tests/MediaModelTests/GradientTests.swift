@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import MediaModel
+@testable import MediaModel
 import Sampling
 
 /// Layer 1: the analytic gradient of every model variant against central finite differences.
@@ -84,6 +84,45 @@ import Sampling
             for t in 8..<30 { #expect(abs(d.contributions[0][t] - expected) < 1e-9 * expected) }
             // Before the lags fill, less has carried over.
             #expect(d.contributions[0][0] < expected)
+        }
+    }
+
+    @Test(arguments: SaturationKind.allCases)
+    func seriesSaturationMatchesThePointwiseCurve(kind: SaturationKind) {
+        // The model's batched pass against the scalar curve, zero spend included.
+        let inputs: [Double] = [0, 1e-9, 0.003, 0.2, 0.5, 0.9, 1, 1.7, 40, 0]
+        for (first, second) in [(0.4, 0.7), (0.5, 1), (1.3, 2.6)] {
+            var value = [Double](repeating: .nan, count: inputs.count), dInput = value, dFirst = value, dSecond = value
+            saturateSeries(kind, inputs, count: inputs.count, first: first, second: second,
+                           value: &value, dInput: &dInput, dFirst: &dFirst, dSecond: &dSecond)
+            for (t, a) in inputs.enumerated() {
+                let p = saturation(kind, a, first: first, second: second)
+                for (got, want) in [(value[t], p.value), (dInput[t], p.dInput), (dFirst[t], p.dFirst), (dSecond[t], p.dSecond)] {
+                    #expect(abs(got - want) <= 1e-13 * max(1, abs(want)), "\(kind) a=\(a) κ/λ=\(first) k=\(second): \(got) vs \(want)")
+                }
+            }
+        }
+    }
+
+    @Test func adstockMatchesItsDefinition() {
+        // out[t] = Σ_l w_l·x[t−l] / Σ w, with nothing before the series; shorter series than lags too.
+        for count in [3, 8, 20] {
+            let x = (0..<count).map { Double(($0 * 37) % 11) + 0.5 }
+            let w = AdstockWeights(kind: .geometric, alpha: 0.6, peak: 0, maxLag: 8)
+            var out = [Double](repeating: .nan, count: count)
+            x.withUnsafeBufferPointer { xs in out.withUnsafeMutableBufferPointer { applyAdstock(xs.baseAddress!, count: count, weights: w, into: $0.baseAddress!) } }
+            for t in 0..<count {
+                var expected = 0.0
+                for l in 0...min(t, 7) { expected += w.weight(l) * x[t - l] }
+                #expect(abs(out[t] - expected) <= 1e-12 * expected, "count \(count) t \(t)")
+            }
+            // The adjoint's lagged sums.
+            let a = (0..<count).map { sin(Double($0)) }
+            for lag in 0..<min(8, count) {
+                let direct = (lag..<count).reduce(0.0) { $0 + a[$1] * x[$1 - lag] }
+                let dot = a.withUnsafeBufferPointer { ap in x.withUnsafeBufferPointer { laggedDot(ap.baseAddress!, $0.baseAddress!, count: count, lag: lag) } }
+                #expect(abs(dot - direct) <= 1e-12 * max(1, abs(direct)))
+            }
         }
     }
 }
