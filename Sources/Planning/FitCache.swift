@@ -17,13 +17,18 @@ public enum FitCache {
         return base.appendingPathComponent("mixplan")
     }
 
-    /// A stable key for the data bytes and every setting that changes the draws.
+    /// Changes whenever the model's or the sampler's arithmetic changes the draws for the same
+    /// data, settings and seed (even in the last bit), so a fit stored by an older build is never
+    /// reused as if this build had made it.
+    static let engineRevision = "mixplan-fit-v2"
+
+    /// A stable key for the data bytes, the engine revision and every setting that changes the draws.
     static func key(_ scenario: Scenario) throws -> String {
         guard let bytes = FileManager.default.contents(atPath: scenario.data.file) else {
             throw InputError(.missingFile, "\(scenario.data.file): no such file (named by data.file)")
         }
         let d = scenario.data, m = scenario.model, s = scenario.sampler
-        var text = "mixplan-fit-v1\n\(d.date)|\(d.target)|\(d.channels)|\(d.controls)\n"
+        var text = "\(engineRevision)\n\(d.date)|\(d.target)|\(d.channels)|\(d.controls)\n"
         text += "\(m.adstock.rawValue)|\(m.maxLag)|\(m.saturation.rawValue)|\(m.seasonality.period)|\(m.seasonality.order)|\(m.trend.rawValue)|\(m.likelihood)\n"
         text += m.priors.global.keys.sorted().map { "\($0)=\(m.priors.global[$0]!)" }.joined(separator: ";") + "\n"
         for channel in m.priors.channel.keys.sorted() {
