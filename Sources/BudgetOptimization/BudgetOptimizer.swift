@@ -80,8 +80,12 @@ public struct BudgetOptimizer: Sendable {
         var gaEvaluations = 0, gaDraws = 0
         if choice == .ga || choice == .auto || slsqpBest == nil {
             if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }
-            // The search runs on at most 400 evenly spaced draws; the plan it returns is judged on all.
-            let searchProblem = problem.subsampled(to: 400)
+            // The search runs on a subsample of evenly spaced draws; the plan it returns is judged
+            // on all. 400 draws pin down a mean; a CVaR needs about 100 draws in its tail, or the
+            // GA chases the noise of a few worst draws.
+            var searchDraws = 400
+            if case .cvar(let alpha) = problem.objective { searchDraws = max(400, Int((100 / alpha).rounded(.up))) }
+            let searchProblem = problem.subsampled(to: searchDraws)
             gaDraws = searchProblem.drawCount
             var ga = GeneticSolver(problem: searchProblem, feasible: feasible)
             ga.seed = seed
