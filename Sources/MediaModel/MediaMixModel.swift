@@ -34,6 +34,8 @@ public struct MediaMixModel: LogDensity {
     let controlMeans: [Double]
     /// Prior on the (derived) intercept.
     let interceptPrior: Prior
+    /// The lift tests in the model's scaled units.
+    let liftTests: [ScaledLiftTest]
 
     /// - Throws: `ModelError` when the specification and the data do not fit together.
     public init(data: Dataset, specification: ModelSpecification = ModelSpecification()) throws {
@@ -71,6 +73,23 @@ public struct MediaMixModel: LogDensity {
         meanContributionPerROAS = totals.map { $0 / (targetScale * Double(max(T, 1))) }
         controlMeans = zip(data.controls, controlScale).map { series, scale in
             series.reduce(0, +) / scale / Double(max(T, 1))
+        }
+
+        liftTests = try specification.liftTests.enumerated().map { i, test in
+            let row = "lift test \(i + 1) (\(test.channel))"
+            guard let c = data.channels.firstIndex(of: test.channel) else {
+                throw ModelError.invalid("\(row): '\(test.channel)' is not one of the channels \(data.channels.joined(separator: ", "))")
+            }
+            guard [test.spend, test.change, test.lift, test.standardError].allSatisfy(\.isFinite) else {
+                throw ModelError.invalid("\(row): every value must be a finite number")
+            }
+            guard test.spend >= 0, test.spend + test.change >= 0 else {
+                throw ModelError.invalid("\(row): spend before (\(test.spend)) and during (\(test.spend + test.change)) the test must be ≥ 0")
+            }
+            guard test.change != 0 else { throw ModelError.invalid("\(row): delta_x is 0, so the test moved nothing") }
+            guard test.standardError > 0 else { throw ModelError.invalid("\(row): sigma must be > 0") }
+            return ScaledLiftTest(channel: c, before: test.spend / spendScale[c], after: (test.spend + test.change) / spendScale[c],
+                                  lift: test.lift / targetScale, standardError: test.standardError / targetScale)
         }
 
         // Parameters and their priors.
@@ -205,7 +224,7 @@ public struct MediaMixModel: LogDensity {
             }
             var beta = [Double](repeating: 0, count: C)
             var betaPriorTerm = 0.0
-            var betaPriorSlope = [Double](repeating: 0, count: C)  // ∂(β prior term)/∂β
+            var betaPriorSlope = [Double](repeating: 0, count: C)  // ∂(β prior + lift-test terms)/∂β
             var saturationTotal = [Double](repeating: 0, count: C)
             var weights: [AdstockWeights] = []
             weights.reserveCapacity(C)
@@ -231,6 +250,20 @@ public struct MediaMixModel: LogDensity {
                     let (value, derivative) = prior.logDensity(unconstrained: log(max(beta[c], .leastNormalMagnitude)), support: .positive)
                     betaPriorTerm += value
                     betaPriorSlope[c] = derivative / max(beta[c], .leastNormalMagnitude)
+                }
+                // Lift tests: Normal(lift | β·(s_after − s_before), se). Their slope in β joins
+                // the prior's, so the reverse pass carries it through β's dependence on Σs; the
+                // curve's own parameters get their direct part here.
+                for test in liftTests where test.channel == c {
+                    let before = saturation(specification.saturation, test.before, first: first, second: second)
+                    let after = saturation(specification.saturation, test.after, first: first, second: second)
+                    let gain = after.value - before.value
+                    let z = (test.lift - beta[c] * gain) / test.standardError
+                    betaPriorTerm -= 0.5 * z * z
+                    let slope = z / test.standardError  // ∂/∂(model's lift)
+                    betaPriorSlope[c] += slope * gain
+                    gradient[ch.first] += slope * beta[c] * (after.dFirst - before.dFirst) * first
+                    if let i = ch.second { gradient[i] += slope * beta[c] * (after.dSecond - before.dSecond) * second }
                 }
             }
 

@@ -47,6 +47,8 @@ public struct ModelSpecification: Sendable, Equatable {
     public var trend: TrendKind = .linear
     public var likelihood: Likelihood = .normal
     public var priors = PriorOverrides()
+    /// Experiments the fit is calibrated to (default none).
+    public var liftTests: [LiftTest] = []
 
     public init() {}
 }

@@ -209,3 +209,34 @@ extension SimulatedHistory {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
     }
 }
+
+extension SimulationTruth {
+    /// The weekly target change a perfect lift test would measure on `channel` when its constant
+    /// weekly spend moves from `spend` to `spend + change` (target units). The saturation reads
+    /// spend relative to the channel's largest weekly spend in `history`, as the simulation did.
+    public func trueLift(channel c: Int, spend: Double, change: Double, in history: SimulatedHistory) -> Double {
+        let ch = channels[c]
+        let scale = history.dataset.spend[c].max() ?? 1
+        func response(_ weekly: Double) -> Double {
+            ch.effect * MediaModel.saturation(saturation, weekly / scale, first: ch.halfSaturation, second: ch.slope).value
+        }
+        return response(spend + change) - response(spend)
+    }
+
+    /// Lift tests as an experiment would report them: for each channel named, its typical weekly
+    /// spend raised by `raise` (a share), and a stated standard error of `relativeError` × the
+    /// true lift. The measured lift is the truth plus normal noise of that size (seeded), or the
+    /// truth itself when `seed` is nil (a perfect experiment).
+    public func liftTests(on names: [String], raise: Double = 0.3, relativeError: Double = 0.1,
+                          in history: SimulatedHistory, seed: UInt64?) -> [LiftTest] {
+        var rng = SeededGenerator(seed: seed ?? 0, stream: 131)
+        return names.compactMap { name in
+            guard let c = channels.firstIndex(where: { $0.name == name }) else { return nil }
+            let spend = channels[c].weeklySpend, change = (raise * spend).rounded()
+            let truth = trueLift(channel: c, spend: spend, change: change, in: history)
+            let error = (relativeError * abs(truth)).rounded()
+            let measured = seed == nil ? truth : truth + error * rng.normal()
+            return LiftTest(channel: name, spend: spend, change: change, lift: measured.rounded(), standardError: error)
+        }
+    }
+}

@@ -11,7 +11,8 @@ import Sampling
         var likelihood: Likelihood
         var roasPrior: Bool
         var trend: TrendKind
-        var description: String { "\(adstock)/\(saturation)/\(likelihood)/roas:\(roasPrior)/trend:\(trend)" }
+        var liftTests: Bool
+        var description: String { "\(adstock)/\(saturation)/\(likelihood)/roas:\(roasPrior)/trend:\(trend)/lift:\(liftTests)" }
     }
 
     static let variants: [Variant] = {
@@ -20,8 +21,10 @@ import Sampling
             for saturation in SaturationKind.allCases {
                 for likelihood in [Likelihood.normal, .studentT(degreesOfFreedom: 5)] {
                     for roas in [false, true] {
-                        out.append(Variant(adstock: adstock, saturation: saturation, likelihood: likelihood,
-                                           roasPrior: roas, trend: roas ? .none : .linear))
+                        for lift in [false, true] {
+                            out.append(Variant(adstock: adstock, saturation: saturation, likelihood: likelihood,
+                                               roasPrior: roas, trend: roas ? .none : .linear, liftTests: lift))
+                        }
                     }
                 }
             }
@@ -41,6 +44,16 @@ import Sampling
         if variant.roasPrior {
             spec.priors.roas["tv"] = (mean: 2, sd: 1)
             spec.priors.roas["display"] = (mean: 4, sd: 2)
+        }
+        if variant.liftTests {
+            // A raise on tv, a test from zero on display, a cut on the third channel.
+            let weekly = history.dataset.spend.map { $0.reduce(0, +) / Double($0.count) }
+            let third = history.dataset.channels[2]
+            spec.liftTests = [
+                LiftTest(channel: "tv", spend: weekly[0], change: 0.3 * weekly[0], lift: 0.05 * weekly[0], standardError: 0.02 * weekly[0]),
+                LiftTest(channel: "display", spend: 0, change: weekly[3], lift: weekly[3], standardError: 0.5 * weekly[3]),
+                LiftTest(channel: third, spend: 1.2 * weekly[2], change: -0.5 * weekly[2], lift: -0.4 * weekly[2], standardError: 0.1 * weekly[2]),
+            ]
         }
         let model = try MediaMixModel(data: history.dataset, specification: spec)
         var rng = SeededGenerator(seed: 17)
