@@ -36,6 +36,8 @@ public enum FitCache {
             text += channel + ":" + own.keys.sorted().map { "\($0)=\(own[$0]!)" }.joined(separator: ";") + "\n"
         }
         text += m.priors.roas.keys.sorted().map { "\($0)=\(m.priors.roas[$0]!.mean),\(m.priors.roas[$0]!.sd)" }.joined(separator: ";") + "\n"
+        // The lift tests' values, not their file's bytes: the same tests written differently fit the same.
+        text += m.liftTests.map { "\($0.channel),\($0.spend),\($0.change),\($0.lift),\($0.standardError)" }.joined(separator: ";") + "\n"
         text += "\(s.chains)|\(s.warmup)|\(s.draws)|\(s.seed)|\(s.maxTreeDepth)|\(s.targetAcceptance)|\(s.metric.rawValue)|\(s.initialStepSize)\n"
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in Array(text.utf8) + Array(bytes) {

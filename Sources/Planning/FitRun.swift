@@ -9,6 +9,8 @@ public struct FitRun: Sendable {
     public let channels: [ChannelSummary]
     public let check: PredictiveCheck
     public let convergence: ConvergenceReport
+    /// Each lift test of the scenario against the fitted model's answer (empty without tests).
+    public let liftTests: [LiftTestCheck]
     /// Named quantities with their summaries, in draws-file order.
     public let summaries: [(name: String, summary: ParameterSummary)]
     public let seconds: Double
@@ -35,12 +37,28 @@ public struct FitRun: Sendable {
             scenario: scenario, posterior: posterior, channels: posterior.channelSummaries(),
             check: posterior.predictiveCheck(seed: scenario.sampler.seed),
             convergence: ConvergenceReport(result: posterior.sampling, summaries: summaries.map(\.1)),
+            liftTests: posterior.liftTestChecks(),
             summaries: summaries, seconds: seconds)
     }
 
-    /// `draws.csv`, `summary.csv` and `channels.csv` as CONTRACT.md lays them out.
+    /// `draws.csv`, `summary.csv` and `channels.csv` as CONTRACT.md lays them out, and
+    /// `lift_tests.csv` when the scenario has lift tests.
     public func files() -> [(name: String, contents: String)] {
         [("draws.csv", drawsCSV()), ("summary.csv", summaryCSV()), ("channels.csv", channelsCSV())]
+            + (liftTests.isEmpty ? [] : [("lift_tests.csv", liftTestsCSV())])
+    }
+
+    /// The lift-test file's columns, then the fitted model's lift for the same move (mean, p05,
+    /// p95) and the gap in standard errors.
+    func liftTestsCSV() -> String {
+        var lines = ["channel,x,delta_x,delta_y,sigma,model_mean,model_p05,model_p95,gap_sigmas"]
+        for check in liftTests {
+            let t = check.test
+            lines.append([csvField(t.channel), csvNumber(t.spend), csvNumber(t.change), csvNumber(t.lift), csvNumber(t.standardError),
+                          csvNumber(check.modelled.mean), csvNumber(check.modelled.lower), csvNumber(check.modelled.upper),
+                          csvNumber(check.standardizedGap)].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Stan's CSV layout (comment lines, then sampler columns and parameters as `name.k`), all

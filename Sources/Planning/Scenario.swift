@@ -37,7 +37,7 @@ public struct Scenario: Sendable {
         let name = try top["name"]?.string() ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         guard let dataNode = top["data"] else { throw root.error("the scenario needs a 'data' block (file, date, target, channels)") }
         let data = try parseData(dataNode, folder: folder)
-        let model = try top["model"].map { try parseModel($0, channels: data.channels) } ?? ModelSpecification()
+        let model = try top["model"].map { try parseModel($0, channels: data.channels, folder: folder) } ?? ModelSpecification()
         let sampler = try top["sampler"].map(parseSampler) ?? SamplerConfiguration()
         let plan = try top["plan"].map { try parsePlan($0, channels: data.channels) } ?? PlanSettings()
         let whatIfs = try top["what_if"].map { try parseWhatIfs($0, channels: data.channels) } ?? []
@@ -61,7 +61,7 @@ public struct Scenario: Sendable {
             geo: try keys["geo"]?.string())
     }
 
-    static func parseModel(_ node: YAMLValue, channels: [String]) throws -> ModelSpecification {
+    static func parseModel(_ node: YAMLValue, channels: [String], folder: URL) throws -> ModelSpecification {
         var spec = ModelSpecification()
         let keys = try node.mapping(allowed: ["adstock", "saturation", "seasonality", "trend", "likelihood", "priors", "lift_tests"])
         if let adstock = keys["adstock"] {
@@ -109,7 +109,9 @@ public struct Scenario: Sendable {
             }
         }
         if let lift = keys["lift_tests"] {
-            throw lift.error("lift-test calibration is not supported yet; remove the key to fit without it")
+            let raw = try lift.string()
+            let file = raw.hasPrefix("/") ? raw : folder.appendingPathComponent(raw).standardizedFileURL.path
+            spec.liftTests = try LiftTestLoader.load(file: file, channels: channels)
         }
         if let priors = keys["priors"] { spec.priors = try parsePriors(priors, channels: channels) }
         return spec

@@ -57,6 +57,16 @@ struct FitReport {
         out += String(format: "Fit check: R² %.3f, MAPE %@, %d of %d periods inside the 90%% predictive band (%.0f%%), Bayesian p-value %.2f",
                       k.rSquared, k.mape.isNaN ? "n/a" : String(format: "%.1f%%", 100 * k.mape), k.covered, k.periods,
                       100 * Double(k.covered) / Double(k.periods), k.bayesianPValue)
+        if !fit.liftTests.isEmpty {
+            out += "\n\nLift tests (weekly; the fit is calibrated to them):\n"
+            let rows = fit.liftTests.map { check in
+                let t = check.test
+                return [t.channel, "\(money(t.spend)) → \(money(t.spend + t.change))", "\(money(t.lift)) ± \(money(t.standardError))",
+                        money(check.modelled.mean), "[\(money(check.modelled.lower)) – \(money(check.modelled.upper))]",
+                        String(format: "%+.1f", check.standardizedGap)]
+            }
+            out += table(header: ["channel", "weekly spend", "measured lift", "model", "90% band", "gap (σ)"], rows: rows)
+        }
         return out
     }
 }

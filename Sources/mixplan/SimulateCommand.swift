@@ -20,6 +20,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Where to write the true contribution and ROAS per channel (CSV).")
     var truth: String?
 
+    @Option(help: "Where to write lift tests on tv and search (CSV: channel,x,delta_x,delta_y,sigma): each raises the typical weekly spend by 30% and reports the true lift, stated with a 10% standard error.")
+    var lift: String?
+
     func run() throws {
         try reportingErrors {
             let history = SimulationTruth.weeklyExample.simulate(seed: seed)
@@ -30,6 +33,13 @@ struct SimulateCommand: ParsableCommand {
                     throw InputError(.usage, "--truth must be in the same folder as --out")
                 }
                 files.append((URL(fileURLWithPath: truth).lastPathComponent, history.truthCSV))
+            }
+            if let lift {
+                guard URL(fileURLWithPath: lift).deletingLastPathComponent().path == url.deletingLastPathComponent().path else {
+                    throw InputError(.usage, "--lift must be in the same folder as --out")
+                }
+                let tests = SimulationTruth.weeklyExample.liftTests(on: ["tv", "search"], in: history, seed: nil)
+                files.append((URL(fileURLWithPath: lift).lastPathComponent, SimulatedHistory.liftTestsCSV(tests)))
             }
             try OutputFolder.write(files, to: url.deletingLastPathComponent().path)
         }

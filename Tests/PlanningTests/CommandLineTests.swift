@@ -131,10 +131,47 @@ func files(in folder: URL) -> [String] {
 
     @Test func bundledExampleIsWhatTheSimulatorWrites() throws {
         let dir = temporaryFolder()
-        let result = try runMixPlan(["simulate", "--out", dir.appendingPathComponent("weekly.csv").path])
+        let result = try runMixPlan(["simulate", "--out", dir.appendingPathComponent("weekly.csv").path,
+                                     "--lift", dir.appendingPathComponent("lift.csv").path])
         #expect(result.code == 0, "\(result.stderr)")
         let root = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let bundled = try Data(contentsOf: root.appendingPathComponent("Examples/data/weekly.csv"))
-        #expect(try Data(contentsOf: dir.appendingPathComponent("weekly.csv")) == bundled)
+        for name in ["weekly.csv", "lift.csv"] {
+            let bundled = try Data(contentsOf: root.appendingPathComponent("Examples/data/\(name)"))
+            #expect(try Data(contentsOf: dir.appendingPathComponent(name)) == bundled, "\(name)")
+        }
+    }
+
+    @Test func fitCalibratedToLiftTestsReportsThem() throws {
+        let dir = temporaryFolder()
+        let cache = dir.appendingPathComponent("cache")
+        func run(_ liftCSV: String?) throws -> (code: Int32, stdout: String, stderr: String, out: URL) {
+            let out = dir.appendingPathComponent("out-\(UUID().uuidString)")
+            let liftFile = dir.appendingPathComponent("lift.csv")
+            try? FileManager.default.removeItem(at: liftFile)
+            if let liftCSV { _ = write(liftCSV, "lift.csv", in: dir) }
+            let path = write("""
+                name: lift test
+                data: {file: \(data), date: date_week, target: y, channels: [x1, x2], controls: [event_1, event_2, t]}
+                model: {adstock: {type: geometric, max_lag: 8}, saturation: logistic, trend: none, lift_tests: lift.csv}
+                sampler: {chains: 2, warmup: 150, draws: 150, seed: 5}
+                """, "s.yaml", in: dir)
+            let r = try runMixPlan(["fit", path, "--out", out.path, "--quiet"], cache: cache)
+            return (r.code, r.stdout, r.stderr, out)
+        }
+        let header = "channel,x,delta_x,delta_y,sigma\n"
+        let ok = try run(header + "x1,0.4,0.2,0.3,0.05\n")
+        #expect(ok.code == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("Lift tests (weekly; the fit is calibrated to them)") && ok.stdout.contains("0.4 → 0.6"), "\(ok.stdout)")
+        let rows = try String(contentsOf: ok.out.appendingPathComponent("lift_tests.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.first == "channel,x,delta_x,delta_y,sigma,model_mean,model_p05,model_p95,gap_sigmas" && rows.count == 2)
+        #expect(files(in: ok.out) == ["channels.csv", "draws.csv", "lift_tests.csv", "summary.csv"])
+        // A changed lift test is a different fit, not the cached one.
+        let changed = try run(header + "x1,0.4,0.2,0.1,0.05\n")
+        #expect(changed.code == 0 && changed.stdout != ok.stdout)
+
+        let missing = try run(nil)
+        #expect(missing.code == 66 && missing.stderr.contains("named by model.lift_tests") && files(in: missing.out).isEmpty, "\(missing.stderr)")
+        let unknown = try run(header + "x3,0.4,0.2,0.3,0.05\n")
+        #expect(unknown.code == 65 && unknown.stderr.contains("line 2, column 'channel'") && files(in: unknown.out).isEmpty, "\(unknown.stderr)")
     }
 }

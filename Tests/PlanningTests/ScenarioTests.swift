@@ -64,13 +64,48 @@ import MediaModel
             ("\nmodel: {priors: {tvv: {roas: {mean: 1, sd: 1}}}}", "did you mean 'tv'"),
             ("\nmodel: {priors: {tv: {roas: {mean: -1, sd: 1}}}}", "must be positive"),
             ("\nmodel: {priors: {sigma: {cauchy: {scale: 1}}}}", "unknown distribution 'cauchy'"),
-            ("\nmodel: {lift_tests: lift.csv}", "not supported yet"),
             ("\nbudget: 5M", "unknown key 'budget'"),
         ]
         for (extra, fragment) in cases {
             let (_, e) = scenario(base + extra)
             #expect(e?.kind == .configuration, "\(extra)")
             #expect(e?.message.contains(fragment) == true, "\(extra): \(e?.message ?? "no error")")
+        }
+    }
+
+    @Test func liftTestFilesAreReadAndChecked() throws {
+        let dir = temporaryFolder()
+        let scenarioPath = write(base + "\nmodel: {lift_tests: tests/lift.csv}\n", "s.yaml", in: dir)
+        func load(_ csv: String?) -> (Scenario?, InputError?) {
+            let folder = dir.appendingPathComponent("tests")
+            try? FileManager.default.removeItem(at: folder)
+            if let csv {
+                try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                _ = write(csv, "lift.csv", in: folder)
+            }
+            do { return (try Scenario.load(path: scenarioPath), nil) } catch let e as InputError { return (nil, e) } catch { return (nil, nil) }
+        }
+        let header = "channel,x,delta_x,delta_y,sigma\n"
+        // Read relative to the scenario, columns in any order, with underscores in numbers.
+        let (s, e) = load("sigma,channel,delta_y,x,delta_x\n2_000,tv,30_000,100_000,20_000\n500,search,-1500,40000,-10000\n")
+        let tests = try #require(s, "\(e?.message ?? "")").model.liftTests
+        #expect(tests == [LiftTest(channel: "tv", spend: 100_000, change: 20_000, lift: 30_000, standardError: 2_000),
+                          LiftTest(channel: "search", spend: 40_000, change: -10_000, lift: -1_500, standardError: 500)])
+        let cases: [(csv: String?, kind: InputError.Kind, fragments: [String])] = [
+            (nil, .missingFile, ["tests/lift.csv", "named by model.lift_tests"]),
+            (header, .data, ["no rows"]),
+            ("channel,x,delta_x,delta_y\ntv,1,1,1\n", .data, ["line 1", "no column 'sigma'"]),
+            (header + "tv,1000,100,50,10\ntvv,1000,100,50,10\n", .data, ["line 3, column 'channel'", "did you mean 'tv'"]),
+            (header + "tv,1000,lots,50,10\n", .data, ["line 2, column 'delta_x'", "'lots' is not a finite number"]),
+            (header + "tv,-5,100,50,10\n", .data, ["column 'x'", "negative"]),
+            (header + "tv,1000,0,50,10\n", .data, ["column 'delta_x'", "must change the spend"]),
+            (header + "tv,1000,-2000,50,10\n", .data, ["column 'delta_x'", "below zero"]),
+            (header + "tv,1000,100,50,0\n", .data, ["column 'sigma'", "standard error > 0"]),
+        ]
+        for c in cases {
+            let (_, e) = load(c.csv)
+            #expect(e?.kind == c.kind, "\(c.csv ?? "missing"): \(e?.message ?? "no error")")
+            for fragment in c.fragments { #expect(e?.message.contains(fragment) == true, "\(fragment): \(e?.message ?? "no error")") }
         }
     }
 
