@@ -110,8 +110,16 @@ public struct PlanRun: Sendable {
         }
         let amount = whatIf.amount
         // The largest move the spend and both bounds allow, offered with every refusal.
-        let largest = max(0, min(base[from] - problem.lower[from], problem.upper[to] - base[to]))
-        let hint = "; the largest move from \(whatIf.from) to \(whatIf.to) here is \(money(largest))"
+        let roomFrom = base[from] - problem.lower[from], roomTo = problem.upper[to] - base[to]
+        let negligible = 1e-9 * max(problem.budget, 1)
+        let hint: String
+        if roomFrom <= negligible {
+            hint = "; \(whatIf.from) is at its minimum \(money(problem.lower[from])), so nothing can move from it here"
+        } else if roomTo <= negligible {
+            hint = "; \(whatIf.to) is at its maximum \(money(problem.upper[to])), so nothing can move to it here"
+        } else {
+            hint = "; the largest move from \(whatIf.from) to \(whatIf.to) here is \(money(min(roomFrom, roomTo)))"
+        }
         guard amount <= base[from] * (1 + 1e-12) else {
             throw InputError(.configuration, "what-if '\(whatIf.name)': moves \(money(amount)) but \(whatIf.from) spends only \(money(base[from]))" + hint)
         }

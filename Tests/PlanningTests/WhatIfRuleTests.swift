@@ -40,6 +40,18 @@ private struct LinearResponse: ChannelResponse {
         #expect(aboveMaximum.contains("above its maximum 600,000") && aboveMaximum.contains(hint), "\(aboveMaximum)")
         #expect(refusal(100_000) == nil)
 
+        // A channel at a bound (up to rounding) has nothing to give or no room to take.
+        let atMinimum = [100_000.0 + 1e-10, 500_000]
+        let message = try #require(throws: InputError.self) {
+            try PlanRun.evaluate(WhatIf(name: "m", amount: 50_000, from: "a", to: "b"), base: atMinimum, problem: problem, interval: 0.9)
+        }.message
+        #expect(message.contains("a is at its minimum 100,000, so nothing can move from it"), "\(message)")
+        let full = [300_000.0, 600_000]
+        let other = try #require(throws: InputError.self) {
+            try PlanRun.evaluate(WhatIf(name: "m", amount: 50_000, from: "a", to: "b"), base: full, problem: problem, interval: 0.9)
+        }.message
+        #expect(other.contains("b is at its maximum 600,000, so nothing can move to it"), "\(other)")
+
         // Moving 100k changes revenue by (2.5 − 2)·100k in one draw and (2.5 − 3)·100k in the other.
         let result = try PlanRun.evaluate(WhatIf(name: "m", amount: 100_000, from: "a", to: "b"), base: base, problem: problem, interval: 0.9)
         #expect(abs(result.change.mean) < 1e-6)
