@@ -107,10 +107,10 @@ struct SLSQPSolver {
     /// difference of the gradient with every channel moved at once (exact for the diagonal when
     /// the objective is a sum of per-channel curves, which `mean` is). Flat or convex directions
     /// get the scale of the typical channel; every ratio to budget/channels stays in [1e-3, 1e3].
-    func variableScales(at start: [Double], objectiveScale: Double, evaluator: ObjectiveEvaluator) -> [Double] {
+    /// - Parameter g0: the objective's gradient at `start`.
+    func variableScales(at start: [Double], gradient g0: [Double], objectiveScale: Double, evaluator: ObjectiveEvaluator) -> [Double] {
         let n = start.count
         let unit = max(problem.budget / Double(n), 1e-12)
-        let (_, g0) = evaluator.evaluateWithGradient(start)
         let steps = start.map { 1e-4 * max($0, unit) }
         let (_, g1) = evaluator.evaluateWithGradient(zip(start, steps).map(+))
         let curvature = (0..<n).map { c in abs(g1[c] - g0[c]) / steps[c] }
@@ -127,9 +127,9 @@ struct SLSQPSolver {
     func solve(from start: [Double], evaluator: ObjectiveEvaluator) -> SolverRun {
         let n = problem.channels.count
         let unit = max(problem.budget / Double(n), 1e-12)
-        let startValue = evaluator.evaluate(start)
+        let (startValue, startGradient) = evaluator.evaluateWithGradient(start)
         let objectiveScale = max(abs(startValue), 1e-12)
-        let scales = variableScales(at: start, objectiveScale: objectiveScale, evaluator: evaluator)
+        let scales = variableScales(at: start, gradient: startGradient, objectiveScale: objectiveScale, evaluator: evaluator)
         let context = Context(evaluator, scales: scales, unit: unit, budget: problem.budget, objectiveScale: objectiveScale)
         guard let opt = nlopt_create(NLOPT_LD_SLSQP, UInt32(n)) else {
             return SolverRun(plan: start, value: startValue, status: .outOfMemory, evaluations: 0)
@@ -173,6 +173,6 @@ struct SLSQPSolver {
         // SLSQP meets the equality to its tolerance; the plan must spend the budget exactly.
         let plan = feasible.project((0..<n).map { x[$0] * scales[$0] })
         let planValue = evaluator.evaluate(plan)
-        return SolverRun(plan: plan, value: planValue, status: SolverStatus(result), evaluations: context.evaluations + 4)
+        return SolverRun(plan: plan, value: planValue, status: SolverStatus(result), evaluations: context.evaluations + 3)
     }
 }
