@@ -51,12 +51,10 @@ public struct FitRun: Sendable {
     /// The lift-test file's columns, then the fitted model's lift for the same move (mean, p05,
     /// p95) and the gap in standard errors.
     func liftTestsCSV() -> String {
-        var lines = ["channel,x,delta_x,delta_y,sigma,model_mean,model_p05,model_p95,gap_sigmas"]
+        var lines = [(LiftTestFile.columns + ["model_mean", "model_p05", "model_p95", "gap_sigmas"]).joined(separator: ",")]
         for check in liftTests {
-            let t = check.test
-            lines.append([csvField(t.channel), csvNumber(t.spend), csvNumber(t.change), csvNumber(t.lift), csvNumber(t.standardError),
-                          csvNumber(check.modelled.mean), csvNumber(check.modelled.lower), csvNumber(check.modelled.upper),
-                          csvNumber(check.standardizedGap)].joined(separator: ","))
+            let model = [check.modelled.mean, check.modelled.lower, check.modelled.upper, check.standardizedGap].map(csvNumber)
+            lines.append((LiftTestFile.cells(check.test) + model).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }

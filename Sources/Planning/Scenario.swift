@@ -44,6 +44,11 @@ public struct Scenario: Sendable {
         return Scenario(name: name, file: path, data: data, model: model, sampler: sampler, plan: plan, whatIfs: whatIfs)
     }
 
+    /// A path named in the scenario: absolute as written, else relative to the scenario's folder.
+    static func resolve(_ path: String, in folder: URL) -> String {
+        path.hasPrefix("/") ? path : folder.appendingPathComponent(path).standardizedFileURL.path
+    }
+
     static func parseData(_ node: YAMLValue, folder: URL) throws -> DataSpecification {
         let keys = try node.mapping(allowed: ["file", "date", "target", "channels", "controls", "geo"])
         func required(_ key: String) throws -> YAMLValue {
@@ -51,7 +56,7 @@ public struct Scenario: Sendable {
             return v
         }
         let rawFile = try required("file").string()
-        let file = rawFile.hasPrefix("/") ? rawFile : folder.appendingPathComponent(rawFile).standardizedFileURL.path
+        let file = resolve(rawFile, in: folder)
         let channels = try required("channels").stringList()
         if channels.isEmpty { throw node.error("data.channels needs at least one spend column") }
         if Set(channels).count != channels.count { throw try required("channels").error("a channel is listed twice") }
@@ -110,8 +115,7 @@ public struct Scenario: Sendable {
         }
         if let lift = keys["lift_tests"] {
             let raw = try lift.string()
-            let file = raw.hasPrefix("/") ? raw : folder.appendingPathComponent(raw).standardizedFileURL.path
-            spec.liftTests = try LiftTestLoader.load(file: file, channels: channels)
+            spec.liftTests = try LiftTestFile.load(file: resolve(raw, in: folder), channels: channels)
         }
         if let priors = keys["priors"] { spec.priors = try parsePriors(priors, channels: channels) }
         return spec

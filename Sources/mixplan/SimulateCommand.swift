@@ -28,18 +28,18 @@ struct SimulateCommand: ParsableCommand {
             let history = SimulationTruth.weeklyExample.simulate(seed: seed)
             let url = URL(fileURLWithPath: out)
             var files = [(url.lastPathComponent, history.csv)]
-            if let truth {
-                guard URL(fileURLWithPath: truth).deletingLastPathComponent().path == url.deletingLastPathComponent().path else {
-                    throw InputError(.usage, "--truth must be in the same folder as --out")
+            // Every file goes into --out's folder, so the whole set is written or none of it.
+            func beside(_ path: String, option: String) throws -> String {
+                let other = URL(fileURLWithPath: path)
+                guard other.deletingLastPathComponent().path == url.deletingLastPathComponent().path else {
+                    throw InputError(.usage, "--\(option) must be in the same folder as --out")
                 }
-                files.append((URL(fileURLWithPath: truth).lastPathComponent, history.truthCSV))
+                return other.lastPathComponent
             }
+            if let truth { files.append((try beside(truth, option: "truth"), history.truthCSV)) }
             if let lift {
-                guard URL(fileURLWithPath: lift).deletingLastPathComponent().path == url.deletingLastPathComponent().path else {
-                    throw InputError(.usage, "--lift must be in the same folder as --out")
-                }
                 let tests = SimulationTruth.weeklyExample.liftTests(on: ["tv", "search"], in: history, seed: nil)
-                files.append((URL(fileURLWithPath: lift).lastPathComponent, SimulatedHistory.liftTestsCSV(tests)))
+                files.append((try beside(lift, option: "lift"), LiftTestFile.csv(tests)))
             }
             try OutputFolder.write(files, to: url.deletingLastPathComponent().path)
         }

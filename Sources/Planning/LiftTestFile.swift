@@ -1,9 +1,9 @@
 import Foundation
 import MediaModel
 
-/// Reads `model.lift_tests`: a CSV with columns channel, x, delta_x, delta_y, sigma (CONTRACT.md),
-/// one experiment per row, checked row by row.
-enum LiftTestLoader {
+/// The lift-test CSV of `model.lift_tests` (CONTRACT.md): columns channel, x, delta_x, delta_y,
+/// sigma, one experiment per row. Read with every row checked; written by `mixplan simulate`.
+public enum LiftTestFile {
     static let columns = ["channel", "x", "delta_x", "delta_y", "sigma"]
 
     /// - Parameter channels: the scenario's channels; every row must name one.
@@ -52,18 +52,13 @@ enum LiftTestLoader {
         }
     }
 
-    /// Lift tests as the CSV `load` reads.
-    static func csv(_ tests: [LiftTest]) -> String {
-        var lines = [columns.joined(separator: ",")]
-        for t in tests {
-            lines.append([csvField(t.channel), csvNumber(t.spend), csvNumber(t.change), csvNumber(t.lift), csvNumber(t.standardError)]
-                .joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+    /// One test's cells in `columns` order.
+    static func cells(_ t: LiftTest) -> [String] {
+        [csvField(t.channel), csvNumber(t.spend), csvNumber(t.change), csvNumber(t.lift), csvNumber(t.standardError)]
     }
-}
 
-extension SimulatedHistory {
-    /// `tests` as a lift-test CSV (columns channel, x, delta_x, delta_y, sigma).
-    public static func liftTestsCSV(_ tests: [LiftTest]) -> String { LiftTestLoader.csv(tests) }
+    /// Lift tests as the CSV `load` reads.
+    public static func csv(_ tests: [LiftTest]) -> String {
+        ([columns.joined(separator: ",")] + tests.map { cells($0).joined(separator: ",") }).joined(separator: "\n") + "\n"
+    }
 }
