@@ -1,0 +1,14 @@
+/// One step of a program: computes its outputs from its inputs, and adds its outputs' adjoints
+/// back into its inputs' adjoints.
+///
+/// Operations hold node offsets and fixed data only, never memory: the workspace passed in is the
+/// memory, so one program serves every chain. `backward` must add (never assign) into input
+/// adjoints, because a node may feed several operations.
+public protocol Operation: Sendable {
+    /// Nodes read, for the builder's record of which nodes depend on the parameters.
+    var inputs: [Node] { get }
+    /// Nodes written.
+    var outputs: [Node] { get }
+    func forward(_ w: Workspace)
+    func backward(_ w: Workspace)
+}
