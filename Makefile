@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: demo test bench nlopt
+.PHONY: demo test bench nlopt baseline
 
 nlopt:
 	@if ! pkg-config --exists nlopt 2>/dev/null; then \
@@ -24,7 +24,20 @@ test: nlopt
 PEERS_DIR ?= $(abspath $(CURDIR)/..)/shared/peers
 PEERS := $(wildcard $(PEERS_DIR))
 
-bench: nlopt
+# The build before the model core (issue 9), built from this repository's history into
+# .build-baseline so that `make bench` compares both in one run; skipped where the history is absent.
+BASELINE ?= a992a10
+BASELINE_BIN := .build-baseline/build/release/mixplan
+
+baseline:
+	@if [ ! -x $(BASELINE_BIN) ] && git cat-file -e $(BASELINE)^{commit} 2>/dev/null; then \
+		echo "make: building the baseline $(BASELINE) for side-by-side figures"; \
+		rm -rf .build-baseline/src && mkdir -p .build-baseline/src && \
+		git archive $(BASELINE) | tar -x -C .build-baseline/src && \
+		$(SWIFT) build -c release --product mixplan --package-path .build-baseline/src --scratch-path .build-baseline/build; \
+	fi
+
+bench: nlopt baseline
 	$(SWIFT) build -c release --product mixplan
 	$(SWIFT) build -c release --product mixplan-bench
-	.build/release/mixplan-bench $(if $(PEERS),--peers $(abspath $(PEERS)))
+	.build/release/mixplan-bench $(if $(PEERS),--peers $(abspath $(PEERS))) $(if $(wildcard $(BASELINE_BIN)),--baseline $(abspath $(BASELINE_BIN)))

@@ -56,11 +56,13 @@ public enum Support: Sendable, Equatable {
 }
 
 /// x = constrain(u) elementwise, each element with its own support, and
-/// logJacobian = Σ log|dxᵢ/duᵢ|: a block of parameters moved from the sampler's real line to
-/// where they live, with the density's change of variables.
-public struct Constrain: Operation {
+/// logJacobian = Σ log|dxᵢ/duᵢ| over the elements marked in `jacobian`: a block of parameters
+/// moved from the sampler's real line to where they live, with the density's change of variables
+/// (left out for an element whose density is stated on the sampled coordinate itself).
+public struct Constrain: DifferentiableOperation {
     public let u: Node, x: Node, logJacobian: Node
     public let supports: [Support]
+    public let jacobian: [Bool]
     public var inputs: [Node] { [u] }
     public var outputs: [Node] { [x, logJacobian] }
 
@@ -69,7 +71,7 @@ public struct Constrain: Operation {
         var total = 0.0
         for i in 0..<supports.count {
             x[i] = supports[i].constrain(u[i])
-            total += supports[i].logJacobian(u: u[i], x: x[i]).value
+            if jacobian[i] { total += supports[i].logJacobian(u: u[i], x: x[i]).value }
         }
         w.value(logJacobian)[0] = total
     }
@@ -78,17 +80,19 @@ public struct Constrain: Operation {
         let u = w.value(self.u), x = w.value(self.x), uBar = w.adjoint(self.u), xBar = w.adjoint(self.x)
         let jBar = w.adjoint(logJacobian)[0]
         for i in 0..<supports.count {
-            uBar[i] += xBar[i] * supports[i].derivative(x: x[i]) + jBar * supports[i].logJacobian(u: u[i], x: x[i]).derivative
+            uBar[i] += xBar[i] * supports[i].derivative(x: x[i])
+            if jacobian[i] { uBar[i] += jBar * supports[i].logJacobian(u: u[i], x: x[i]).derivative }
         }
     }
 }
 
 extension ProgramBuilder {
     /// The constrained values of `u` (one support per element) and the log-Jacobian of the map.
-    public mutating func constrain(_ u: Node, supports: [Support]) -> (value: Node, logJacobian: Node) {
+    public mutating func constrain(_ u: Node, supports: [Support], jacobian: [Bool]? = nil) -> (value: Node, logJacobian: Node) {
         precondition(supports.count == u.count)
         let x = node(u.count), j = node(1)
-        append(Constrain(u: u, x: x, logJacobian: j, supports: supports))
+        append(Constrain(u: u, x: x, logJacobian: j, supports: supports,
+                         jacobian: jacobian ?? Array(repeating: true, count: u.count)))
         return (x, j)
     }
 }

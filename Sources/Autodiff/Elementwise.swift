@@ -1,6 +1,6 @@
 /// Elementwise arithmetic of two nodes of the same length, or of a node and a scalar node
 /// (`[1]`), which is broadcast.
-public struct Elementwise: Operation {
+public struct Elementwise: DifferentiableOperation {
     public enum Kind: Sendable { case add, subtract, multiply, divide }
     public let kind: Kind
     public let a: Node, b: Node, out: Node
@@ -38,7 +38,7 @@ public struct Elementwise: Operation {
 }
 
 /// out = Σ of every element of every input: adds up the terms of a log density.
-public struct Total: Operation {
+public struct Total: DifferentiableOperation {
     public let terms: [Node]
     public let out: Node
     public var inputs: [Node] { terms }
@@ -58,7 +58,7 @@ public struct Total: Operation {
 
 /// out = loc + scale·z elementwise (loc and scale may be `[1]`): the non-centred form of a
 /// hierarchy, where z are standard normal and the geometry stays the same whatever the scale.
-public struct LocationScale: Operation {
+public struct LocationScale: DifferentiableOperation {
     public let loc: Node, scale: Node, z: Node, out: Node
     public var inputs: [Node] { [loc, scale, z] }
     public var outputs: [Node] { [out] }

@@ -1,6 +1,6 @@
 /// out[i] = v[sources[i]]: picks, reorders or repeats elements of any nodes (broadcasting a
 /// `[channel]` block to `[geo, channel]`, or collecting scalars into one coefficient vector).
-public struct Gather: Operation {
+public struct Gather: DifferentiableOperation {
     /// Workspace offsets read, `[out.count]`.
     public let sources: [Int]
     public let out: Node
@@ -20,7 +20,7 @@ public struct Gather: Operation {
 }
 
 /// out = constant + Σᵢ weights[i]·v[sources[i]]: a fixed linear form of scattered scalars.
-public struct LinearForm: Operation {
+public struct LinearForm: DifferentiableOperation {
     public let sources: [Int]
     public let weights: [Double]
     public let constant: Double

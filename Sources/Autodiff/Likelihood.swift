@@ -5,7 +5,7 @@ import Foundation
 /// `pointwise` when asked, for model comparison by leave-one-out.
 ///
 /// The scalar drops constants: the −log σ term is kept only when the scale depends on the input.
-public struct LocationScaleLikelihood: Operation {
+public struct LocationScaleLikelihood: DifferentiableOperation {
     public enum Family: Sendable, Equatable {
         case normal
         /// Student-t with fixed degrees of freedom ν.
@@ -25,12 +25,14 @@ public struct LocationScaleLikelihood: Operation {
         let n = observed.count, ss = scale.count == 1 ? 0 : 1
         let p = pointwise.map { w.value($0) }
         var total = 0.0
+        // One logarithm for a shared scale, not one per observation.
+        let sharedLogSigma = log(s[0])
         switch family {
         case .normal:
             let c = -0.5 * log(2 * Double.pi)
             for i in 0..<n {
                 let sigma = s[i * ss], z = (y[i] - mu[i]) / sigma
-                let logSigma = log(sigma)
+                let logSigma = ss == 0 ? sharedLogSigma : log(sigma)
                 total -= 0.5 * z * z
                 if scaleIsParameter { total -= logSigma }
                 p?[i] = c - logSigma - 0.5 * z * z
@@ -39,7 +41,7 @@ public struct LocationScaleLikelihood: Operation {
             let c = lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(nu * Double.pi)
             for i in 0..<n {
                 let sigma = s[i * ss], z = (y[i] - mu[i]) / sigma
-                let logSigma = log(sigma), body = 0.5 * (nu + 1) * log1p(z * z / nu)
+                let logSigma = ss == 0 ? sharedLogSigma : log(sigma), body = 0.5 * (nu + 1) * log1p(z * z / nu)
                 total -= body
                 if scaleIsParameter { total -= logSigma }
                 p?[i] = c - logSigma - body

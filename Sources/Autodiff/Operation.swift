@@ -4,7 +4,7 @@
 /// Operations hold node offsets and fixed data only, never memory: the workspace passed in is the
 /// memory, so one program serves every chain. `backward` must add (never assign) into input
 /// adjoints, because a node may feed several operations.
-public protocol Operation: Sendable {
+public protocol DifferentiableOperation: Sendable {
     /// Nodes read, for the builder's record of which nodes depend on the parameters.
     var inputs: [Node] { get }
     /// Nodes written.

@@ -7,7 +7,7 @@ public struct Program: Sendable {
     /// The scalar differentiated by `valueAndGradient`.
     public let output: Node
     public let size: Int
-    let operations: [any Operation]
+    let operations: [any DifferentiableOperation]
     /// Whether each operation depends on the input (only those run backward).
     let differentiable: [Bool]
     let constants: [(Node, [Double])]
@@ -53,7 +53,7 @@ public struct Program: Sendable {
 public struct ProgramBuilder {
     public private(set) var size = 0
     public let input: Node
-    private var operations: [any Operation] = []
+    private var operations: [any DifferentiableOperation] = []
     private var differentiable: [Bool] = []
     private var constants: [(Node, [Double])] = []
     /// Per slot: depends on the input.
@@ -87,7 +87,7 @@ public struct ProgramBuilder {
     }
 
     /// Appends an operation; its outputs depend on the input when any of its inputs does.
-    public mutating func append(_ op: any Operation) {
+    public mutating func append(_ op: any DifferentiableOperation) {
         let depends = op.inputs.contains { isVariable($0) }
         operations.append(op)
         differentiable.append(depends)
@@ -99,5 +99,22 @@ public struct ProgramBuilder {
         precondition(output.count == 1, "the differentiated output must be a scalar")
         return Program(input: input, output: output, size: size, operations: operations,
                        differentiable: differentiable, constants: constants)
+    }
+}
+
+extension Program {
+    /// Seconds per call of each operation's forward and backward pass at `x` (for benchmarks).
+    public func profile(at x: [Double], calls: Int, clock: () -> Double) -> [(name: String, forward: Double, backward: Double)] {
+        let w = makeWorkspace()
+        forward(x, in: w)
+        return operations.enumerated().map { i, op in
+            var t0 = clock()
+            for _ in 0..<calls { op.forward(w) }
+            let f = (clock() - t0) / Double(calls)
+            t0 = clock()
+            if differentiable[i] { for _ in 0..<calls { op.backward(w) } }
+            let b = (clock() - t0) / Double(calls)
+            return ("\(type(of: op))", f, b)
+        }
     }
 }

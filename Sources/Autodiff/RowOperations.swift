@@ -2,7 +2,7 @@
 /// `[channel, period]` or `[geo·channel, period]`).
 
 /// out[r] = Σₜ x[r, t].
-public struct RowSum: Operation {
+public struct RowSum: DifferentiableOperation {
     public let x: Node, out: Node
     public let length: Int
     public var inputs: [Node] { [x] }
@@ -30,7 +30,7 @@ public struct RowSum: Operation {
 }
 
 /// out[r, t] = scale[rowScale[r]]·x[r, t]: each row times its own coefficient.
-public struct ScaleRows: Operation {
+public struct ScaleRows: DifferentiableOperation {
     public let scale: Node, x: Node, out: Node
     /// Which element of `scale` each row uses, `[rows]`.
     public let rowScale: [Int]
@@ -66,7 +66,7 @@ public struct ScaleRows: Operation {
 
 /// out[g, t] = base[g, t] + Σ over the rows r of group g of x[r, t]: adds every channel's
 /// contribution of a geo into that geo's mean (`rowGroup[r]` is the output row of input row r).
-public struct SumRowsInto: Operation {
+public struct SumRowsInto: DifferentiableOperation {
     public let base: Node, x: Node, out: Node
     public let rowGroup: [Int]
     public let length: Int
@@ -94,7 +94,7 @@ public struct SumRowsInto: Operation {
 
 /// out[t] = Σₖ coefficients[k]·design[k, t] with a fixed design `[terms, length]`: intercept,
 /// trend, seasonality and controls against their coefficients.
-public struct FixedDesign: Operation {
+public struct FixedDesign: DifferentiableOperation {
     public let design: [Double]
     public let coefficients: Node, out: Node
     public let length: Int
