@@ -43,6 +43,7 @@ public struct MediaMixModel: LogDensity {
 
     /// - Throws: `ModelError` when the specification and the data do not fit together.
     public init(data: Dataset, specification: ModelSpecification = ModelSpecification()) throws {
+        guard data.geos.count == 1 else { throw ModelError.invalid("geo models are not supported yet: the data have \(data.geos.count) geos (data.geo); aggregate the geos to national rows (one per date) for now") }
         self.data = data
         self.specification = specification
         let T = data.periods, C = data.channels.count, K = data.controlNames.count

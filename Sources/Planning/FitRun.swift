@@ -21,7 +21,7 @@ public struct FitRun: Sendable {
                            progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FitRun {
         let dataset = try loaded ?? DatasetLoader.load(scenario.data, minimumRows: 1)
         let model: MediaMixModel
-        do { model = try MediaMixModel(data: dataset, specification: scenario.model) } catch let error as ModelError {
+        do { model = try MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)) } catch let error as ModelError {
             throw InputError(.configuration, "\(scenario.file): model: \(error.description)")
         }
         let needed = max(model.dimension + 10, 2 * scenario.model.maxLag)

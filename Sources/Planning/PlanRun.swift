@@ -47,7 +47,7 @@ public struct PlanRun: Sendable {
     public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FittedScenario {
         let key = try FitCache.key(scenario)
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
-        if let model = try? MediaMixModel(data: dataset, specification: scenario.model),
+        if let model = try? MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)),
            let (posterior, files) = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
             return FittedScenario(posterior: posterior, files: files, reused: true, seconds: 0)
         }
@@ -140,8 +140,15 @@ public struct PlanRun: Sendable {
                             marginalTo: (before.channels[to].marginalROAS.mean, after.channels[to].marginalROAS.mean))
     }
 
-    /// The planned periods' dates: `start`, or the period after the data's last, one data step apart.
+    /// The planned periods' dates: `start`, or the period after the data's last, one data step
+    /// apart (one calendar month apart for monthly data, on the data's day of the month).
     static func planDates(data: Dataset, start: String?, horizon: Int) -> [String] {
+        if data.cadence == .monthly, let last = data.dates.last {
+            let tail = data.dates.suffix(2).compactMap(DatasetLoader.civil)
+            let anchor = start.flatMap(DatasetLoader.civil)?.day ?? tail.map(\.day).max() ?? 1
+            let first = start ?? DatasetLoader.date(last, addingMonths: 1, anchor: anchor) ?? last
+            return (0..<horizon).map { DatasetLoader.date(first, addingMonths: $0, anchor: anchor) ?? first }
+        }
         let days = data.dates.compactMap(DatasetLoader.isoDay)
         let step = days.count >= 2 ? days[1] - days[0] : 7
         let first = start.flatMap(DatasetLoader.isoDay) ?? ((days.last ?? 0) + step)

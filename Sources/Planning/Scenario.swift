@@ -50,7 +50,7 @@ public struct Scenario: Sendable {
     }
 
     static func parseData(_ node: YAMLValue, folder: URL) throws -> DataSpecification {
-        let keys = try node.mapping(allowed: ["file", "date", "target", "channels", "controls", "geo"])
+        let keys = try node.mapping(allowed: ["file", "date", "target", "channels", "controls", "geo", "population", "target_kind"])
         func required(_ key: String) throws -> YAMLValue {
             guard let v = keys[key] else { throw node.error("missing key '\(key)'") }
             return v
@@ -63,7 +63,8 @@ public struct Scenario: Sendable {
         return DataSpecification(
             file: file, date: try required("date").string(), target: try required("target").string(),
             channels: channels, controls: try keys["controls"]?.stringList() ?? [],
-            geo: try keys["geo"]?.string())
+            geo: try keys["geo"]?.string(), population: try keys["population"]?.string(),
+            targetKind: try keys["target_kind"].map { try choice($0, TargetKind.self) } ?? .revenue)
     }
 
     static func parseModel(_ node: YAMLValue, channels: [String], folder: URL) throws -> ModelSpecification {
