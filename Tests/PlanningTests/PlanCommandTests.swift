@@ -37,7 +37,8 @@ import Testing
         // Same scenario and seed: the second run reuses the fit and writes the same bytes.
         let b = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("b").path, "--quiet"], cache: cache)
         #expect(b.stdout.contains("reused"))
-        for name in ["summary.csv", "plan.csv", "whatif.csv", "fit/draws.csv", "fit/summary.csv"] {
+        // The reports too: a reused fit's report is drawn again from its posterior, to the same bytes.
+        for name in ["summary.csv", "plan.csv", "whatif.csv", "fit/draws.csv", "fit/summary.csv", "report.json", "report.html", "fit/report.html"] {
             let x = try Data(contentsOf: dir.appendingPathComponent("a/\(name)")), y = try Data(contentsOf: dir.appendingPathComponent("b/\(name)"))
             #expect(x == y, "\(name) differs")
         }
