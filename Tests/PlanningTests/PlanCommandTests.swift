@@ -141,6 +141,10 @@ import Testing
         // More budget, more revenue, at a falling marginal return.
         #expect(zip(revenue, revenue.dropFirst()).allSatisfy { $0 < $1 })
         #expect(zip(mroas, mroas.dropFirst()).allSatisfy { $0 >= $1 - 1e-9 })
+        // Its report is the plan's with the frontier drawn, every chart with marks.
+        let page = try String(contentsOf: dir.appendingPathComponent("f/report.html"), encoding: .utf8)
+        #expect(page.contains("<section id=\"frontier\"") && page.contains("<section id=\"recommendation\""))
+        #expect(BrowserReportTests.charts(in: page).allSatisfy { $0.marks > 0 })
     }
 
     @Test func severalScenariosAreCompared() throws {
