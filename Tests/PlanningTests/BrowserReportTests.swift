@@ -20,7 +20,7 @@ import Testing
         let dir = temporaryFolder()
         let data = Self.root.appendingPathComponent("Examples/data")
         let scenario = write("""
-            name: report check
+            name: q1 plan
             data: {file: \(data.appendingPathComponent("weekly.csv").path), date: week, target: revenue,
                    channels: [tv, search, social, youtube, display], controls: [price_index, holiday]}
             model: {adstock: {type: geometric, max_lag: 8}, saturation: hill, lift_tests: \(data.appendingPathComponent("lift.csv").path)}

@@ -121,7 +121,7 @@ extension Report {
                                header: ["date"] + layers.map(\.0),
                                rows: data.dates.indices.map { t in [data.dates[t]] + layers.map { ReportFormat.money($0.1[t]) } }))
         let totals = ReportTable(
-            caption: "Contribution over the whole period",
+            caption: "Contribution over the whole period (controls are measured from their average, so theirs sums to about zero)",
             header: ["component", "total", "share of \(data.targetName)"],
             rows: layers.map { name, series, _, _ in
                 let s = series.reduce(0, +)

@@ -72,7 +72,7 @@ struct SVGChart {
             let points = zip(m.x, m.y).filter { $0.0.isFinite && $0.1.isFinite }.map { (px($0.0 + offset), py($0.1)) }
             guard points.count >= 2 else { return "" }
             let d = points.enumerated().map { ($0.offset == 0 ? "M" : "L") + f($0.element.0) + "," + f($0.element.1) }.joined()
-            return "<path class=\"\(cls)\" d=\"\(d)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(m.thin == true ? "0.8" : "2")\"\(dash) stroke-linejoin=\"round\">\(name)</path>"
+            return "<path class=\"\(cls)\" d=\"\(d)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(m.thin == true ? "1.1" : "2")\"\(dash) stroke-linejoin=\"round\">\(name)</path>"
         case .points:
             return zip(m.x, m.y).filter { $0.0.isFinite && $0.1.isFinite }.map {
                 "<circle class=\"\(cls)\" cx=\"\(f(px($0.0 + offset)))\" cy=\"\(f(py($0.1)))\" r=\"3.5\" fill=\"\(colour)\" stroke=\"#fff\" stroke-width=\"1\">\(name)</circle>"
