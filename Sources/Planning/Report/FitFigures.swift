@@ -22,8 +22,9 @@ struct FitFigures {
     var baseline: [Double]
     var controls: [Double]
     var channels: [[Double]]
-    /// Adstock weight per lag, `[channels][lags]`: mean and band.
-    var adstock: [(mean: [Double], lower: [Double], upper: [Double])]
+    /// Adstock weight per lag, `[channels][lags]`: mean and band; nil for a channel whose decay
+    /// parameter the model does not name `adstock_alpha.k`.
+    var adstock: [(mean: [Double], lower: [Double], upper: [Double])?]
 
     init(_ posterior: Posterior, seed: UInt64, interval: Double) {
         let model = posterior.model, data = model.data
@@ -80,7 +81,7 @@ struct FitFigures {
 
         let lags = model.specification.maxLag
         adstock = (0..<C).map { c in
-            let alpha = values("adstock_alpha.\(c + 1)") ?? []
+            guard let alpha = values("adstock_alpha.\(c + 1)"), !alpha.isEmpty else { return nil }
             let peak = values("adstock_peak.\(c + 1)")
             var perLag = [[Double]](repeating: [], count: lags)
             for (d, a) in alpha.enumerated() {

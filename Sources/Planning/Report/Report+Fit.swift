@@ -201,8 +201,8 @@ extension Report {
         let categories = (0..<lags).map(String.init)
         let x = categories.indices.map(Double.init)
         let word = facts.periodWord
-        let charts = facts.data.channels.enumerated().map { c, name -> Chart in
-            let w = f.adstock[c]
+        let charts = facts.data.channels.enumerated().compactMap { c, name -> Chart? in
+            guard let w = f.adstock[c] else { return nil }
             return Chart(
                 id: "chart-adstock-\(c + 1)", title: "\(name): carryover",
                 description: "Share of a \(word)'s effect felt 0, 1, 2… \(word)s after the spend.",
@@ -216,7 +216,8 @@ extension Report {
                                    rows: (0..<lags).map { l in [String(l)] + [w.mean[l], w.lower[l], w.upper[l]].map { ReportFormat.value($0, .percent) } }))
         }
         return ReportSection(id: "adstock", title: "Carryover (adstock)", blocks: [
-            .paragraph("Adstock weights are normalized: a steady spend keeps its level, and the weights say how the effect of one \(word)'s spend is spread over the following \(word)s."),
+            .paragraph("Adstock weights are normalized: a steady spend keeps its level, and the weights say how the effect of one \(word)'s spend is spread over the following \(word)s."
+                + (charts.count < facts.data.channels.count ? " This model does not name its decay parameters as the report expects, so some channels are missing here." : "")),
             .charts(charts),
         ])
     }
