@@ -60,6 +60,7 @@ struct DemoCommand: ParsableCommand {
                 print(PlanReport(run).text)
             }
             print("\nFiles: " + written.joined(separator: ", ") + " (summary.csv, plan.csv, whatif.csv, report.html)")
+            print("Report: open \(written[1])/report.html in a browser (the fit's alone: \(written[0])/report.html)")
         }
     }
 

@@ -67,6 +67,16 @@ func files(in folder: URL) -> [String] {
         let draws = try String(contentsOf: dir.appendingPathComponent("a/draws.csv"), encoding: .utf8)
         #expect(draws.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 1 + 2 * 150)
         #expect(files(in: dir.appendingPathComponent("a")) == ["channels.csv", "draws.csv", "report.html", "report.json", "summary.csv"])
+        // The fit's page has the fit's sections, and every chart draws something.
+        let page = try String(contentsOf: dir.appendingPathComponent("a/report.html"), encoding: .utf8)
+        for id in ["headline", "actual-vs-fitted", "contributions", "roas", "response-curves", "adstock", "diagnostics"] {
+            #expect(page.contains("<section id=\"\(id)\""), "\(id)")
+        }
+        #expect(!page.contains("<section id=\"recommendation\"") && !page.contains("<section id=\"lift-tests\""))
+        #expect(BrowserReportTests.charts(in: page).allSatisfy { $0.marks > 0 })
+        // `mixplan report` needs the folder's report.json.
+        let missing = try runMixPlan(["report", dir.path])
+        #expect(missing.code == 66 && missing.stderr.contains("report.json"), "\(missing.stderr)")
     }
 
     /// Bad inputs: exit code, a fragment of the message, and no output file.
