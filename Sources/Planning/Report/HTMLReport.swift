@@ -75,7 +75,8 @@ extension Report {
     /// One entry per named series, with a swatch drawn like the mark.
     static func legend(_ marks: [ChartMark]) -> String {
         var seen = Set<String>(), items: [String] = []
-        for m in marks where !m.name.isEmpty && !seen.contains(m.name) {
+        // A series with nothing to draw (no channel at a bound, say) has no legend entry.
+        for m in marks where !m.name.isEmpty && !seen.contains(m.name) && !(m.x.isEmpty && m.y.isEmpty) {
             seen.insert(m.name)
             let c = ChartPalette.colour(m.colour)
             let swatch: String

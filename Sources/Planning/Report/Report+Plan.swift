@@ -24,7 +24,12 @@ extension Report {
         if !run.whatIfs.isEmpty { sections.append(whatIfs(run)) }
         if !frontier.isEmpty { sections.append(frontierSection(run, frontier)) }
         sections.append(optimality(run))
-        sections += fitSections(facts, truthROAS: truthROAS, planned: run.allocation.map { $0 / horizon })
+        // The fit's sections follow, titled as such so a reader knows where the plan ends.
+        sections += fitSections(facts, truthROAS: truthROAS, planned: run.allocation.map { $0 / horizon }).map { section in
+            var s = section
+            s.title = "Fit: " + s.title.prefix(1).lowercased() + s.title.dropFirst()
+            return s
+        }
         return Report(title: "\(run.scenario.name) — plan report",
                       subtitle: "Budget \(ReportFormat.money(run.problem.budget)) over \(run.scenario.plan.horizon) \(facts.periodWord)s from \(run.dates.first ?? "?"); "
                           + "objective \(run.scenario.plan.objective). Fit: " + subtitle(facts),
@@ -102,17 +107,22 @@ extension Report {
     static func uplift(_ run: PlanRun) -> ReportSection {
         let diff = zip(run.plan.totalByDraw, run.current.totalByDraw).map { $0 - $1 }
         let bins = 30
-        let lo = diff.min() ?? 0, hi = diff.max() ?? 1
+        // The range runs from the 0.5% to the 99.5% quantile (and always includes zero); the few
+        // draws beyond are counted in the end bars, so a long tail does not squeeze the rest.
+        let sorted = diff.sorted()
+        func quantile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(Int(p * Double(sorted.count)), sorted.count - 1)] }
+        let lo = min(quantile(0.005), 0), hi = max(quantile(0.995), 0)
         let width = hi > lo ? (hi - lo) / Double(bins) : 1
         var counts = [Double](repeating: 0, count: bins)
-        for d in diff { counts[min(Int((d - lo) / width), bins - 1)] += 1 }
+        for d in diff { counts[min(max(Int(((d - lo) / width).rounded(.down)), 0), bins - 1)] += 1 }
         let shares = counts.map { $0 / Double(max(diff.count, 1)) }
         let centres = (0..<bins).map { lo + (Double($0) + 0.5) * width }
         let worse = centres.indices.filter { centres[$0] < 0 }, better = centres.indices.filter { centres[$0] >= 0 }
         let u = run.uplift
         let chart = Chart(
             id: "chart-uplift", title: "Gain over the current mix, across posterior draws",
-            description: "Each bar is the share of draws with that gain; P(better) = \(String(format: "%.0f%%", 100 * u.probabilityBetter)).",
+            description: "Each bar is the share of draws with that gain (the end bars also hold the 0.5% most extreme draws each side); "
+                + "P(better) = \(String(format: "%.0f%%", 100 * u.probabilityBetter)).",
             x: ChartAxis(label: "Gain in \(run.posterior.model.data.targetName) over the plan ($)", format: .currency),
             y: ChartAxis(label: "Share of draws (%)", format: .percent, includeZero: true),
             marks: [
@@ -233,7 +243,10 @@ extension Report {
             x: ChartAxis(label: "Channel", format: .integer, categories: p.channels),
             y: ChartAxis(label: "d objective / d spend ($ per $)", format: .ratio, includeZero: true),
             marks: [
-                ChartMark(.bars, name: "Marginal objective", x: x, y: g, colour: 2, width: 0.55),
+                ChartMark(.bars, name: "Inside its bounds", x: x.filter { status(p.channels[Int($0)]) == "interior" },
+                          y: p.channels.indices.filter { status(p.channels[$0]) == "interior" }.map { g[$0] }, colour: 2, width: 0.55),
+                ChartMark(.bars, name: "At a bound", x: x.filter { status(p.channels[Int($0)]) != "interior" },
+                          y: p.channels.indices.filter { status(p.channels[$0]) != "interior" }.map { g[$0] }, colour: ChartPalette.grey, width: 0.55),
                 ChartMark(.hrule, name: "Common interior value", y: o.marginal.isNaN ? [] : [o.marginal], colour: ChartPalette.black, dashed: true),
             ],
             table: ReportTable(caption: "Optimality per channel", header: ["channel", "spend", "minimum", "maximum", "marginal objective", "status"],
