@@ -4,8 +4,9 @@ import Testing
 
 /// The plan report as a reader's browser shows it: a small plan on the bundled example, rendered
 /// by headless Chromium. Every section must be in the rendered DOM, every chart must have drawn
-/// marks, and the page must make no network request and log nothing to the console. A screenshot
-/// of the first screen is left in `.build/report-check/report.png` for people to look at.
+/// marks, and the page must make no network request and log nothing to the console; it must also
+/// print to a PDF. A screenshot of the first screen and the PDF are left in `.build/report-check/`
+/// for people to look at.
 @Suite(.serialized) struct BrowserReportTests {
     static let root = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let skipNotice: Comment = "Chromium is not installed (make test installs Debian's chromium): the browser check of report.html is skipped"
@@ -59,6 +60,14 @@ import Testing
         // The screenshot is a real image of the first screen, not an empty file.
         let png = try Data(contentsOf: screenshot)
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) && png.count > 20_000, "screenshot of \(png.count) bytes")
+        // Printed, it is a PDF of several pages (the print styles keep figures whole).
+        let pdf = check.appendingPathComponent("report.pdf")
+        try? FileManager.default.removeItem(at: pdf)
+        try Chromium.installed!.printPDF(page, to: pdf)
+        let printed = try Data(contentsOf: pdf)
+        let pages = String(decoding: printed, as: UTF8.self).components(separatedBy: "/Type /Page").count - 1
+            - (String(decoding: printed, as: UTF8.self).components(separatedBy: "/Type /Pages").count - 1)
+        #expect(printed.prefix(5) == Data("%PDF-".utf8) && pages >= 5, "a PDF of \(printed.count) bytes and \(pages) pages")
         try? FileManager.default.removeItem(at: check.appendingPathComponent("report.html"))
         try FileManager.default.copyItem(at: page, to: check.appendingPathComponent("report.html"))
         print("report check: screenshot \(screenshot.path), page \(check.appendingPathComponent("report.html").path)")

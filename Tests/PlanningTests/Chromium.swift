@@ -57,6 +57,22 @@ struct Chromium {
         return Rendering(dom: dom, console: console, requests: try Self.pageRequests(netLog))
     }
 
+    /// Prints `page` to a PDF file the way a reader's "Save as PDF" would (print styles applied).
+    func printPDF(_ page: URL, to pdf: URL) throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mixplan-chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        var arguments = ["--headless", "--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
+                         "--user-data-dir=\(work.appendingPathComponent("profile").path)", "--print-to-pdf=\(pdf.path)", page.absoluteString]
+        if getuid() == 0 { arguments.insert("--no-sandbox", at: 0) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+    }
+
     /// Requests in a Chromium net log that the page made: network URLs whose request started from
     /// a page (the browser's own background requests have no origin, "not an origin").
     static func pageRequests(_ netLog: URL) throws -> [String] {
