@@ -68,6 +68,10 @@ extension Posterior {
         }
     }
 
+    /// Each draw's normalized carryover weights of channel c, `[draws][maxLag]`, whatever the
+    /// adstock family.
+    public func adstockWeights(channel c: Int) -> [[Double]] { curves.map { $0[c].weights } }
+
     /// Each draw's saturation parameters of channel c, `[draws][K]`.
     func saturationParameters(channel c: Int) -> [[Double]] { curves.map { $0[c].saturation } }
 }

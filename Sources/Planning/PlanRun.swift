@@ -49,7 +49,9 @@ public struct PlanRun: Sendable {
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
         if let model = try? MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)),
            let (posterior, files) = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
-            return FittedScenario(posterior: posterior, files: files, reused: true, seconds: 0)
+            // The stored fit keeps its data files; its report is drawn again from the posterior.
+            return FittedScenario(posterior: posterior, files: files + ReportFile.files(Report.fit(scenario: scenario, posterior: posterior)),
+                                  reused: true, seconds: 0)
         }
         let fit = try FitRun.run(scenario, dataset: dataset, progress: progress)
         FitCache.store(key: key, fit: fit)
@@ -157,8 +159,10 @@ public struct PlanRun: Sendable {
 
     // MARK: - Files
 
-    /// `summary.csv`, `plan.csv`, and `whatif.csv` as CONTRACT.md lays them out.
-    public func files() -> [(name: String, contents: String)] {
+    /// `summary.csv`, `plan.csv`, and `whatif.csv` as CONTRACT.md lays them out, and the plan's
+    /// report (`report.json`, `report.html`), which shows `truthROAS` (`[channels]`) when the data
+    /// were simulated.
+    public func files(truthROAS: [Double]? = nil) -> [(name: String, contents: String)] {
         var summary = ["channel,spend,share,revenue_mean,revenue_p05,revenue_p50,revenue_p95,roas_mean,mroas_mean,mroas_p05,mroas_p95"]
         let budget = problem.budget
         for c in plan.channels {
@@ -180,7 +184,7 @@ public struct PlanRun: Sendable {
             }
         }
         return [("summary.csv", summary.joined(separator: "\n") + "\n"), ("plan.csv", rows.joined(separator: "\n") + "\n"),
-                ("whatif.csv", Self.whatIfCSV(whatIfs))]
+                ("whatif.csv", Self.whatIfCSV(whatIfs))] + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
     }
 
     public static func whatIfCSV(_ results: [WhatIfResult]) -> String {

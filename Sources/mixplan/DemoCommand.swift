@@ -34,7 +34,10 @@ struct DemoCommand: ParsableCommand {
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting the example", quiet: quiet)
             let fitted = try PlanRun.posterior(for: base) { printer.update($0) }
-            try OutputFolder.write(fitted.files, to: folder.appendingPathComponent("fit").path)
+            // The demo's data are simulated, so its reports show the true ROAS beside the fit's.
+            let fitReport = ReportFile.files(Report.fit(scenario: base, posterior: fitted.posterior, truthROAS: history.roas))
+            try OutputFolder.write(fitted.files.filter { $0.name != ReportFile.json && $0.name != ReportFile.html } + fitReport,
+                                   to: folder.appendingPathComponent("fit").path)
             let summaries = fitted.posterior.channelSummaries()
             print("MixPlan demo: three years of weekly data on five channels, simulated from known parameters (Examples/README.md).\n")
             print("1. Fit — channel ROAS over the three years, against the truth:\n")
@@ -51,12 +54,13 @@ struct DemoCommand: ParsableCommand {
                 let scenario = try load(file)
                 let run = try PlanRun.plan(scenario, fitted: fitted)
                 let dir = folder.appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: "")).path
-                try OutputFolder.write(run.files(), to: dir)
+                try OutputFolder.write(run.files(truthROAS: history.roas), to: dir)
                 written.append(dir)
                 print("\n\(step). \(title)\n")
                 print(PlanReport(run).text)
             }
-            print("\nFiles: " + written.joined(separator: ", ") + " (summary.csv, plan.csv, whatif.csv)")
+            print("\nFiles: " + written.joined(separator: ", ") + " (summary.csv, plan.csv, whatif.csv, report.html)")
+            print("Report: open \(written[1])/report.html in a browser (the fit's alone: \(written[0])/report.html)")
         }
     }
 

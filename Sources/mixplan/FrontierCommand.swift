@@ -7,7 +7,7 @@ import Planning
 struct FrontierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frontier",
-        abstract: "Optimal plans across budgets: revenue and the marginal ROAS of the last dollar; writes frontier.csv."
+        abstract: "Optimal plans across budgets: revenue and the marginal ROAS of the last dollar; writes frontier.csv and report.html."
     )
 
     @OptionGroup var options: ScenarioOptions
@@ -37,6 +37,7 @@ struct FrontierCommand: ParsableCommand {
             var lines = ["budget,revenue_mean,revenue_p05,revenue_p95,mroas_mean"]
             var rows: [[String]] = []
             var points: [(budget: Double, mroas: Double)] = []
+            var frontier: [FrontierPoint] = []
             for i in 0..<steps {
                 let budget = base.problem.budget * (lo + (hi - lo) * Double(i) / Double(steps - 1))
                 let run: PlanRun
@@ -51,9 +52,12 @@ struct FrontierCommand: ParsableCommand {
                 lines.append(["\(budget)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(m)"].joined(separator: ","))
                 rows.append([money(budget), money(t.mean), "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", m)])
                 points.append((budget, m))
+                frontier.append(FrontierPoint(budget: budget, revenue: t, marginalROAS: m))
             }
             let folder = options.outputFolder(for: scenario, suffix: "/frontier")
-            try OutputFolder.write([("frontier.csv", lines.joined(separator: "\n") + "\n")], to: folder)
+            // The report: the plan at the scenario's budget, with the frontier around it.
+            try OutputFolder.write([("frontier.csv", lines.joined(separator: "\n") + "\n")] + ReportFile.files(Report.plan(base, frontier: frontier)),
+                                   to: folder)
             print("Frontier of \(scenario.name): optimal plans from \(lowest) to \(highest) of \(money(base.problem.budget))\n")
             print(table(header: ["budget", "revenue", "90% band", "mROAS of last $"], rows: rows))
             if let i = points.indices.dropFirst().first(where: { points[$0 - 1].mroas >= 1 && points[$0].mroas < 1 }) {
@@ -63,7 +67,7 @@ struct FrontierCommand: ParsableCommand {
             } else if let last = points.last, last.mroas >= 1 {
                 print("\nEven at \(money(last.budget)) the last dollar returns more than a dollar (mROAS \(String(format: "%.2f", last.mroas))).")
             }
-            print("\nFiles: \(folder)/frontier.csv")
+            print("\nFiles: \(folder)/frontier.csv, report.html")
         }
     }
 }

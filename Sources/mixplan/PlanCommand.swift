@@ -49,7 +49,7 @@ struct PlanCommand: ParsableCommand {
                 try OutputFolder.write(run.fitFiles, to: folder + "/fit")
                 try OutputFolder.write(run.files(), to: folder)
                 print(PlanReport(run).text)
-                print("\nFiles: \(folder)/summary.csv, plan.csv, whatif.csv; fit in \(folder)/fit/\n")
+                print("\nFiles: \(folder)/summary.csv, plan.csv, whatif.csv, report.html; fit in \(folder)/fit/\n")
             }
             if runs.count > 1 {
                 var lines = ["scenario,budget,revenue_mean,revenue_p05,revenue_p95,roas_mean"]
