@@ -57,19 +57,26 @@ public struct LocationScaleLikelihood: DifferentiableOperation {
         let pBar = pointwise.map { w.adjoint($0) }
         let n = observed.count, ss = scale.count == 1 ? 0 : 1
         let logTerm = scaleIsParameter ? 1.0 : 0.0
-        for i in 0..<n {
-            // The total weighs each observation by g (with −log σ only for a parameter scale); the
-            // pointwise value by its own adjoint, always with −log σ.
+        // ∂(log density)/∂μ = k/σ and ∂/∂σ = (k·z − 1)/σ, with k = z (normal) or (ν+1)z/(ν+z²).
+        // The total weighs each observation by g (with −log σ only for a parameter scale), the
+        // pointwise value by its own adjoint, always with −log σ.
+        @inline(__always) func accumulate(_ i: Int, _ z: Double, _ k: Double, _ inverseSigma: Double) {
             let p = pBar?[i] ?? 0
-            let weight = g + p, logWeight = g * logTerm + p
-            let sigma = s[i * ss], z = (y[i] - mu[i]) / sigma
-            let k: Double  // ∂(log density)/∂μ = k/σ and ∂/∂σ = (k·z − 1)/σ
-            switch family {
-            case .normal: k = z
-            case .studentT(let nu): k = (nu + 1) * z / (nu + z * z)
+            let weight = g + p
+            muBar[i] += weight * k * inverseSigma
+            sBar[i * ss] += (weight * k * z - (g * logTerm + p)) * inverseSigma
+        }
+        switch family {
+        case .normal:
+            for i in 0..<n {
+                let inverseSigma = 1 / s[i * ss], z = (y[i] - mu[i]) * inverseSigma
+                accumulate(i, z, z, inverseSigma)
             }
-            muBar[i] += weight * k / sigma
-            sBar[i * ss] += (weight * k * z - logWeight) / sigma
+        case .studentT(let nu):
+            for i in 0..<n {
+                let inverseSigma = 1 / s[i * ss], z = (y[i] - mu[i]) * inverseSigma
+                accumulate(i, z, (nu + 1) * z / (nu + z * z), inverseSigma)
+            }
         }
     }
 }

@@ -7,8 +7,15 @@
 public protocol DifferentiableOperation: Sendable {
     /// Nodes read, for the builder's record of which nodes depend on the parameters.
     var inputs: [Node] { get }
-    /// Nodes written.
+    /// Nodes written whose adjoints flow back.
     var outputs: [Node] { get }
+    /// Memory the forward pass fills for the backward pass (derivatives, weights): written but not
+    /// differentiated, so the program never clears adjoints there.
+    var savedBuffers: [Node] { get }
     func forward(_ w: Workspace)
     func backward(_ w: Workspace)
+}
+
+extension DifferentiableOperation {
+    public var savedBuffers: [Node] { [] }
 }

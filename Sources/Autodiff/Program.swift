@@ -11,6 +11,9 @@ public struct Program: Sendable {
     /// Whether each operation depends on the input (only those run backward).
     let differentiable: [Bool]
     let constants: [(Node, [Double])]
+    /// Slots whose adjoints the backward pass reads: cleared before each backward pass, the rest
+    /// never is (as consecutive ranges).
+    let adjointRanges: [Range<Int>]
 
     /// Memory for one caller; reuse it for every evaluation.
     public func makeWorkspace() -> Workspace { Workspace(size: size, constants: constants) }
@@ -35,7 +38,7 @@ public struct Program: Sendable {
             for i in 0..<gradient.count { gradient[i] = 0 }
             return -.infinity
         }
-        w.adjoints.update(repeating: 0, count: size)
+        for range in adjointRanges { (w.adjoints + range.lowerBound).update(repeating: 0, count: range.count) }
         w.adjoints[output.offset] = 1
         var i = operations.count - 1
         while i >= 0 {
@@ -97,8 +100,15 @@ public struct ProgramBuilder {
     /// The finished program, differentiating `output` (a node of one element).
     public func program(output: Node) -> Program {
         precondition(output.count == 1, "the differentiated output must be a scalar")
+        var ranges: [Range<Int>] = []
+        var start: Int?
+        for i in 0...size {
+            let v = i < size && variable[i]
+            if v, start == nil { start = i }
+            if !v, let s = start { ranges.append(s..<i); start = nil }
+        }
         return Program(input: input, output: output, size: size, operations: operations,
-                       differentiable: differentiable, constants: constants)
+                       differentiable: differentiable, constants: constants, adjointRanges: ranges)
     }
 }
 

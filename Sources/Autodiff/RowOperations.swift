@@ -10,14 +10,7 @@ public struct RowSum: DifferentiableOperation {
 
     public func forward(_ w: Workspace) {
         let x = w.value(self.x), o = w.value(out)
-        for r in 0..<out.count {
-            let row = x + r * length
-            var s0 = 0.0, s1 = 0.0
-            var t = 0
-            while t + 1 < length { s0 += row[t]; s1 += row[t + 1]; t += 2 }
-            if t < length { s0 += row[t] }
-            o[r] = s0 + s1
-        }
+        for r in 0..<out.count { o[r] = VectorKernels.sum(x + r * length, count: length) }
     }
 
     public func backward(_ w: Workspace) {
@@ -40,26 +33,16 @@ public struct ScaleRows: DifferentiableOperation {
 
     public func forward(_ w: Workspace) {
         let s = w.value(scale), x = w.value(self.x), o = w.value(out)
-        for r in 0..<rowScale.count {
-            let b = s[rowScale[r]], xr = x + r * length, or = o + r * length
-            for t in 0..<length { or[t] = b * xr[t] }
-        }
+        for r in 0..<rowScale.count { VectorKernels.scale(s[rowScale[r]], x + r * length, into: o + r * length, count: length) }
     }
 
     public func backward(_ w: Workspace) {
         let s = w.value(scale), x = w.value(self.x), g = w.adjoint(out)
         let sBar = w.adjoint(scale), xBar = w.adjoint(self.x)
         for r in 0..<rowScale.count {
-            let b = s[rowScale[r]], xr = x + r * length, gr = g + r * length, xb = xBar + r * length
-            var s0 = 0.0, s1 = 0.0
-            var t = 0
-            while t + 1 < length {
-                s0 += gr[t] * xr[t]; s1 += gr[t + 1] * xr[t + 1]
-                xb[t] += b * gr[t]; xb[t + 1] += b * gr[t + 1]
-                t += 2
-            }
-            if t < length { s0 += gr[t] * xr[t]; xb[t] += b * gr[t] }
-            sBar[rowScale[r]] += s0 + s1
+            let gr = g + r * length
+            sBar[rowScale[r]] += VectorKernels.dot(gr, x + r * length, count: length)
+            VectorKernels.addScaled(s[rowScale[r]], gr, to: xBar + r * length, count: length)
         }
     }
 }
@@ -75,20 +58,14 @@ public struct SumRowsInto: DifferentiableOperation {
 
     public func forward(_ w: Workspace) {
         let b = w.value(base), x = w.value(self.x), o = w.value(out)
-        for i in 0..<out.count { o[i] = b[i] }
-        for r in 0..<rowGroup.count {
-            let xr = x + r * length, or = o + rowGroup[r] * length
-            for t in 0..<length { or[t] += xr[t] }
-        }
+        o.update(from: b, count: out.count)
+        for r in 0..<rowGroup.count { VectorKernels.add(x + r * length, to: o + rowGroup[r] * length, count: length) }
     }
 
     public func backward(_ w: Workspace) {
         let g = w.adjoint(out), bBar = w.adjoint(base), xBar = w.adjoint(x)
-        for i in 0..<out.count { bBar[i] += g[i] }
-        for r in 0..<rowGroup.count {
-            let xb = xBar + r * length, gr = g + rowGroup[r] * length
-            for t in 0..<length { xb[t] += gr[t] }
-        }
+        VectorKernels.add(g, to: bBar, count: out.count)
+        for r in 0..<rowGroup.count { VectorKernels.add(g + rowGroup[r] * length, to: xBar + r * length, count: length) }
     }
 }
 
@@ -103,26 +80,16 @@ public struct FixedDesign: DifferentiableOperation {
 
     public func forward(_ w: Workspace) {
         let c = w.value(coefficients), o = w.value(out)
-        for t in 0..<length { o[t] = 0 }
         design.withUnsafeBufferPointer { d in
-            for k in 0..<coefficients.count {
-                let ck = c[k], row = d.baseAddress! + k * length
-                for t in 0..<length { o[t] += ck * row[t] }
-            }
+            VectorKernels.scale(c[0], d.baseAddress!, into: o, count: length)
+            for k in 1..<max(1, coefficients.count) { VectorKernels.addScaled(c[k], d.baseAddress! + k * length, to: o, count: length) }
         }
     }
 
     public func backward(_ w: Workspace) {
         let g = w.adjoint(out), cBar = w.adjoint(coefficients)
         design.withUnsafeBufferPointer { d in
-            for k in 0..<coefficients.count {
-                let row = d.baseAddress! + k * length
-                var s0 = 0.0, s1 = 0.0
-                var t = 0
-                while t + 1 < length { s0 += g[t] * row[t]; s1 += g[t + 1] * row[t + 1]; t += 2 }
-                if t < length { s0 += g[t] * row[t] }
-                cBar[k] += s0 + s1
-            }
+            for k in 0..<coefficients.count { cBar[k] += VectorKernels.dot(g, d.baseAddress! + k * length, count: length) }
         }
     }
 }

@@ -14,7 +14,8 @@ struct AdstockOperation: DifferentiableOperation {
     /// Saved by the forward pass: w̃ `[rows, maxLag]`, ∂w̃/∂p `[rows, K, maxLag]`, Σw̃ `[rows]`.
     let weights: Node, partials: Node, totals: Node
     var inputs: [Node] { [spend] + parameters }
-    var outputs: [Node] { [out, weights, partials, totals] }
+    var outputs: [Node] { [out] }
+    var savedBuffers: [Node] { [weights, partials, totals] }
 
     func forward(_ w: Workspace) {
         let K = parameters.count, L = maxLag
@@ -39,7 +40,7 @@ struct AdstockOperation: DifferentiableOperation {
             let xr = x + r * length, orow = o + r * length, gr = g + r * length
             let wr = w.value(weights) + r * L, total = w.value(totals)[r]
             // ∂L/∂w̃ₗ = (X̂ₗ − A)/W with X̂ₗ = Σₜ ōₜ·x[t−l] and A = Σₜ ōₜ·outₜ.
-            let a = laggedDot(gr, UnsafePointer(orow), count: length, lag: 0)
+            let a = VectorKernels.dot(gr, orow, count: length)
             let pr = w.value(partials) + r * K * L
             for l in 0..<min(L, length) {
                 let wBar = (laggedDot(gr, xr, count: length, lag: l) - a) / total
@@ -84,24 +85,9 @@ func applyCarryover(_ x: UnsafePointer<Double>, count: Int, weights w: UnsafePoi
     }
 }
 
-/// Σₜ a[t]·b[t − lag] for t in lag..<count, four lanes wide in two independent sums so the
-/// additions do not wait on each other.
-@inline(__always)
+/// Σₜ a[t]·b[t − lag] for t in lag..<count.
 func laggedDot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int, lag: Int) -> Double {
-    let ar = UnsafeRawPointer(a), br = UnsafeRawPointer(b)
-    var s0 = SIMD4<Double>.zero, s1 = SIMD4<Double>.zero
-    var t = lag
-    while t + 7 < count {
-        s0 += ar.loadUnaligned(fromByteOffset: 8 * t, as: SIMD4<Double>.self) * br.loadUnaligned(fromByteOffset: 8 * (t - lag), as: SIMD4<Double>.self)
-        s1 += ar.loadUnaligned(fromByteOffset: 8 * (t + 4), as: SIMD4<Double>.self) * br.loadUnaligned(fromByteOffset: 8 * (t + 4 - lag), as: SIMD4<Double>.self)
-        t += 8
-    }
-    var tail = 0.0
-    while t < count { tail += a[t] * b[t - lag]; t += 1 }
-    return (s0 + s1).sum() + tail
-}
-func laggedDot(_ a: UnsafeMutablePointer<Double>, _ b: UnsafePointer<Double>, count: Int, lag: Int) -> Double {
-    laggedDot(UnsafePointer(a), b, count: count, lag: lag)
+    lag < count ? VectorKernels.dot(a + lag, b, count: count - lag) : 0
 }
 
 extension ProgramBuilder {

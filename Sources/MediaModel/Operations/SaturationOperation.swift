@@ -13,7 +13,8 @@ struct SaturationOperation: DifferentiableOperation {
     /// Saved by the forward pass: ∂s/∂a `[rows, length]` and ∂s/∂p `[rows, K, length]`.
     let dInput: Node, dParameters: Node
     var inputs: [Node] { [input] + parameters }
-    var outputs: [Node] { [out, dInput, dParameters] }
+    var outputs: [Node] { [out] }
+    var savedBuffers: [Node] { [dInput, dParameters] }
 
     func forward(_ w: Workspace) {
         let K = parameters.count
@@ -36,17 +37,9 @@ struct SaturationOperation: DifferentiableOperation {
             let offset = r * length
             let gr = g + offset
             for k in 0..<K {
-                let row = dp + offset * K + k * length
-                var s0 = 0.0, s1 = 0.0
-                var t = 0
-                while t + 1 < length { s0 += gr[t] * row[t]; s1 += gr[t + 1] * row[t + 1]; t += 2 }
-                if t < length { s0 += gr[t] * row[t] }
-                w.adjoint(parameters[k])[rowParameter[r]] += s0 + s1
+                w.adjoint(parameters[k])[rowParameter[r]] += VectorKernels.dot(gr, dp + offset * K + k * length, count: length)
             }
-            if inputIsVariable {
-                let dir = di + offset, abr = ab + offset
-                for t in 0..<length { abr[t] += gr[t] * dir[t] }
-            }
+            if inputIsVariable { VectorKernels.addProduct(gr, di + offset, to: ab + offset, count: length) }
         }
     }
 }
