@@ -28,18 +28,23 @@ struct HillSaturation: SaturationFamily {
         while t + 3 < count {
             let a4 = ar.loadUnaligned(fromByteOffset: 8 * t, as: Lanes.self)
             let logRatio = VectorMath.log(a4) - logKappa
-            let r = VectorMath.exp(k * logRatio)
-            let q = 1 / (1 + r)
+            var exponent = k * logRatio
+            exponent.replace(with: 600, where: exponent .> 600)  // keeps (1 + r)·a finite below
+            let r = VectorMath.exp(exponent)
+            // One division for both 1/(1 + r) and 1/a.
+            let onePlusR = 1 + r
+            let inverse = 1 / (onePlusR * a4)
+            let q = a4 * inverse
             let sat = r * q, ds = sat * q
             ov.storeBytes(of: sat, toByteOffset: 8 * t, as: Lanes.self)
-            oi.storeBytes(of: ds * k / a4, toByteOffset: 8 * t, as: Lanes.self)
+            oi.storeBytes(of: ds * k * (onePlusR * inverse), toByteOffset: 8 * t, as: Lanes.self)
             ok.storeBytes(of: -ds * slopeOverKappa, toByteOffset: 8 * t, as: Lanes.self)
             on.storeBytes(of: ds * logRatio, toByteOffset: 8 * t, as: Lanes.self)
             t += 4
         }
         while t < count {
             let logRatio = log(a[t]) - logKappa
-            let r = exp(k * logRatio), q = 1 / (1 + r)
+            let r = exp(min(k * logRatio, 600)), q = 1 / (1 + r)
             let sat = r * q, ds = sat * q
             value[t] = sat; dInput[t] = ds * k / a[t]; dKappa[t] = -ds * slopeOverKappa; dSlope[t] = ds * logRatio
             t += 1
