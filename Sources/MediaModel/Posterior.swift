@@ -46,6 +46,16 @@ public struct Posterior: Sendable {
 
     public var drawCount: Int { draws.count }
 
+    /// Each observation's log-likelihood under every draw, `[draws][periods]` (normalized, in the
+    /// model's scaled units): what PSIS-LOO compares models by.
+    public func pointwiseLogLikelihood() -> [[Double]] {
+        let w = model.makeWorkspace()
+        return unconstrainedDraws.map { theta in
+            model.run(theta, in: w)
+            return w.read(model.nodes.pointwiseLogLikelihood)
+        }
+    }
+
     /// Total contribution of channel c over the data period per draw, `[draws]`, target units.
     public func totalContribution(channel c: Int) -> [Double] {
         draws.map { $0.contributions[c].reduce(0, +) }

@@ -79,5 +79,12 @@ import Sampling
             let expected = -0.5 * log(2 * Double.pi) - log(d.sigma / scale) - 0.5 * z * z
             #expect(abs(pointwise[t] - expected) < 1e-9 * max(1, abs(expected)), "week \(t)")
         }
+        // The posterior's table holds the same values per draw.
+        var config = SamplerConfiguration()
+        config.chains = 1; config.warmup = 30; config.draws = 3; config.seed = 5
+        let posterior = try Posterior(model: model, configuration: config)
+        let table = posterior.pointwiseLogLikelihood()
+        #expect(table.count == 3 && table.allSatisfy { $0.count == 40 })
+        #expect(table[2] == model.pointwiseLogLikelihood(unconstrained: posterior.unconstrainedDraws[2]))
     }
 }
