@@ -29,7 +29,20 @@ func bundledExampleModel() throws -> MediaMixModel {
     return try MediaMixModel(data: DatasetLoader.load(scenario.data, minimumRows: 1), specification: scenario.model)
 }
 
+/// The standard fit's model (mmm_example, logistic, geometric lag 8, no trend).
+func standardFitModel() throws -> MediaMixModel {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let data = DataSpecification(file: root.appendingPathComponent("Tests/PlanningTests/Fixtures/mmm_example.csv").path, date: "date_week",
+                                 target: "y", channels: ["x1", "x2"], controls: ["event_1", "event_2", "t"])
+    var spec = ModelSpecification()
+    spec.saturation = .logistic
+    spec.trend = .none
+    return try MediaMixModel(data: DatasetLoader.load(data, minimumRows: 1), specification: spec)
+}
+
 func benchGradient() throws {
+    let standard = try standardFitModel()
+    print(String(format: "Gradient, standard fit (logistic, %d parameters): %.2f µs per call", standard.dimension, gradientSeconds(standard) * 1e6))
     let model = try bundledExampleModel()
     let s = gradientSeconds(model)
     print(String(format: "Gradient, bundled example (Hill, %d parameters): %.2f µs per call; the costliest operations:", model.dimension, s * 1e6))

@@ -22,8 +22,8 @@ struct HillSaturation: SaturationFamily {
         // spend has reached the period yet), where everything vanishes, set apart.
         typealias Lanes = VectorMath.Lanes
         let ar = UnsafeRawPointer(a)
-        let outputs = [value, dInput, dKappa, dSlope].map { UnsafeMutableRawPointer($0) }
-        let (ov, oi, ok, on) = (outputs[0], outputs[1], outputs[2], outputs[3])
+        let ov = UnsafeMutableRawPointer(value), oi = UnsafeMutableRawPointer(dInput)
+        let ok = UnsafeMutableRawPointer(dKappa), on = UnsafeMutableRawPointer(dSlope)
         var t = 0
         while t + 3 < count {
             let a4 = ar.loadUnaligned(fromByteOffset: 8 * t, as: Lanes.self)
