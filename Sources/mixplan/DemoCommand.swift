@@ -23,9 +23,10 @@ struct DemoCommand: ParsableCommand {
         try reportingErrors {
             let history = SimulationTruth.weeklyExample.simulate(seed: SimulationTruth.weeklyExampleSeed)
             let folder = URL(fileURLWithPath: out)
-            try OutputFolder.write([("weekly.csv", history.csv), ("weekly-truth.csv", history.truthCSV)],
-                                   to: folder.appendingPathComponent("data").path)
-            try OutputFolder.write(demoScenarios, to: folder.path)
+            // The data and scenarios go in first (the scenarios are read from there); the results
+            // then replace the folder as a whole, data and scenarios included.
+            var files = [("data/weekly.csv", history.csv), ("data/weekly-truth.csv", history.truthCSV)] + demoScenarios
+            try OutputFolder.write(files, to: folder.path)
             func load(_ name: String) throws -> Scenario { try Scenario.load(path: folder.appendingPathComponent(name).path) }
 
             // 1. Fit (once; the other plans reuse it).
@@ -34,7 +35,7 @@ struct DemoCommand: ParsableCommand {
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting the example", quiet: quiet)
             let fitted = try PlanRun.posterior(for: base) { printer.update($0) }
-            try OutputFolder.write(fitted.files, to: folder.appendingPathComponent("fit").path)
+            files += fitted.files.map { ("fit/" + $0.name, $0.contents) }
             let summaries = fitted.posterior.channelSummaries()
             print("MixPlan demo: three years of weekly data on five channels, simulated from known parameters (Examples/README.md).\n")
             print("1. Fit — channel ROAS over the three years, against the truth:\n")
@@ -51,11 +52,12 @@ struct DemoCommand: ParsableCommand {
                 let scenario = try load(file)
                 let run = try PlanRun.plan(scenario, fitted: fitted)
                 let dir = folder.appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: "")).path
-                try OutputFolder.write(run.files(), to: dir)
+                files += run.files().map { (file.replacingOccurrences(of: ".yaml", with: "") + "/" + $0.name, $0.contents) }
                 written.append(dir)
                 print("\n\(step). \(title)\n")
                 print(PlanReport(run).text)
             }
+            try OutputFolder.write(files, to: folder.path)
             print("\nFiles: " + written.joined(separator: ", ") + " (summary.csv, plan.csv, whatif.csv)")
         }
     }

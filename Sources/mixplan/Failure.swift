@@ -6,6 +6,7 @@ import Sampling
 
 /// The one place where errors become messages and sysexits codes.
 func reportingErrors(_ body: () throws -> Void) throws {
+    installTestHooks()
     do {
         try body()
     } catch let error as InputError {
@@ -27,6 +28,21 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw error
     } catch {
         fail("internal failure: \(error)", code: 70)
+    }
+}
+
+/// For the interrupt tests, which run this binary: `MIXPLAN_TEST_PAUSE_AT=STAGE` (an
+/// `OutputFolder.Stage` description, e.g. `staged`) makes the write say `paused at STAGE` on
+/// stderr and wait there for a signal, so a test can interrupt it at exactly that moment;
+/// `MIXPLAN_TEST_TWO_RENAMES=1` swaps folders without the atomic exchange.
+private func installTestHooks() {
+    let environment = ProcessInfo.processInfo.environment
+    if environment["MIXPLAN_TEST_TWO_RENAMES"] == "1" { OutputFolder.forceTwoRenames = true }
+    guard let stage = environment["MIXPLAN_TEST_PAUSE_AT"], !stage.isEmpty else { return }
+    OutputFolder.stageHook = { current in
+        guard current.description == stage else { return }
+        printError("paused at \(stage)\n")
+        pause()
     }
 }
 

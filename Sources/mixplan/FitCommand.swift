@@ -17,6 +17,7 @@ struct FitCommand: ParsableCommand {
         try reportingErrors {
             let scenario = try options.load()
             let folder = options.outputFolder(for: scenario)
+            try OutputFolder.check(folder)
             let fit = try fitWithProgress(scenario, quiet: options.quiet)
             let paths = try OutputFolder.write(fit.files(), to: folder)
             print(FitReport(fit).text)

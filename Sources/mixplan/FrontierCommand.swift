@@ -29,6 +29,8 @@ struct FrontierCommand: ParsableCommand {
             guard steps >= 2 else { throw InputError(.usage, "--steps must be at least 2") }
             var scenario = try options.load()
             scenario.whatIfs = []
+            let folder = options.outputFolder(for: scenario, suffix: "/frontier")
+            try OutputFolder.check(folder)
             let config = scenario.sampler
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting \(scenario.name)", quiet: options.quiet)
@@ -52,7 +54,6 @@ struct FrontierCommand: ParsableCommand {
                 rows.append([money(budget), money(t.mean), "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", m)])
                 points.append((budget, m))
             }
-            let folder = options.outputFolder(for: scenario, suffix: "/frontier")
             try OutputFolder.write([("frontier.csv", lines.joined(separator: "\n") + "\n")], to: folder)
             print("Frontier of \(scenario.name): optimal plans from \(lowest) to \(highest) of \(money(base.problem.budget))\n")
             print(table(header: ["budget", "revenue", "90% band", "mROAS of last $"], rows: rows))

@@ -8,7 +8,7 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Optimize the budget of one or more scenarios; write summary.csv, plan.csv, whatif.csv (and comparison.csv).",
-        discussion: "With several scenarios each gets a subfolder of --out (default runs/) and comparison.csv goes in --out itself."
+        discussion: "With several scenarios each gets a subfolder of --out (default runs/comparison/) and comparison.csv goes in --out itself. The output folder is replaced as a whole."
     )
 
     @Argument(help: "Scenario files (YAML). Several scenarios are compared in comparison.csv.")
@@ -32,39 +32,54 @@ struct PlanCommand: ParsableCommand {
                 guard let v = parseAmount(text) else { throw InputError(.usage, "--budget '\(text)' is not an amount (e.g. 12M, $12M, 12_000_000)") }
                 return v
             }
+            // Every scenario is read and every folder checked before the first fit.
+            let loaded = try scenarios.map { try common.load($0) }
+            let single = loaded.count == 1
+            let root = out ?? (single ? defaultFolder(loaded[0].name) : "runs/comparison")
+            var seen: [String: String] = [:]
+            for (path, scenario) in zip(scenarios, loaded) where !single {
+                let folder = slug(scenario.name)
+                if let first = seen[folder] {
+                    throw InputError(.configuration, "\(path): name '\(scenario.name)' gives the same output folder '\(folder)' as \(first); give each scenario its own name")
+                }
+                seen[folder] = path
+            }
+            try OutputFolder.check(root)
             var runs: [(PlanRun, String)] = []
-            for path in scenarios {
-                let scenario = try common.load(path)
+            for scenario in loaded {
                 let config = scenario.sampler
                 let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                               label: "fitting \(scenario.name)", quiet: quiet)
                 let run = try PlanRun.run(scenario, budget: budgetValue, optimizer: optimizer) { printer.update($0) }
-                let folder: String
-                if scenarios.count == 1 { folder = out ?? defaultFolder(scenario.name) }
-                else { folder = (out ?? "runs") + "/" + slug(scenario.name) }
-                runs.append((run, folder))
+                runs.append((run, single ? "" : slug(scenario.name) + "/"))
             }
-            // Everything is computed before anything is written: a failure leaves no files.
-            for (run, folder) in runs {
-                try OutputFolder.write(run.fitFiles, to: folder + "/fit")
-                try OutputFolder.write(run.files(), to: folder)
-                print(PlanReport(run).text)
-                print("\nFiles: \(folder)/summary.csv, plan.csv, whatif.csv; fit in \(folder)/fit/\n")
+            // Everything is computed before anything is written, and written as one folder.
+            var files: [(name: String, contents: String)] = []
+            for (run, prefix) in runs {
+                files += run.fitFiles.map { (prefix + "fit/" + $0.name, $0.contents) }
+                files += run.files().map { (prefix + $0.name, $0.contents) }
             }
-            if runs.count > 1 {
+            if !single {
                 var lines = ["scenario,budget,revenue_mean,revenue_p05,revenue_p95,roas_mean"]
                 for (run, _) in runs {
                     let t = run.plan.total, b = run.problem.budget
                     lines.append([csvField(run.scenario.name), "\(b)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(b > 0 ? t.mean / b : .nan)"].joined(separator: ","))
                 }
-                let folder = out ?? "runs"
-                try OutputFolder.write([("comparison.csv", lines.joined(separator: "\n") + "\n")], to: folder)
+                files.append(("comparison.csv", lines.joined(separator: "\n") + "\n"))
+            }
+            try OutputFolder.write(files, to: root)
+            for (run, prefix) in runs {
+                print(PlanReport(run).text)
+                let folder = (root.hasSuffix("/") ? root : root + "/") + prefix
+                print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv; fit in \(folder)fit/\n")
+            }
+            if !single {
                 print(table(header: ["scenario", "budget", "revenue", "90% band", "ROAS"], rows: runs.map { run, _ in
                     [run.scenario.name, money(run.problem.budget), money(run.plan.total.mean),
                      "[\(money(run.plan.total.lower)) – \(money(run.plan.total.upper))]",
                      String(format: "%.2f", run.plan.total.mean / run.problem.budget)]
                 }))
-                print("\nFiles: \(folder)/comparison.csv")
+                print("\nFiles: \(root)/comparison.csv")
             }
         }
     }

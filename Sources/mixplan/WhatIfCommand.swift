@@ -33,6 +33,8 @@ struct WhatIfCommand: ParsableCommand {
                 throw InputError(.usage, "unknown channel '\(name)'; channels are \(scenario.data.channels.joined(separator: ", "))")
             }
             scenario.whatIfs = []
+            let folder = options.outputFolder(for: scenario, suffix: "/whatif")
+            try OutputFolder.check(folder)
             let config = scenario.sampler
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting \(scenario.name)", quiet: options.quiet)
@@ -41,7 +43,6 @@ struct WhatIfCommand: ParsableCommand {
             let whatIf = WhatIf(name: "Move \(move) from \(from) to \(to) (from the \(base == "plan" ? "optimized plan" : "current mix"))",
                                 amount: amount, from: from, to: to)
             let result = try PlanRun.evaluate(whatIf, base: start, problem: run.problem, interval: scenario.plan.interval)
-            let folder = options.outputFolder(for: scenario, suffix: "/whatif")
             try OutputFolder.write([("whatif.csv", PlanRun.whatIfCSV([result]))], to: folder)
             print("What-if on \(scenario.name): \(scenario.plan.horizon) periods, budget \(money(run.problem.budget))\n")
             print(whatIfTable([result], interval: scenario.plan.interval))

@@ -2,13 +2,18 @@ import Foundation
 import Testing
 @testable import Planning
 
-/// Runs the built `mixplan` binary (the test target depends on it, so it is built first).
-func runMixPlan(_ arguments: [String], in folder: URL? = nil, cache: URL? = nil) throws -> (code: Int32, stdout: String, stderr: String) {
+/// The built `mixplan` binary (the test target depends on it, so it is built first).
+func mixPlanBinary() -> URL {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mixplan")
     let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/debug/mixplan")
+    return FileManager.default.fileExists(atPath: binary.path) ? binary : fallback
+}
+
+/// Runs the built `mixplan` binary.
+func runMixPlan(_ arguments: [String], in folder: URL? = nil, cache: URL? = nil) throws -> (code: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = FileManager.default.fileExists(atPath: binary.path) ? binary : fallback
+    process.executableURL = mixPlanBinary()
     process.arguments = arguments
     if let folder { process.currentDirectoryURL = folder }
     // Fits are cached in a folder of the test's own, never in the user's home.
