@@ -32,6 +32,9 @@ func nearest(_ word: String, in candidates: [String]) -> String? {
     return best.1 <= max(2, word.count / 3) ? best.0 : nil
 }
 
+/// " (did you mean 'x'?)" for the nearest candidate, or nothing.
+public func suggestionText(_ word: String, in candidates: [String]) -> String { suggestion(word, in: candidates) }
+
 func suggestion(_ word: String, in candidates: [String]) -> String {
     nearest(word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
 }

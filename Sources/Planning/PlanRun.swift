@@ -190,7 +190,8 @@ public struct PlanRun: Sendable {
 public func money(_ x: Double) -> String {
     if !x.isFinite { return "n/a" }
     if abs(x) < 100 { return String(format: "%.3g", x) }
-    let digits = String(Int64(abs(x).rounded()))
+    // "%.0f" prints every finite double's integer digits; Int64 would trap above 9.2e18.
+    let digits = String(format: "%.0f", abs(x).rounded())
     var grouped = ""
     for (i, ch) in digits.reversed().enumerated() {
         if i > 0 && i % 3 == 0 { grouped.append(",") }

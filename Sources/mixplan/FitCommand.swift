@@ -18,6 +18,7 @@ struct FitCommand: ParsableCommand {
             let scenario = try options.load()
             let folder = options.outputFolder(for: scenario)
             try OutputFolder.check(folder)
+            try Preflight.check(scenario)
             let fit = try fitWithProgress(scenario, quiet: options.quiet)
             let paths = try OutputFolder.write(fit.files(), to: folder)
             print(FitReport(fit).text)

@@ -26,11 +26,12 @@ struct FrontierCommand: ParsableCommand {
             guard let lo = parseShare(lowest), let hi = parseShare(highest), lo > 0, hi >= lo else {
                 throw InputError(.usage, "--from and --to must be shares like 50% and 150%, with --from ≤ --to")
             }
-            guard steps >= 2 else { throw InputError(.usage, "--steps must be at least 2") }
+            guard (2...201).contains(steps) else { throw InputError(.usage, "--steps must be 2 to 201, got \(steps)") }
             var scenario = try options.load()
             scenario.whatIfs = []
             let folder = options.outputFolder(for: scenario, suffix: "/frontier")
             try OutputFolder.check(folder)
+            try Preflight.check(scenario, budgetRange: (lo, hi))
             let config = scenario.sampler
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting \(scenario.name)", quiet: options.quiet)

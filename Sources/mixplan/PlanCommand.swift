@@ -29,7 +29,7 @@ struct PlanCommand: ParsableCommand {
         try reportingErrors {
             guard !scenarios.isEmpty else { throw InputError(.usage, "name at least one scenario file") }
             let budgetValue = try budget.map { text -> Double in
-                guard let v = parseAmount(text) else { throw InputError(.usage, "--budget '\(text)' is not an amount (e.g. 12M, $12M, 12_000_000)") }
+                guard let v = parseAmount(text) else { throw InputError(.usage, "--budget '\(text)' is not an amount (\(amountExpectation))") }
                 return v
             }
             // Every scenario is read and every folder checked before the first fit.
@@ -45,6 +45,7 @@ struct PlanCommand: ParsableCommand {
                 seen[folder] = path
             }
             try OutputFolder.check(root)
+            for scenario in loaded { try Preflight.check(scenario, budget: budgetValue) }
             var runs: [(PlanRun, String)] = []
             for scenario in loaded {
                 let config = scenario.sampler
