@@ -73,6 +73,12 @@ public enum FitCache {
         return (Posterior(model: model, sampling: SamplingResult(chains: restored, configuration: configuration)), files)
     }
 
+    /// Stores a fit made by `mixplan fit` where `plan`, `whatif` and `frontier` look for it.
+    public static func remember(_ fit: FitRun) {
+        guard let key = try? key(fit.scenario) else { return }
+        store(key: key, fit: fit)
+    }
+
     /// Stores a fit; a failure to store is not an error (the next run refits).
     static func store(key: String, fit: FitRun) {
         var lines = [(["chain"] + TransitionInfo.columnNames + fit.posterior.model.parameters.map(\.name)).joined(separator: ",")]

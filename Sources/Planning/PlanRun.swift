@@ -21,6 +21,8 @@ public struct FittedScenario: Sendable {
     public let files: [(name: String, contents: String)]
     public let reused: Bool
     public let seconds: Double
+    /// The fit's convergence verdict (also for a fit read back from the cache).
+    public let convergence: ConvergenceReport
 }
 
 /// A planned scenario: the fit it used, the optimized plan, the current mix and the what-ifs.
@@ -49,11 +51,13 @@ public struct PlanRun: Sendable {
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
         if let model = try? MediaMixModel(data: dataset, specification: scenario.model),
            let (posterior, files) = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
-            return FittedScenario(posterior: posterior, files: files, reused: true, seconds: 0)
+            return FittedScenario(posterior: posterior, files: files, reused: true, seconds: 0,
+                                  convergence: ConvergenceReport(posterior: posterior))
         }
         let fit = try FitRun.run(scenario, dataset: dataset, progress: progress)
         FitCache.store(key: key, fit: fit)
-        return FittedScenario(posterior: fit.posterior, files: fit.files(), reused: false, seconds: fit.seconds)
+        return FittedScenario(posterior: fit.posterior, files: fit.files(), reused: false, seconds: fit.seconds,
+                              convergence: fit.convergence)
     }
 
     /// Plans the scenario. `budget` and `optimizer` override the scenario's.

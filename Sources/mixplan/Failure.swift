@@ -97,6 +97,9 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "Silence progress on stderr.")
     var quiet = false
 
+    @Flag(help: "Plan even on a fit that failed its convergence checks (R-hat, ESS, divergences, E-BFMI); every output is then marked.")
+    var allowUnconverged = false
+
     func load(_ path: String) throws -> Scenario {
         var s = try Scenario.load(path: path)
         if let seed { s.sampler.seed = seed }
@@ -113,6 +116,7 @@ struct ScenarioOptions: ParsableArguments {
 
     var out: String? { common.out }
     var quiet: Bool { common.quiet }
+    var allowUnconverged: Bool { common.allowUnconverged }
 
     func load() throws -> Scenario { try common.load(scenario) }
 

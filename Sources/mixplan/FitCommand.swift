@@ -21,6 +21,8 @@ struct FitCommand: ParsableCommand {
             try Preflight.check(scenario)
             let fit = try fitWithProgress(scenario, quiet: options.quiet)
             let paths = try OutputFolder.write(fit.files(), to: folder)
+            // So that `mixplan plan` on the same scenario reuses this fit instead of sampling again.
+            FitCache.remember(fit)
             print(FitReport(fit).text)
             print("\nFiles: " + paths.joined(separator: ", "))
         }

@@ -36,6 +36,7 @@ struct FrontierCommand: ParsableCommand {
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting \(scenario.name)", quiet: options.quiet)
             let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
+            try fitted.convergence.requireConverged(scenario, allowUnconverged: options.allowUnconverged)
             let base = try PlanRun.plan(scenario, fitted: fitted)
             var lines = ["budget,revenue_mean,revenue_p05,revenue_p95,mroas_mean"]
             var rows: [[String]] = []
@@ -55,7 +56,8 @@ struct FrontierCommand: ParsableCommand {
                 rows.append([money(budget), money(t.mean), "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", m)])
                 points.append((budget, m))
             }
-            try OutputFolder.write([("frontier.csv", lines.joined(separator: "\n") + "\n")], to: folder)
+            try OutputFolder.write(fitted.convergence.marking([("frontier.csv", lines.joined(separator: "\n") + "\n")]), to: folder)
+            print(fitted.convergence.verdict)
             print("Frontier of \(scenario.name): optimal plans from \(lowest) to \(highest) of \(money(base.problem.budget))\n")
             print(table(header: ["budget", "revenue", "90% band", "mROAS of last $"], rows: rows))
             if let i = points.indices.dropFirst().first(where: { points[$0 - 1].mroas >= 1 && points[$0].mroas < 1 }) {

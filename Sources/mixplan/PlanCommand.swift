@@ -47,18 +47,22 @@ struct PlanCommand: ParsableCommand {
             try OutputFolder.check(root)
             for scenario in loaded { try Preflight.check(scenario, budget: budgetValue) }
             var runs: [(PlanRun, String)] = []
+            var verdicts: [ConvergenceReport] = []
             for scenario in loaded {
                 let config = scenario.sampler
                 let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                               label: "fitting \(scenario.name)", quiet: quiet)
-                let run = try PlanRun.run(scenario, budget: budgetValue, optimizer: optimizer) { printer.update($0) }
+                let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
+                try fitted.convergence.requireConverged(scenario, allowUnconverged: common.allowUnconverged)
+                let run = try PlanRun.plan(scenario, fitted: fitted, budget: budgetValue, optimizer: optimizer)
                 runs.append((run, single ? "" : slug(scenario.name) + "/"))
+                verdicts.append(fitted.convergence)
             }
             // Everything is computed before anything is written, and written as one folder.
             var files: [(name: String, contents: String)] = []
-            for (run, prefix) in runs {
-                files += run.fitFiles.map { (prefix + "fit/" + $0.name, $0.contents) }
-                files += run.files().map { (prefix + $0.name, $0.contents) }
+            for ((run, prefix), verdict) in zip(runs, verdicts) {
+                files += verdict.marking(run.fitFiles.map { (prefix + "fit/" + $0.name, $0.contents) })
+                files += verdict.marking(run.files().map { (prefix + $0.name, $0.contents) })
             }
             if !single {
                 var lines = ["scenario,budget,revenue_mean,revenue_p05,revenue_p95,roas_mean"]
@@ -66,10 +70,12 @@ struct PlanCommand: ParsableCommand {
                     let t = run.plan.total, b = run.problem.budget
                     lines.append([csvField(run.scenario.name), "\(b)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(b > 0 ? t.mean / b : .nan)"].joined(separator: ","))
                 }
-                files.append(("comparison.csv", lines.joined(separator: "\n") + "\n"))
+                let comparison = [("comparison.csv", lines.joined(separator: "\n") + "\n")]
+                files += verdicts.first { !$0.converged }?.marking(comparison).filter { $0.name == "comparison.csv" } ?? comparison
             }
             try OutputFolder.write(files, to: root)
-            for (run, prefix) in runs {
+            for ((run, prefix), verdict) in zip(runs, verdicts) {
+                print(verdict.verdict)
                 print(PlanReport(run).text)
                 let folder = (root.hasSuffix("/") ? root : root + "/") + prefix
                 print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv; fit in \(folder)fit/\n")

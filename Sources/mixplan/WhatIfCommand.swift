@@ -42,10 +42,13 @@ struct WhatIfCommand: ParsableCommand {
             let config = scenario.sampler
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting \(scenario.name)", quiet: options.quiet)
-            let run = try PlanRun.run(scenario) { printer.update($0) }
+            let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
+            try fitted.convergence.requireConverged(scenario, allowUnconverged: options.allowUnconverged)
+            let run = try PlanRun.plan(scenario, fitted: fitted)
             let start = base == "plan" ? run.allocation : run.currentAllocation
             let result = try PlanRun.evaluate(whatIf, base: start, problem: run.problem, interval: scenario.plan.interval)
-            try OutputFolder.write([("whatif.csv", PlanRun.whatIfCSV([result]))], to: folder)
+            try OutputFolder.write(fitted.convergence.marking([("whatif.csv", PlanRun.whatIfCSV([result]))]), to: folder)
+            print(fitted.convergence.verdict)
             print("What-if on \(scenario.name): \(scenario.plan.horizon) periods, budget \(money(run.problem.budget))\n")
             print(whatIfTable([result], interval: scenario.plan.interval))
             print("\nFiles: \(folder)/whatif.csv")
