@@ -58,7 +58,19 @@ struct CSVTable {
         if inQuotes { throw InputError(.data, "\(file): line \(recordLine): a quoted field is never closed") }
         if !field.isEmpty || !fields.isEmpty { endRecord() }
         guard let first = records.first else { throw InputError(.data, "\(file): the file is empty (expected a header row and weekly rows)") }
-        header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        self.records = Array(records.dropFirst())
+        var header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        var rows = Array(records.dropFirst())
+        // Spreadsheets export empty trailing columns ("a,b,c,,"): drop an unnamed last column
+        // while no row has anything in it, and empty cells past the header's width.
+        func blank(_ field: String) -> Bool { field.trimmingCharacters(in: .whitespaces).isEmpty }
+        while header.count > 1, let last = header.last, last.isEmpty,
+              rows.allSatisfy({ $0.fields.count < header.count || blank($0.fields[header.count - 1]) }) {
+            header.removeLast()
+        }
+        for r in rows.indices {
+            while rows[r].fields.count > header.count, let last = rows[r].fields.last, blank(last) { rows[r].fields.removeLast() }
+        }
+        self.header = header
+        self.records = rows
     }
 }

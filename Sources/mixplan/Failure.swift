@@ -125,9 +125,7 @@ struct ScenarioOptions: ParsableArguments {
     }
 }
 
-/// A scenario name as a folder name: "Q1 2027 plan" → "q1-2027-plan".
-func slug(_ name: String) -> String {
-    String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }).split(separator: "-").joined(separator: "-")
-}
+/// A scenario name as a folder name: "Q1 2027 plan" → "q1-2027-plan" (see `folderName(for:)`).
+func slug(_ name: String) -> String { folderName(for: name) }
 
 func defaultFolder(_ name: String) -> String { "runs/" + slug(name) }
