@@ -70,6 +70,16 @@ struct CSVTable {
         for r in rows.indices {
             while rows[r].fields.count > header.count, let last = rows[r].fields.last, blank(last) { rows[r].fields.removeLast() }
         }
+        // A NUL is never text: number parsing would stop at it and read "0.1<NUL>9" as 0.1.
+        if let i = header.firstIndex(where: { $0.unicodeScalars.contains("\u{0}") }) {
+            throw InputError(.data, "\(file): line 1, column \(i + 1): the name '\(header[i])' holds a NUL character (is the file binary or corrupt?)")
+        }
+        for row in rows {
+            if let i = row.fields.firstIndex(where: { $0.unicodeScalars.contains("\u{0}") }) {
+                let name = i < header.count ? "'\(header[i])'" : "\(i + 1)"
+                throw InputError(.data, "\(file): line \(row.line), column \(name): '\(row.fields[i])' holds a NUL character (is the file binary or corrupt?)")
+            }
+        }
         self.header = header
         self.records = rows
     }

@@ -41,8 +41,17 @@ private func installTestHooks() {
     guard let stage = environment["MIXPLAN_TEST_PAUSE_AT"], !stage.isEmpty else { return }
     OutputFolder.stageHook = { current in
         guard current.description == stage else { return }
+        // Block the signals, say where we are, then wait with them unblocked in one atomic
+        // sigsuspend: a signal sent as soon as the line is read cannot slip in before the wait.
+        var block = sigset_t(), previous = sigset_t()
+        sigemptyset(&block)
+        for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&block, s) }
+        pthread_sigmask(SIG_BLOCK, &block, &previous)
         printError("paused at \(stage)\n")
-        pause()
+        var waiting = previous
+        for s in [SIGINT, SIGTERM, SIGHUP] { sigdelset(&waiting, s) }
+        sigsuspend(&waiting)
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
     }
 }
 

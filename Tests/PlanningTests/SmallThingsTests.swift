@@ -14,6 +14,11 @@ import Testing
         #expect(kept.header == ["week", "revenue", ""])
     }
 
+    @Test func aNULInACSVIsRefusedWhereItIs() {
+        let e = inputError { _ = try CSVTable(text: "week,tv\n2024-01-01,0.1\u{0}9\n", file: "f.csv") }
+        #expect(e?.kind == .data && e?.message == "f.csv: line 2, column 'tv': '0.1<U+0000>9' holds a NUL character (is the file binary or corrupt?)", "\(String(describing: e))")
+    }
+
     @Test func hiddenCharactersAreShownEscaped() {
         let e = InputError(.data, "no column 'tv\u{A0}' (did you mean 'tv'?); cell '\u{0}1' and 'a\u{200B}b', tab\there")
         #expect(e.message == "no column 'tv<U+00A0>' (did you mean 'tv'?); cell '<U+0000>1' and 'a<U+200B>b', tab<U+0009>here")
