@@ -13,6 +13,9 @@ public enum DesignCheck {
     /// variation (1 − R² < 1e-6, i.e. R² above 0.999999) cannot be told apart from them.
     static let collinearity = 1e-6
 
+    /// A column whose largest magnitude is below this is refused as mis-scaled.
+    static let smallestScale = 1e-6
+
     /// - Throws: `InputError` — `.data` (exit 65) for values out of range or a constant target,
     ///   `.configuration` (exit 78) for an unidentifiable design, naming the columns and the fix.
     public static func check(_ data: Dataset, scenario: Scenario) throws {
@@ -31,6 +34,14 @@ public enum DesignCheck {
         for (name, values) in columns {
             if let t = values.firstIndex(where: { !(abs($0) <= largestAmount) }) {
                 throw InputError(.data, "\(file): row dated \(data.dates[t]), column '\(name)': \(values[t]) is beyond ±1,000,000,000,000,000, the largest amount mixplan handles (expected the data's own units, e.g. dollars, not scaled)")
+            }
+        }
+        // Values this small are not in anyone's units (a column scaled by mistake); the model's
+        // scaled arithmetic underflows on them and the sampler finds no starting point.
+        for (name, values) in columns {
+            let largest = values.reduce(0) { max($0, abs($1)) }
+            if largest > 0, largest < smallestScale {
+                throw InputError(.data, "\(file): column '\(name)': its largest value is \(largest), below \(smallestScale) (expected the data's own units, e.g. dollars, not scaled)")
             }
         }
         for (c, spend) in data.spend.enumerated() where spend.reduce(0, +) > largestAmount {

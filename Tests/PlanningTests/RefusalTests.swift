@@ -34,6 +34,7 @@ import Testing
         ("whatif --move 1e30", 64, "--move '1e30' is not an amount"),
         ("frontier --to 1e20", 64, "--from and --to"),
         ("target scaled by 1e15", 65, "row dated 2018-04-02, column 'y'"),
+        ("target scaled by 1e-300", 65, "column 'y': its largest value is"),
         ("target as a channel", 78, "'y' is the target"),
         ("target as a control", 78, "'y' is the target"),
         ("channel and control", 78, "'x1' is listed as a channel and as a control"),
@@ -71,6 +72,9 @@ import Testing
         case "frontier --to 1e20": arguments = ["frontier", scenario(dir), "--to", "1e20", "--out", out.path]
         case "target scaled by 1e15":
             let file = try data(dir) { rows in for r in rows.indices.dropFirst() { rows[r][1] = "\(Double(rows[r][1])! * 1e15)" } }
+            arguments = plan(scenario(dir, dataBlock: "{file: \(file), date: date_week, target: y, channels: [x1, x2], controls: [event_1, event_2, t]}"))
+        case "target scaled by 1e-300":
+            let file = try data(dir) { rows in for r in rows.indices.dropFirst() { rows[r][1] = "\(Double(rows[r][1])! * 1e-300)" } }
             arguments = plan(scenario(dir, dataBlock: "{file: \(file), date: date_week, target: y, channels: [x1, x2], controls: [event_1, event_2, t]}"))
         case "target as a channel":
             arguments = plan(scenario(dir, dataBlock: "{file: \(data), date: date_week, target: y, channels: [x1, y]}"))
