@@ -14,8 +14,11 @@ public struct Scenario: Sendable {
     public var sampler: SamplerConfiguration
     public var plan: PlanSettings
     public var whatIfs: [WhatIf]
+    /// `data.target_kind`: revenue (default) or units; changes how returns are labelled.
+    public var targetKind: TargetKind = .revenue
 
     static let topKeys = ["name", "data", "model", "sampler", "plan", "what_if"]
+    static let dataKeys = ["file", "date", "target", "channels", "controls", "geo", "target_kind"]
 
     public init(name: String, file: String, data: DataSpecification, model: ModelSpecification,
                 sampler: SamplerConfiguration, plan: PlanSettings = PlanSettings(), whatIfs: [WhatIf] = []) {
@@ -37,11 +40,14 @@ public struct Scenario: Sendable {
         let name = try top["name"]?.string() ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         guard let dataNode = top["data"] else { throw root.error("the scenario needs a 'data' block (file, date, target, channels)") }
         let data = try parseData(dataNode, folder: folder)
+        let targetKind = try dataNode.mapping(allowed: dataKeys)["target_kind"].map { try choice($0, TargetKind.self) } ?? .revenue
         let model = try top["model"].map { try parseModel($0, channels: data.channels, folder: folder) } ?? ModelSpecification()
         let sampler = try top["sampler"].map(parseSampler) ?? SamplerConfiguration()
         let plan = try top["plan"].map { try parsePlan($0, channels: data.channels) } ?? PlanSettings()
         let whatIfs = try top["what_if"].map { try parseWhatIfs($0, channels: data.channels) } ?? []
-        return Scenario(name: name, file: path, data: data, model: model, sampler: sampler, plan: plan, whatIfs: whatIfs)
+        var scenario = Scenario(name: name, file: path, data: data, model: model, sampler: sampler, plan: plan, whatIfs: whatIfs)
+        scenario.targetKind = targetKind
+        return scenario
     }
 
     /// A path named in the scenario: absolute as written, else relative to the scenario's folder.
@@ -50,7 +56,7 @@ public struct Scenario: Sendable {
     }
 
     static func parseData(_ node: YAMLValue, folder: URL) throws -> DataSpecification {
-        let keys = try node.mapping(allowed: ["file", "date", "target", "channels", "controls", "geo"])
+        let keys = try node.mapping(allowed: dataKeys)
         func required(_ key: String) throws -> YAMLValue {
             guard let v = keys[key] else { throw node.error("missing key '\(key)'") }
             return v

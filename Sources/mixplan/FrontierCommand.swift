@@ -59,8 +59,11 @@ struct FrontierCommand: ParsableCommand {
             try OutputFolder.write(fitted.convergence.marking([("frontier.csv", lines.joined(separator: "\n") + "\n")]), to: folder)
             print(fitted.convergence.verdict)
             print("Frontier of \(scenario.name): optimal plans from \(lowest) to \(highest) of \(money(base.problem.budget))\n")
-            print(table(header: ["budget", "revenue", "90% band", "mROAS of last $"], rows: rows))
-            if let i = points.indices.dropFirst().first(where: { points[$0 - 1].mroas >= 1 && points[$0].mroas < 1 }) {
+            let kind = scenario.targetKind
+            print(table(header: ["budget", kind.targetLabel, "90% band", "\(kind.marginalLabel) of the last unit spent"], rows: rows))
+            if kind == .units {
+                // Units per dollar have no break-even at 1: nothing to say about a crossing.
+            } else if let i = points.indices.dropFirst().first(where: { points[$0 - 1].mroas >= 1 && points[$0].mroas < 1 }) {
                 let a = points[i - 1], b = points[i]
                 let crossing = a.budget + (a.mroas - 1) / (a.mroas - b.mroas) * (b.budget - a.budget)
                 print("\nThe marginal ROAS of the last dollar falls to 1 near a budget of \(money(crossing)).")

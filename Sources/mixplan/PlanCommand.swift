@@ -118,11 +118,15 @@ struct PlanReport {
              money(ch.revenue.mean), "[\(money(ch.revenue.lower)) – \(money(ch.revenue.upper))]",
              String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean),
              String(format: "[%.2f – %.2f]", ch.marginalROAS.lower, ch.marginalROAS.upper)]
+                + (s.targetKind == .units ? [ch.revenue.mean > 0 ? String(format: "%.4g", ch.spend / ch.revenue.mean) : "n/a"] : [])
         }
         let t = run.plan.total
         rows.append(["TOTAL", money(run.problem.budget), "100%", money(run.currentAllocation.reduce(0, +)), money(t.mean),
-                     "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", t.mean / run.problem.budget), "", ""])
-        out += table(header: ["channel", "spend", "share", "current", "revenue", "\(pct)% band", "ROAS", "mROAS", "\(pct)% band"], rows: rows)
+                     "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", t.mean / run.problem.budget), "", ""]
+                    + (s.targetKind == .units ? [t.mean > 0 ? String(format: "%.4g", run.problem.budget / t.mean) : "n/a"] : []))
+        let k = s.targetKind
+        out += table(header: ["channel", "spend", "share", "current", k.targetLabel, "\(pct)% band", k.returnLabel, k.marginalLabel, "\(pct)% band"]
+                     + (k == .units ? ["cost per unit"] : []), rows: rows)
         let u = run.uplift
         out += "\n\nAgainst the current mix (last \(s.plan.horizon) periods' spend scaled to the budget): revenue "
             + "\(money(run.current.total.mean)) → \(money(t.mean)); change \(signed(u.change.mean)) [\(signed(u.change.lower)) – \(signed(u.change.upper))], "
@@ -135,7 +139,7 @@ struct PlanReport {
         if !o.atMaximum.isEmpty { out += "; at their maximum: \(o.atMaximum.joined(separator: ", "))" }
         if !run.whatIfs.isEmpty {
             out += "\n\nWhat-ifs (from the optimized plan):\n"
-            out += whatIfTable(run.whatIfs, interval: s.plan.interval)
+            out += whatIfTable(run.whatIfs, interval: s.plan.interval, kind: s.targetKind)
         }
         return out
     }
@@ -143,9 +147,9 @@ struct PlanReport {
 
 func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + money(x) }
 
-func whatIfTable(_ results: [WhatIfResult], interval: Double) -> String {
+func whatIfTable(_ results: [WhatIfResult], interval: Double, kind: TargetKind = .revenue) -> String {
     let pct = Int((interval * 100).rounded())
-    return table(header: ["what-if", "Δ revenue", "\(pct)% band", "P(better)", "mROAS from (before→after)", "mROAS to (before→after)"],
+    return table(header: ["what-if", "Δ \(kind.targetLabel)", "\(pct)% band", "P(better)", "\(kind.marginalLabel) from (before→after)", "\(kind.marginalLabel) to (before→after)"],
                  rows: results.map { w in
                      [w.whatIf.name, signed(w.change.mean), "[\(signed(w.change.lower)) – \(signed(w.change.upper))]",
                       String(format: "%.2f", w.probabilityBetter),

@@ -46,6 +46,18 @@ import Testing
         #expect(money(.infinity) == "n/a" && money(1234567) == "1,234,567")
     }
 
+    @Test func targetKindIsReadAndChecked() throws {
+        let dir = temporaryFolder()
+        func load(_ kind: String?) throws -> Scenario {
+            let extra = kind.map { ", target_kind: \($0)" } ?? ""
+            return try Scenario.load(path: write("data: {file: d.csv, date: week, target: orders, channels: [tv]\(extra)}\n", "s.yaml", in: dir))
+        }
+        #expect(try load(nil).targetKind == .revenue && load("units").targetKind == .units)
+        #expect(TargetKind.units.returnLabel == "per unit of spend" && TargetKind.revenue.returnLabel == "ROAS")
+        let e = inputError { _ = try load("unit") }
+        #expect(e?.kind == .configuration && e?.message.contains("did you mean 'units'") == true, "\(String(describing: e))")
+    }
+
     @Test func tailESSTakesTheTailProbabilities() {
         var rng = SeededGenerator(seed: 11, stream: 0)
         let chains = (0..<4).map { _ in (0..<400).map { _ in rng.normal() } }
