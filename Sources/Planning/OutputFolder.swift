@@ -84,7 +84,7 @@ public enum OutputFolder {
             if let foreign = foreignEntry(in: path) {
                 throw InputError(.configuration, "\(folder): holds '\(escapedForMessage(foreign))', which mixplan did not write; a run replaces its output folder as a whole, so name an empty or new folder")
             }
-            guard access(url.deletingLastPathComponent().path, W_OK) == 0 else {
+            guard canCreateFolder(in: url.deletingLastPathComponent().path) else {
                 throw InputError(.configuration, "\(folder): its parent folder is not writable")
             }
             return
@@ -97,9 +97,18 @@ public enum OutputFolder {
         guard isDirectory.boolValue else {
             throw InputError(.configuration, "\(folder): \(ancestor.path) is a file, so the output folder cannot be created")
         }
-        guard access(ancestor.path, W_OK) == 0 else {
+        guard canCreateFolder(in: ancestor.path) else {
             throw InputError(.configuration, "\(folder): cannot be created (\(ancestor.path) is not writable)")
         }
+    }
+
+    /// Whether a folder can be made in `path`, tried for real (permission bits do not tell for
+    /// root, nor for read-only or virtual file systems) and removed at once.
+    static func canCreateFolder(in path: String) -> Bool {
+        let probe = (path as NSString).appendingPathComponent(".mixplan-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        guard mkdir(probe, 0o700) == 0 else { return false }
+        rmdir(probe)
+        return true
     }
 
     /// The first entry of an existing folder that shows mixplan did not write it, or nil.
