@@ -111,12 +111,28 @@ public enum OutputFolder {
         return true
     }
 
-    /// The first entry of an existing folder that shows mixplan did not write it, or nil.
-    static func foreignEntry(in path: String) -> String? {
+    /// Also written by older builds: the demo's data and scenarios.
+    static let knownDemoNames: Set<String> = ["weekly-truth.csv", "q1-plan.yaml", "q1-risk-averse.yaml", "q1-bounds.yaml"]
+
+    /// The first entry of an existing folder that shows mixplan did not write it, or nil. Without
+    /// the marker (older builds), every file must have a name mixplan writes, and every subfolder
+    /// hold only such files.
+    static func foreignEntry(in path: String, depth: Int = 0) -> String? {
         let fm = FileManager.default
         guard let entries = try? fm.contentsOfDirectory(atPath: path) else { return nil }
         if entries.contains(marker) { return nil }
-        return entries.sorted().first { !knownNames.contains($0) && !$0.contains(".tmp-") }
+        for entry in entries.sorted() where !entry.contains(".tmp-") {
+            let full = (path as NSString).appendingPathComponent(entry)
+            var isDirectory: ObjCBool = false
+            _ = fm.fileExists(atPath: full, isDirectory: &isDirectory)
+            if isDirectory.boolValue {
+                if depth >= 2 { return entry }
+                if let inner = foreignEntry(in: full, depth: depth + 1) { return entry + "/" + inner }
+            } else if !knownNames.contains(entry) && !knownDemoNames.contains(entry) {
+                return entry
+            }
+        }
+        return nil
     }
 
     /// Writes a run's files as the destination folder's whole new contents.

@@ -60,6 +60,19 @@ import Testing
         #expect(Self.contents(legacy) == Self.expected(Self.new))
     }
 
+    @Test func aDemoFolderOfAnOlderBuildIsReplaceableButNotOneWithForeignFilesInside() throws {
+        let dir = temporaryFolder()
+        let demo = dir.appendingPathComponent("mixplan-demo")
+        for name in ["data/weekly.csv", "data/weekly-truth.csv", "q1-plan.yaml", "fit/draws.csv", "q1-plan/summary.csv"] {
+            let url = demo.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("old".utf8).write(to: url)
+        }
+        #expect(inputError { try OutputFolder.check(demo.path) } == nil)
+        write("mine", "notes.txt", in: demo.appendingPathComponent("q1-plan"))
+        #expect(inputError { try OutputFolder.check(demo.path) }?.message.contains("q1-plan/notes.txt") == true)
+    }
+
     /// Every stage of a write, with the state a kill at that moment must leave (before the
     /// clean-up of the next run) and the state after the next run's clean-up.
     static let stages: [(stage: OutputFolder.Stage, twoRenames: Bool)] = [
