@@ -75,7 +75,8 @@ extension Scenario {
                     plan.objective = .meanMinusSD(lambda: lambda)
                 } else if let a = entries["cvar"] {
                     let alpha = try a.double()
-                    guard alpha > 0, alpha <= 1 else { throw a.error("expected a share of draws in (0, 1], e.g. 0.1") }
+                    // Below 1e-4 the tail holds less than one draw of any sensible fit.
+                    guard alpha >= 1e-4, alpha <= 1 else { throw a.error("expected a share of draws from 0.0001 to 1, e.g. 0.1, got \(alpha)") }
                     plan.objective = .cvar(alpha: alpha)
                 }
             } else {

@@ -170,7 +170,7 @@ public struct Scenario: Sendable {
                         let r = try dist.mapping(allowed: ["mean", "sd"])
                         guard let m = r["mean"], let s = r["sd"] else { throw dist.error("a ROAS prior needs mean and sd") }
                         let mean = try m.double(), sd = try s.double()
-                        guard mean > 0, sd > 0, mean <= 1e6, sd <= 1e6 else { throw dist.error("ROAS mean and sd must be positive and at most 1,000,000, got \(mean) and \(sd)") }
+                        guard mean >= 1e-6, sd >= 1e-6, mean <= 1e6, sd <= 1e6 else { throw dist.error("ROAS mean and sd must be positive and at most 1,000,000, got \(mean) and \(sd)") }
                         out.roas[key] = (mean, sd)
                     } else {
                         out.channel[key, default: [:]][param] = try parseDistribution(dist)
@@ -222,7 +222,12 @@ public struct Scenario: Sendable {
         let limit = 1e6
         if case .scalar = body.node {} else {
             for (key, value) in (try? body.entries()) ?? [] {
-                if let x = try? value.double(), abs(x) > limit { throw value.error("\(key) \(x) is outside ±1,000,000") }
+                guard let x = try? value.double() else { continue }
+                if abs(x) > limit { throw value.error("\(key) \(x) is outside ±1,000,000") }
+                // A scale or shape this small puts all prior mass on a point the sampler cannot start from.
+                if ["sd", "sigma", "shape", "rate", "a", "b"].contains(key), x < 1e-6 {
+                    throw value.error("\(key) \(x) is below 0.000001; expected a positive \(key)")
+                }
             }
         }
         return prior

@@ -35,6 +35,8 @@ import Testing
         ("frontier --to 1e20", 64, "--from and --to"),
         ("target scaled by 1e15", 65, "row dated 2018-04-02, column 'y'"),
         ("target scaled by 1e-300", 65, "column 'y': its largest value is"),
+        ("cvar of 1e-300 (trapped in the optimizer)", 78, "plan.objective.cvar: expected a share of draws from 0.0001 to 1"),
+        ("prior sd of 1e-300 (no starting point, exit 70)", 78, "model.priors.sigma.half_normal.sd: sd 1e-300 is below 0.000001"),
         ("target as a channel", 78, "'y' is the target"),
         ("target as a control", 78, "'y' is the target"),
         ("channel and control", 78, "'x1' is listed as a channel and as a control"),
@@ -76,6 +78,9 @@ import Testing
         case "target scaled by 1e-300":
             let file = try data(dir) { rows in for r in rows.indices.dropFirst() { rows[r][1] = "\(Double(rows[r][1])! * 1e-300)" } }
             arguments = plan(scenario(dir, dataBlock: "{file: \(file), date: date_week, target: y, channels: [x1, x2], controls: [event_1, event_2, t]}"))
+        case "cvar of 1e-300 (trapped in the optimizer)": arguments = plan(scenario(dir, plan: "{budget: 4, objective: {cvar: 1e-300}}"))
+        case "prior sd of 1e-300 (no starting point, exit 70)":
+            arguments = plan(scenario(dir, model: "{trend: none, priors: {sigma: {half_normal: {sd: 1e-300}}}}"))
         case "target as a channel":
             arguments = plan(scenario(dir, dataBlock: "{file: \(data), date: date_week, target: y, channels: [x1, y]}"))
         case "target as a control":
