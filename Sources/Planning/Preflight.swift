@@ -40,6 +40,14 @@ public enum Preflight {
         guard budget <= largestAmount else {
             throw InputError(.configuration, "\(where_): plan: \(source) is \(money(budget)), above the largest amount mixplan handles (1,000,000,000,000,000)")
         }
+        // A budget a million times below what the history spends over a horizon is a typo (or a
+        // unit mix-up); the curves there are all rounding noise, so the plan would be too.
+        let periods = Double(max(data.periods, 1))
+        let typical = data.spend.map { $0.reduce(0, +) }.reduce(0, +) / periods * Double(plan.horizon)
+        let smallest = budget * (budgetRange?.lowest ?? 1)
+        if typical > 0, smallest < 1e-6 * typical {
+            throw InputError(.configuration, "\(where_): plan: \(source) \(money(smallest)) is below a millionth of what the history spends over \(plan.horizon) periods (\(money(typical))); is it in the data's units?")
+        }
         if let range = budgetRange, budget * range.highest > largestAmount {
             throw InputError(.usage, "--to: \(money(budget * range.highest)) is above the largest amount mixplan handles (1,000,000,000,000,000)")
         }

@@ -129,7 +129,8 @@ public struct Scenario: Sendable {
                 let t = body.isMapping ? try body.mapping(allowed: ["nu"]) : [:]
                 if !body.isMapping, body.scalarText != "" { throw body.error("expected {nu: 4}") }
                 let nu = try t["nu"]?.double() ?? 5
-                guard nu > 0, nu <= 1e6 else { throw (t["nu"] ?? body).error("nu must be between 0 and 1,000,000, got \(nu)") }
+                // Below 1 a Student-t has no mean: the fit would chase outliers without limit.
+                guard nu >= 1, nu <= 1e6 else { throw (t["nu"] ?? body).error("nu must be from 1 to 1,000,000, got \(nu)") }
                 spec.likelihood = .studentT(degreesOfFreedom: nu)
             } else {
                 switch try l.string() {

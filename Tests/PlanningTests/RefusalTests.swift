@@ -37,6 +37,8 @@ import Testing
         ("target scaled by 1e-300", 65, "column 'y': its largest value is"),
         ("cvar of 1e-300 (trapped in the optimizer)", 78, "plan.objective.cvar: expected a share of draws from 0.0001 to 1"),
         ("prior sd of 1e-300 (no starting point, exit 70)", 78, "model.priors.sigma.half_normal.sd: sd 1e-300 is below 0.000001"),
+        ("budget of 1e-300 (planned rounding noise)", 78, "is below a millionth of what the history spends"),
+        ("student_t nu of 1e-300", 78, "nu must be from 1 to 1,000,000"),
         ("target as a channel", 78, "'y' is the target"),
         ("target as a control", 78, "'y' is the target"),
         ("channel and control", 78, "'x1' is listed as a channel and as a control"),
@@ -81,6 +83,8 @@ import Testing
         case "cvar of 1e-300 (trapped in the optimizer)": arguments = plan(scenario(dir, plan: "{budget: 4, objective: {cvar: 1e-300}}"))
         case "prior sd of 1e-300 (no starting point, exit 70)":
             arguments = plan(scenario(dir, model: "{trend: none, priors: {sigma: {half_normal: {sd: 1e-300}}}}"))
+        case "budget of 1e-300 (planned rounding noise)": arguments = plan(scenario(dir, plan: "{budget: 1e-300}"))
+        case "student_t nu of 1e-300": arguments = plan(scenario(dir, model: "{trend: none, likelihood: {student_t: {nu: 1e-300}}}"))
         case "target as a channel":
             arguments = plan(scenario(dir, dataBlock: "{file: \(data), date: date_week, target: y, channels: [x1, y]}"))
         case "target as a control":
