@@ -228,6 +228,14 @@ public enum OutputFolder {
         } catch {
             throw InputError(.configuration, "\(folder): cannot create the output folder (\(error.localizedDescription))")
         }
+        // Temporaries of an earlier run that was killed while writing (its process is gone).
+        for entry in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".") {
+            guard let range = entry.range(of: ".tmp-", options: .backwards) else { continue }
+            let owner = entry[range.upperBound...].split(separator: "-").first.flatMap { Int32($0) }
+            if let owner, owner != getpid(), kill(owner, 0) != 0, errno == ESRCH {
+                try? fm.removeItem(atPath: (folder as NSString).appendingPathComponent(entry))
+            }
+        }
         let token = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var temporary: [(String, String)] = []
         do {

@@ -43,6 +43,7 @@ struct DemoCommand: ParsableCommand {
                 [s.channel, String(format: "%.2f", history.roas[c]), String(format: "%.2f", s.roas.mean),
                  String(format: "[%.2f – %.2f]", s.roas.lower, s.roas.upper), s.roas.contains(history.roas[c]) ? "yes" : "no"]
             }))
+            print("\n" + fitted.convergence.verdict)
 
             // 2–4. Plans, all from the same fit.
             var written: [String] = [folder.appendingPathComponent("fit").path]
