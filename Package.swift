@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Data flows one way: MediaModel (and, for checking the sampler, ReferenceDensities) provide
+// Data flows one way: Autodiff runs programs over vectors and differentiates them; MediaModel (and, for checking the sampler, ReferenceDensities) provide
 // log densities; Sampling draws from them; Planning reads scenarios and writes results;
 // BudgetOptimization (through CNLopt) will plan from the draws; only `mixplan` prints or exits.
 let numericSettings: [SwiftSetting] = [
@@ -24,7 +24,8 @@ let package = Package(
         // seconds; release builds also drop bounds checks there.
         .target(name: "Sampling", swiftSettings: numericSettings),
         .target(name: "ReferenceDensities", dependencies: ["Sampling"]),
-        .target(name: "MediaModel", dependencies: ["Sampling"], swiftSettings: numericSettings),
+        .target(name: "Autodiff", swiftSettings: numericSettings),
+        .target(name: "MediaModel", dependencies: ["Sampling", "Autodiff"], swiftSettings: numericSettings),
         .target(name: "Planning", dependencies: ["MediaModel", "Sampling", "BudgetOptimization", "Yams"]),
         .target(name: "BudgetOptimization", dependencies: ["CNLopt"], swiftSettings: numericSettings),
         .systemLibrary(
@@ -51,7 +52,8 @@ let package = Package(
         ),
         .testTarget(name: "CNLoptTests", dependencies: ["CNLopt"]),
         .testTarget(name: "BudgetOptimizationTests", dependencies: ["BudgetOptimization"]),
-        .testTarget(name: "MediaModelTests", dependencies: ["MediaModel", "Sampling"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
+        .testTarget(name: "MediaModelTests", dependencies: ["MediaModel", "Sampling", "Autodiff"]),
         .testTarget(
             name: "PlanningTests",
             dependencies: ["Planning", "MediaModel", "Sampling", "mixplan"],

@@ -24,7 +24,7 @@ func syntheticCurves(channels: Int, draws: Int = 4000, seed: UInt64 = 1) -> (cur
             slope.append(centreSlope * exp(0.1 * rng.normal()))
         }
         curves.append(ResponseCurve(channel: "c\(c)", saturation: .hill, horizon: 13, spendScale: scale,
-                                    adstockWeights: weights, beta: beta, first: kappa, second: slope))
+                                    adstockWeights: weights, beta: beta, parameters: zip(kappa, slope).map { [$0, $1] }))
         current.append(13 * weekly)
     }
     return (curves, current.reduce(0, +), current)

@@ -67,7 +67,7 @@ func benchThroughput(_ name: String, _ target: any LogDensity, stepSize: Double,
         """)
 }
 
-// `--only sampler|optimizer|fit` runs one section.
+// `--only sampler|gradient|optimizer|fit|core` runs one section.
 let only = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
 }
@@ -84,5 +84,8 @@ try benchSampler("2-D normal, correlation 0.95", GaussianTarget.correlated(rho: 
 // `make bench` passes --peers with the shared peers folder when it exists; nothing else reads outside the project.
 let arguments = CommandLine.arguments
 let peers = arguments.firstIndex(of: "--peers").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+if wanted("gradient") { try benchGradient() }
 if wanted("optimizer") { try benchOptimizer() }
 if wanted("fit") { try benchStandardFit(peers: peers) }
+let baseline = arguments.firstIndex(of: "--baseline").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+if wanted("core") { try benchModelCore(baseline: baseline) }

@@ -1,3 +1,4 @@
+import Autodiff
 import Foundation
 
 /// One posterior draw turned back into the data's units.
@@ -27,40 +28,49 @@ extension MediaMixModel {
 
     /// Fitted mean and channel contributions of one draw, in the data's units.
     public func decompose(unconstrained theta: [Double]) -> Decomposition {
+        decompose(theta, in: makeWorkspace())
+    }
+
+    /// The same, in a workspace of the caller's (one per thread) so many draws share it.
+    func decompose(_ theta: [Double], in w: Workspace) -> Decomposition {
+        run(theta, in: w)
         let T = periods, C = data.channels.count
-        let intercept = theta.withUnsafeBufferPointer { derivedIntercept($0) }
-        var mu = [Double](repeating: intercept, count: T)
-        if let i = index.trend { for t in 0..<T { mu[t] += theta[i] * time[t] } }
-        for (k, i) in index.season.enumerated() { for t in 0..<T { mu[t] += theta[i] * fourier[k * T + t] } }
-        for (j, i) in index.controls.enumerated() { for t in 0..<T { mu[t] += theta[i] * z[j * T + t] } }
-        var contributions: [[Double]] = []
-        var betas: [Double] = []
-        for c in 0..<C {
-            let s = saturatedSpend(channel: c, theta: theta, spend: Array(x[(c * T)..<((c + 1) * T)]))
-            let ch = index.channels[c]
-            let total = s.reduce(0, +)
-            let beta = total > 0 ? exp(theta[ch.effect]) * spendTotal[c] / (yScale * total) : 0
-            for t in 0..<T { mu[t] += beta * s[t] }
-            contributions.append(s.map { $0 * beta * yScale })
-            betas.append(beta * yScale)
-        }
-        return Decomposition(fitted: mu.map { $0 * yScale }, contributions: contributions,
-                             sigma: exp(theta[index.sigma]) * yScale, beta: betas, intercept: intercept * yScale)
+        let contributions = w.value(nodes.contributions)
+        return Decomposition(
+            fitted: w.read(nodes.mean).map { $0 * yScale },
+            contributions: (0..<C).map { c in (0..<T).map { contributions[c * T + $0] * yScale } },
+            sigma: w.read(nodes.sigma, 0) * yScale,
+            beta: w.read(nodes.beta).map { $0 * yScale },
+            intercept: w.read(nodes.intercept, 0) * yScale)
+    }
+
+    /// Each observation's log-likelihood at one draw (normalized, in the target's scaled units,
+    /// which shifts every value by the same log yScale), `[periods]`.
+    public func pointwiseLogLikelihood(unconstrained theta: [Double]) -> [Double] {
+        let w = makeWorkspace()
+        run(theta, in: w)
+        return w.read(nodes.pointwiseLogLikelihood)
+    }
+
+    /// The log posterior at one draw as the sampler saw it (constants dropped).
+    public func logPosterior(unconstrained theta: [Double]) -> Double {
+        let w = makeWorkspace()
+        run(theta, in: w)
+        return w.read(nodes.logPosterior, 0)
     }
 
     /// saturation(adstock(x)) of one channel for a spend series already divided by the channel's
-    /// scale, with no carryover from before the series.
+    /// scale, with no carryover from before the series, through the model's own families.
     func saturatedSpend(channel c: Int, theta: [Double], spend scaled: [Double]) -> [Double] {
-        let ch = index.channels[c]
-        let alpha = Support.unitInterval.constrain(theta[ch.alpha])
-        let peak = ch.peak.map { parameters[$0].support.constrain(theta[$0]) } ?? 0
-        let w = AdstockWeights(kind: specification.adstock, alpha: alpha, peak: peak, maxLag: specification.maxLag)
+        let w = makeWorkspace()
+        run(theta, in: w)
+        let L = specification.maxLag
         var adstocked = [Double](repeating: 0, count: scaled.count)
-        scaled.withUnsafeBufferPointer { xs in
-            adstocked.withUnsafeMutableBufferPointer { applyAdstock(xs.baseAddress!, count: scaled.count, weights: w, into: $0.baseAddress!) }
+        scaled.withUnsafeBufferPointer { x in
+            applyCarryover(x.baseAddress!, count: scaled.count, weights: w.value(nodes.adstockWeights) + c * L, maxLag: L,
+                           total: w.read(nodes.adstockTotals, c), into: &adstocked)
         }
-        let first = exp(theta[ch.first]), second = ch.second.map { exp(theta[$0]) } ?? 0
-        return adstocked.map { saturation(specification.saturation, $0, first: first, second: second).value }
+        return specification.saturation.family.values(at: adstocked, parameters: nodes.saturationParameters.map { w.read($0, c) })
     }
 
     /// How the model scales the data: target and per-channel spend divisors.

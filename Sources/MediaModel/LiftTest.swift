@@ -31,6 +31,27 @@ struct ScaledLiftTest: Sendable {
     let after: Double
     let lift: Double
     let standardError: Double
+
+    /// - Throws: `ModelError` naming the test (`number`, from 1) when it cannot be used.
+    init(_ test: LiftTest, number: Int, channels: [String], spendScale: [Double], targetScale: Double) throws {
+        let row = "lift test \(number) (\(test.channel))"
+        guard let c = channels.firstIndex(of: test.channel) else {
+            throw ModelError.invalid("\(row): '\(test.channel)' is not one of the channels \(channels.joined(separator: ", "))")
+        }
+        guard [test.spend, test.change, test.lift, test.standardError].allSatisfy(\.isFinite) else {
+            throw ModelError.invalid("\(row): every value must be a finite number")
+        }
+        guard test.spend >= 0, test.spend + test.change >= 0 else {
+            throw ModelError.invalid("\(row): spend before (\(test.spend)) and during (\(test.spend + test.change)) the test must be ≥ 0")
+        }
+        guard test.change != 0 else { throw ModelError.invalid("\(row): delta_x is 0, so the test moved nothing") }
+        guard test.standardError > 0 else { throw ModelError.invalid("\(row): sigma must be > 0") }
+        channel = c
+        before = test.spend / spendScale[c]
+        after = (test.spend + test.change) / spendScale[c]
+        lift = test.lift / targetScale
+        standardError = test.standardError / targetScale
+    }
 }
 
 /// How a fit answers one lift test.
@@ -46,13 +67,11 @@ extension Posterior {
     /// The fitted model's steady-state weekly lift when channel c's constant weekly spend moves
     /// from `spend` to `spend + change` (currency), per draw, `[draws]`, target units.
     public func lift(channel c: Int, spend: Double, change: Double) -> [Double] {
-        let ch = model.index.channels[c]
-        let kind = model.specification.saturation
-        let before = spend / model.xScale[c], after = (spend + change) / model.xScale[c]
-        return zip(unconstrainedDraws, draws).map { theta, draw in
-            let first = exp(theta[ch.first]), second = ch.second.map { exp(theta[$0]) } ?? 0
-            let gain = saturation(kind, after, first: first, second: second).value - saturation(kind, before, first: first, second: second).value
-            return draw.beta[c] * gain
+        let family = model.specification.saturation.family
+        let inputs = [spend / model.xScale[c], (spend + change) / model.xScale[c]]
+        return zip(saturationParameters(channel: c), draws).map { p, draw in
+            let s = family.values(at: inputs, parameters: p)
+            return draw.beta[c] * (s[1] - s[0])
         }
     }
 

@@ -20,7 +20,8 @@ public enum Likelihood: Sendable, Equatable {
 public struct PriorOverrides: Sendable, Equatable {
     /// Model-wide: `intercept`, `trend`, `seasonality`, `controls`, `sigma`.
     public var global: [String: Prior] = [:]
-    /// Per channel: `beta`, `adstock` (α), `peak`, `half_saturation`, `slope`, `lambda`.
+    /// Per channel: `beta`, or a curve family parameter's key (`adstock` for α, `peak`,
+    /// `half_saturation`, `slope`, `lambda`, `adstock_lambda`, `adstock_shape`).
     public var channel: [String: [String: Prior]] = [:]
     /// Per channel ROAS belief (mean, sd): the channel is then parameterized by its ROAS over
     /// the data period, with a log-normal prior of that mean and sd.
@@ -34,7 +35,16 @@ public struct PriorOverrides: Sendable, Equatable {
     }
 
     public static let globalKeys = ["intercept", "trend", "seasonality", "controls", "sigma"]
-    public static let channelKeys = ["beta", "adstock", "peak", "half_saturation", "slope", "lambda", "roas"]
+    /// `beta`, `roas`, and every family parameter's key (`adstock`, `peak`, `half_saturation`,
+    /// `slope`, `lambda`, `adstock_lambda`, `adstock_shape`).
+    public static let channelKeys: [String] = {
+        let context = ChannelContext(medianScaledSpend: 0.5, maxLag: 8)
+        var keys = ["beta"]
+        for family in AdstockKind.allCases.map(\.family) { keys += family.parameters(context).map(\.priorKey) }
+        for family in SaturationKind.allCases.map(\.family) { keys += family.parameters(context).map(\.priorKey) }
+        var seen = Set<String>()
+        return (keys + ["roas"]).filter { seen.insert($0).inserted }
+    }()
 }
 
 /// Everything that defines the media-mix model apart from the data. Defaults match the contract.

@@ -1,3 +1,4 @@
+import Autodiff
 import Sampling
 
 /// A fitted media-mix model: the model, the sampler's output, and every draw decomposed into
@@ -9,6 +10,8 @@ public struct Posterior: Sendable {
     public let draws: [Decomposition]
     /// Unconstrained draws, `[draws][dimension]`, in the same order.
     public let unconstrainedDraws: [[Double]]
+    /// Each draw's curve per channel, `[draws][channels]`: what response curves and lift answers read.
+    let curves: [[ChannelCurve]]
 
     /// Samples the model with NUTS, starting every chain near the prior's centre (the
     /// configuration's own initial points win when given).
@@ -28,10 +31,30 @@ public struct Posterior: Sendable {
         unconstrainedDraws = result.chains.flatMap { chain in
             (0..<chain.drawCount).map { Array(chain.draws[($0 * chain.dimension)..<(($0 + 1) * chain.dimension)]) }
         }
-        draws = unconstrainedDraws.map { model.decompose(unconstrained: $0) }
+        // One workspace, one forward pass per draw for everything read from it.
+        let w = model.makeWorkspace()
+        var draws: [Decomposition] = [], curves: [[ChannelCurve]] = []
+        draws.reserveCapacity(unconstrainedDraws.count)
+        curves.reserveCapacity(unconstrainedDraws.count)
+        for theta in unconstrainedDraws {
+            draws.append(model.decompose(theta, in: w))
+            curves.append(model.channelCurves(in: w))
+        }
+        self.draws = draws
+        self.curves = curves
     }
 
     public var drawCount: Int { draws.count }
+
+    /// Each observation's log-likelihood under every draw, `[draws][periods]` (normalized, in the
+    /// model's scaled units): what PSIS-LOO compares models by.
+    public func pointwiseLogLikelihood() -> [[Double]] {
+        let w = model.makeWorkspace()
+        return unconstrainedDraws.map { theta in
+            model.run(theta, in: w)
+            return w.read(model.nodes.pointwiseLogLikelihood)
+        }
+    }
 
     /// Total contribution of channel c over the data period per draw, `[draws]`, target units.
     public func totalContribution(channel c: Int) -> [Double] {
@@ -48,5 +71,24 @@ public struct Posterior: Sendable {
     public func byChain(_ values: [Double]) -> [[Double]] {
         let perChain = sampling.configuration.draws
         return stride(from: 0, to: values.count, by: perChain).map { Array(values[$0..<min($0 + perChain, values.count)]) }
+    }
+}
+
+/// One draw's curve of one channel: normalized carry weights (`[maxLag]`) and the saturation
+/// family's constrained parameters (`[K]`).
+struct ChannelCurve: Sendable {
+    var weights: [Double]
+    var saturation: [Double]
+}
+
+extension MediaMixModel {
+    /// The curves of the draw last run in `w`, `[channels]`.
+    func channelCurves(in w: Workspace) -> [ChannelCurve] {
+        let L = specification.maxLag
+        let raw = w.value(nodes.adstockWeights), totals = w.value(nodes.adstockTotals)
+        return (0..<data.channels.count).map { c in
+            ChannelCurve(weights: (0..<L).map { raw[c * L + $0] / totals[c] },
+                         saturation: nodes.saturationParameters.map { w.read($0, c) })
+        }
     }
 }

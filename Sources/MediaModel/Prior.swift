@@ -1,3 +1,4 @@
+import Autodiff
 import Foundation
 
 /// A prior distribution for one scalar parameter, on the parameter's natural (constrained) scale.
@@ -57,49 +58,8 @@ public enum Prior: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Where a parameter lives, and so how the sampler's unconstrained coordinate u maps to it.
-public enum Support: Sendable, Equatable {
-    /// x = u.
-    case real
-    /// x = eᵘ.
-    case positive
-    /// x = 1/(1 + e⁻ᵘ).
-    case unitInterval
-    /// x = lower + (upper − lower)/(1 + e⁻ᵘ).
-    case interval(lower: Double, upper: Double)
-
-    /// The constrained value of u.
-    @inline(__always)
-    public func constrain(_ u: Double) -> Double {
-        switch self {
-        case .real: u
-        case .positive: exp(u)
-        case .unitInterval: 1 / (1 + exp(-u))
-        case .interval(let lo, let hi): lo + (hi - lo) / (1 + exp(-u))
-        }
-    }
-
-    /// The unconstrained coordinate of a constrained value x.
-    public func unconstrain(_ x: Double) -> Double {
-        switch self {
-        case .real: x
-        case .positive: log(x)
-        case .unitInterval: log(x / (1 - x))
-        case .interval(let lo, let hi): log((x - lo) / (hi - x))
-        }
-    }
-
-    /// dx/du at u, given x.
-    @inline(__always)
-    func derivative(x: Double) -> Double {
-        switch self {
-        case .real: 1
-        case .positive: x
-        case .unitInterval: x * (1 - x)
-        case .interval(let lo, let hi): (x - lo) * (hi - x) / (hi - lo)
-        }
-    }
-}
+/// Where a parameter lives (the engine's type, named here for the model's users).
+public typealias Support = Autodiff.Support
 
 extension Prior {
     /// A central value on the unconstrained scale (the log of the median for positive priors).
@@ -114,41 +74,24 @@ extension Prior {
         }
     }
 
-    /// log prior density of x = support.constrain(u) plus the log-Jacobian log|dx/du|, and its
-    /// derivative with respect to u. Constants are dropped.
+    /// log p(x) on the prior's natural scale with constants dropped, and its derivative in x.
     @inline(__always)
-    func logDensity(unconstrained u: Double, support: Support) -> (value: Double, derivative: Double) {
-        if case .flat = self { return (0, 0) }
-        let x = support.constrain(u)
-        let dxdu = support.derivative(x: x)
-        // log-Jacobian and its derivative in u
-        var jacobian = 0.0, dJacobian = 0.0
-        switch support {
-        case .real: break
-        case .positive: jacobian = u; dJacobian = 1
-        case .unitInterval:
-            jacobian = log(x) + log1p(-x); dJacobian = 1 - 2 * x
-        case .interval(let lo, let hi):
-            jacobian = log(x - lo) + log(hi - x) - log(hi - lo)
-            dJacobian = (hi - x - (x - lo)) / (hi - lo)
-        }
-        var value: Double, dx: Double  // log prior and its derivative in x
+    func logDensity(at x: Double) -> (value: Double, derivative: Double) {
         switch self {
         case .normal(let m, let s):
             let z = (x - m) / s
-            value = -0.5 * z * z; dx = -z / s
+            return (-0.5 * z * z, -z / s)
         case .halfNormal(let s):
-            value = -0.5 * x * x / (s * s); dx = -x / (s * s)
+            return (-0.5 * x * x / (s * s), -x / (s * s))
         case .logNormal(let m, let s):
             let lx = log(x), z = (lx - m) / s
-            value = -0.5 * z * z - lx; dx = (-z / s - 1) / x
+            return (-0.5 * z * z - lx, (-z / s - 1) / x)
         case .gamma(let a, let b):
-            value = (a - 1) * log(x) - b * x; dx = (a - 1) / x - b
+            return ((a - 1) * log(x) - b * x, (a - 1) / x - b)
         case .beta(let a, let b):
-            value = (a - 1) * log(x) + (b - 1) * log1p(-x); dx = (a - 1) / x - (b - 1) / (1 - x)
+            return ((a - 1) * log(x) + (b - 1) * log1p(-x), (a - 1) / x - (b - 1) / (1 - x))
         case .flat:
-            value = 0; dx = 0
+            return (0, 0)
         }
-        return (value + jacobian, dx * dxdu + dJacobian)
     }
 }

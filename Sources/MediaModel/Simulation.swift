@@ -13,10 +13,23 @@ public struct SimulationTruth: Sendable {
         /// Adstock decay α and (delayed) peak θ.
         public var alpha: Double
         public var peak: Double = 0
-        /// Hill: half-saturation (as a share of the channel's maximum weekly spend) and slope.
-        /// Logistic: λ in `halfSaturation`, slope unused.
+        /// Hill and Michaelis–Menten: half-saturation (as a share of the channel's maximum weekly
+        /// spend) and slope (Hill). Logistic: λ in `halfSaturation`, slope unused.
         public var halfSaturation: Double
         public var slope: Double = 1
+        /// The adstock family's parameters in its own order, when `alpha` and `peak` do not say
+        /// them (Weibull: scale λ in periods, shape k).
+        public var adstockOverride: [Double]?
+
+        /// The adstock family's parameters: `adstockOverride`, else α (and θ for delayed).
+        public func adstockParameters(_ kind: AdstockKind) -> [Double] {
+            adstockOverride ?? Array([alpha, peak].prefix(kind.family.parameters(.init(medianScaledSpend: 0.5, maxLag: 8)).count))
+        }
+
+        /// The saturation family's parameters: κ or λ, then the Hill slope.
+        public func saturationParameters(_ kind: SaturationKind) -> [Double] {
+            Array([halfSaturation, slope].prefix(kind.family.parameters(.init(medianScaledSpend: 0.5, maxLag: 8)).count))
+        }
 
         public init(name: String, weeklySpend: Double, effect: Double, alpha: Double, peak: Double = 0,
                     halfSaturation: Double, slope: Double = 1) {
@@ -101,15 +114,11 @@ extension SimulationTruth {
         var contributions: [[Double]] = []
         for (c, ch) in channels.enumerated() {
             let scale = spend[c].max() ?? 1
-            let w = AdstockWeights(kind: adstock, alpha: ch.alpha, peak: ch.peak, maxLag: maxLag)
+            let w = adstock.family.rawWeights(ch.adstockParameters(adstock), maxLag: maxLag)
             let scaled = spend[c].map { $0 / scale }
             var adstocked = [Double](repeating: 0, count: T)
-            scaled.withUnsafeBufferPointer { xs in
-                adstocked.withUnsafeMutableBufferPointer { applyAdstock(xs.baseAddress!, count: T, weights: w, into: $0.baseAddress!) }
-            }
-            contributions.append(adstocked.map {
-                ch.effect * MediaModel.saturation(saturation, $0, first: ch.halfSaturation, second: ch.slope).value
-            })
+            applyCarryover(scaled, count: T, weights: w, maxLag: maxLag, total: w.reduce(0, +), into: &adstocked)
+            contributions.append(saturation.family.values(at: adstocked, parameters: ch.saturationParameters(saturation)).map { ch.effect * $0 })
         }
         var controlValues: [[Double]] = []
         for control in controls {
@@ -217,10 +226,8 @@ extension SimulationTruth {
     public func trueLift(channel c: Int, spend: Double, change: Double, in history: SimulatedHistory) -> Double {
         let ch = channels[c]
         let scale = history.dataset.spend[c].max() ?? 1
-        func response(_ weekly: Double) -> Double {
-            ch.effect * MediaModel.saturation(saturation, weekly / scale, first: ch.halfSaturation, second: ch.slope).value
-        }
-        return response(spend + change) - response(spend)
+        let s = saturation.family.values(at: [spend / scale, (spend + change) / scale], parameters: ch.saturationParameters(saturation))
+        return ch.effect * (s[1] - s[0])
     }
 
     /// Lift tests as an experiment would report them: for each channel named, its typical weekly

@@ -13,8 +13,9 @@ public enum DesignCheck {
     /// variation (1 − R² < 1e-6, i.e. R² above 0.999999) cannot be told apart from them.
     static let collinearity = 1e-6
 
-    /// A column whose largest magnitude is below this is refused as mis-scaled.
-    static let smallestScale = 1e-6
+    /// A column whose largest magnitude is below this is refused as mis-scaled (the loader's
+    /// threshold for the target and spend, applied here to controls too).
+    static let smallestScale = 1e-9
 
     /// - Throws: `InputError` — `.data` (exit 65) for values out of range or a constant target,
     ///   `.configuration` (exit 78) for an unidentifiable design, naming the columns and the fix.
@@ -24,7 +25,7 @@ public enum DesignCheck {
         if let first = data.target.first, data.target.allSatisfy({ $0 == first }) {
             throw InputError(.data, "\(file): column '\(data.targetName)' (data.target) is \(csvNumber(first)) in every row; there is no variation for the channels to explain")
         }
-        try checkControls(data, model: scenario.model, file: file)
+        try checkControls(data, model: scenario.model.adapted(to: data), file: file)
     }
 
     /// Every value within ±`largestAmount`, so sums and scaled values stay finite and exact.

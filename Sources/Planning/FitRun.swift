@@ -22,7 +22,7 @@ public struct FitRun: Sendable {
         let dataset = try loaded ?? DatasetLoader.load(scenario.data, minimumRows: 1)
         try DesignCheck.check(dataset, scenario: scenario)
         let model: MediaMixModel
-        do { model = try MediaMixModel(data: dataset, specification: scenario.model) } catch let error as ModelError {
+        do { model = try MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)) } catch let error as ModelError {
             throw InputError(.configuration, "\(scenario.file): model: \(error.description)")
         }
         let needed = max(model.dimension + 10, 2 * scenario.model.maxLag)
@@ -42,11 +42,12 @@ public struct FitRun: Sendable {
             summaries: summaries, seconds: seconds)
     }
 
-    /// `draws.csv`, `summary.csv` and `channels.csv` as CONTRACT.md lays them out, and
-    /// `lift_tests.csv` when the scenario has lift tests.
+    /// `draws.csv`, `summary.csv` and `channels.csv` as CONTRACT.md lays them out,
+    /// `lift_tests.csv` when the scenario has lift tests, and the report (`report.json`, `report.html`).
     public func files() -> [(name: String, contents: String)] {
         [("draws.csv", drawsCSV()), ("summary.csv", summaryCSV()), ("channels.csv", channelsCSV())]
             + (liftTests.isEmpty ? [] : [("lift_tests.csv", liftTestsCSV())])
+            + ReportFile.files(Report.fit(self))
     }
 
     /// The lift-test file's columns, then the fitted model's lift for the same move (mean, p05,

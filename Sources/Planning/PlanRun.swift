@@ -49,10 +49,11 @@ public struct PlanRun: Sendable {
     public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FittedScenario {
         let key = try FitCache.key(scenario)
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
-        if let model = try? MediaMixModel(data: dataset, specification: scenario.model),
+        if let model = try? MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)),
            let (posterior, files) = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
-            return FittedScenario(posterior: posterior, files: files, reused: true, seconds: 0,
-                                  convergence: ConvergenceReport(posterior: posterior))
+            // The stored fit keeps its data files; its report is drawn again from the posterior.
+            return FittedScenario(posterior: posterior, files: files + ReportFile.files(Report.fit(scenario: scenario, posterior: posterior)),
+                                  reused: true, seconds: 0, convergence: ConvergenceReport(posterior: posterior))
         }
         let fit = try FitRun.run(scenario, dataset: dataset, progress: progress)
         FitCache.store(key: key, fit: fit)
@@ -144,8 +145,15 @@ public struct PlanRun: Sendable {
                             marginalTo: (before.channels[to].marginalROAS.mean, after.channels[to].marginalROAS.mean))
     }
 
-    /// The planned periods' dates: `start`, or the period after the data's last, one data step apart.
+    /// The planned periods' dates: `start`, or the period after the data's last, one data step
+    /// apart (one calendar month apart for monthly data, on the data's day of the month).
     static func planDates(data: Dataset, start: String?, horizon: Int) -> [String] {
+        if data.cadence == .monthly, let last = data.dates.last {
+            let tail = data.dates.suffix(2).compactMap(DatasetLoader.civil)
+            let anchor = start.flatMap(DatasetLoader.civil)?.day ?? tail.map(\.day).max() ?? 1
+            let first = start ?? DatasetLoader.date(last, addingMonths: 1, anchor: anchor) ?? last
+            return (0..<horizon).map { DatasetLoader.date(first, addingMonths: $0, anchor: anchor) ?? first }
+        }
         let days = data.dates.compactMap(DatasetLoader.isoDay)
         let step = days.count >= 2 ? days[1] - days[0] : 7
         let first = start.flatMap(DatasetLoader.isoDay) ?? ((days.last ?? 0) + step)
@@ -154,8 +162,10 @@ public struct PlanRun: Sendable {
 
     // MARK: - Files
 
-    /// `summary.csv`, `plan.csv`, and `whatif.csv` as CONTRACT.md lays them out.
-    public func files() -> [(name: String, contents: String)] {
+    /// `summary.csv`, `plan.csv`, and `whatif.csv` as CONTRACT.md lays them out, and the plan's
+    /// report (`report.json`, `report.html`), which shows `truthROAS` (`[channels]`) when the data
+    /// were simulated.
+    public func files(truthROAS: [Double]? = nil) -> [(name: String, contents: String)] {
         var summary = ["channel,spend,share,revenue_mean,revenue_p05,revenue_p50,revenue_p95,roas_mean,mroas_mean,mroas_p05,mroas_p95"]
         let budget = problem.budget
         for c in plan.channels {
@@ -177,7 +187,7 @@ public struct PlanRun: Sendable {
             }
         }
         return [("summary.csv", summary.joined(separator: "\n") + "\n"), ("plan.csv", rows.joined(separator: "\n") + "\n"),
-                ("whatif.csv", Self.whatIfCSV(whatIfs))]
+                ("whatif.csv", Self.whatIfCSV(whatIfs))] + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
     }
 
     public static func whatIfCSV(_ results: [WhatIfResult]) -> String {

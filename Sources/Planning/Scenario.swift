@@ -14,11 +14,9 @@ public struct Scenario: Sendable {
     public var sampler: SamplerConfiguration
     public var plan: PlanSettings
     public var whatIfs: [WhatIf]
-    /// `data.target_kind`: revenue (default) or units; changes how returns are labelled.
-    public var targetKind: TargetKind = .revenue
 
     static let topKeys = ["name", "data", "model", "sampler", "plan", "what_if"]
-    static let dataKeys = ["file", "date", "target", "channels", "controls", "geo", "target_kind"]
+    static let dataKeys = ["file", "date", "target", "channels", "controls", "geo", "population", "target_kind"]
 
     public init(name: String, file: String, data: DataSpecification, model: ModelSpecification,
                 sampler: SamplerConfiguration, plan: PlanSettings = PlanSettings(), whatIfs: [WhatIf] = []) {
@@ -40,14 +38,11 @@ public struct Scenario: Sendable {
         let name = try top["name"]?.string() ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         guard let dataNode = top["data"] else { throw root.error("the scenario needs a 'data' block (file, date, target, channels)") }
         let data = try parseData(dataNode, folder: folder)
-        let targetKind = try dataNode.mapping(allowed: dataKeys)["target_kind"].map { try choice($0, TargetKind.self) } ?? .revenue
         let model = try top["model"].map { try parseModel($0, channels: data.channels, folder: folder) } ?? ModelSpecification()
         let sampler = try top["sampler"].map(parseSampler) ?? SamplerConfiguration()
         let plan = try top["plan"].map { try parsePlan($0, channels: data.channels) } ?? PlanSettings()
         let whatIfs = try top["what_if"].map { try parseWhatIfs($0, channels: data.channels) } ?? []
-        var scenario = Scenario(name: name, file: path, data: data, model: model, sampler: sampler, plan: plan, whatIfs: whatIfs)
-        scenario.targetKind = targetKind
-        return scenario
+        return Scenario(name: name, file: path, data: data, model: model, sampler: sampler, plan: plan, whatIfs: whatIfs)
     }
 
     /// A path named in the scenario: absolute as written, else relative to the scenario's folder.
@@ -87,7 +82,8 @@ public struct Scenario: Sendable {
         return DataSpecification(
             file: file, date: date, target: target,
             channels: channels, controls: controls,
-            geo: try keys["geo"]?.string())
+            geo: try keys["geo"]?.string(), population: try keys["population"]?.string(),
+            targetKind: try keys["target_kind"].map { try choice($0, TargetKind.self) } ?? .revenue)
     }
 
     static func parseModel(_ node: YAMLValue, channels: [String], folder: URL) throws -> ModelSpecification {

@@ -14,6 +14,15 @@ public protocol LogDensity: Sendable {
     /// - Returns: the log density; `-infinity` or NaN marks a point outside the support,
     ///   which the sampler treats as infinite energy (a divergence), never as an error.
     func logDensity(at x: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>) -> Double
+
+    /// The density for one chain's exclusive use. A target that needs scratch memory for its
+    /// gradient returns a copy that owns it, so buffers are made once per chain rather than once
+    /// per evaluation; the default returns the target itself.
+    func forChain() -> any LogDensity
+}
+
+extension LogDensity {
+    public func forChain() -> any LogDensity { self }
 }
 
 extension LogDensity {

@@ -54,8 +54,9 @@ public struct NUTSSampler: Sendable {
 }
 
 /// One chain from start to finish: initialization, warmup with adaptation, sampling.
-private func runChain(_ chain: Int, target: any LogDensity, config: SamplerConfiguration,
+private func runChain(_ chain: Int, target shared: any LogDensity, config: SamplerConfiguration,
                       progress: (@Sendable (SamplingProgress) -> Void)?) throws -> ChainResult {
+    let target = shared.forChain()
     let n = target.dimension
     let metric = EuclideanMetric(kind: config.metric, dimension: n)
     let kernel = NUTSKernel(target: target, metric: metric, stepSize: config.initialStepSize,

@@ -35,7 +35,10 @@ struct DemoCommand: ParsableCommand {
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting the example", quiet: quiet)
             let fitted = try PlanRun.posterior(for: base) { printer.update($0) }
-            files += fitted.files.map { ("fit/" + $0.name, $0.contents) }
+            // The demo's data are simulated, so its reports show the true ROAS beside the fit's.
+            let fitReport = ReportFile.files(Report.fit(scenario: base, posterior: fitted.posterior, truthROAS: history.roas))
+            files += (fitted.files.filter { $0.name != ReportFile.json && $0.name != ReportFile.html } + fitReport)
+                .map { ("fit/" + $0.name, $0.contents) }
             let summaries = fitted.posterior.channelSummaries()
             print("MixPlan demo: three years of weekly data on five channels, simulated from known parameters (Examples/README.md).\n")
             print("1. Fit — channel ROAS over the three years, against the truth:\n")
@@ -53,13 +56,14 @@ struct DemoCommand: ParsableCommand {
                 let scenario = try load(file)
                 let run = try PlanRun.plan(scenario, fitted: fitted)
                 let dir = folder.appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: "")).path
-                files += run.files().map { (file.replacingOccurrences(of: ".yaml", with: "") + "/" + $0.name, $0.contents) }
+                files += run.files(truthROAS: history.roas).map { (file.replacingOccurrences(of: ".yaml", with: "") + "/" + $0.name, $0.contents) }
                 written.append(dir)
                 print("\n\(step). \(title)\n")
                 print(PlanReport(run).text)
             }
             try OutputFolder.write(files, to: folder.path)
-            print("\nFiles: " + written.joined(separator: ", ") + " (summary.csv, plan.csv, whatif.csv)")
+            print("\nFiles: " + written.joined(separator: ", ") + " (summary.csv, plan.csv, whatif.csv, report.html)")
+            print("Report: open \(written[1])/report.html in a browser (the fit's alone: \(written[0])/report.html)")
         }
     }
 

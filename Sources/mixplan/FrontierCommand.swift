@@ -7,7 +7,7 @@ import Planning
 struct FrontierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frontier",
-        abstract: "Optimal plans across budgets: revenue and the marginal ROAS of the last dollar; writes frontier.csv."
+        abstract: "Optimal plans across budgets: revenue and the marginal ROAS of the last dollar; writes frontier.csv and report.html."
     )
 
     @OptionGroup var options: ScenarioOptions
@@ -41,6 +41,7 @@ struct FrontierCommand: ParsableCommand {
             var lines = ["budget,revenue_mean,revenue_p05,revenue_p95,mroas_mean"]
             var rows: [[String]] = []
             var points: [(budget: Double, mroas: Double)] = []
+            var frontier: [FrontierPoint] = []
             for i in 0..<steps {
                 let budget = base.problem.budget * (lo + (hi - lo) * Double(i) / Double(steps - 1))
                 let run: PlanRun
@@ -55,11 +56,14 @@ struct FrontierCommand: ParsableCommand {
                 lines.append(["\(budget)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(m)"].joined(separator: ","))
                 rows.append([money(budget), money(t.mean), "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", m)])
                 points.append((budget, m))
+                frontier.append(FrontierPoint(budget: budget, revenue: t, marginalROAS: m))
             }
-            try OutputFolder.write(fitted.convergence.marking([("frontier.csv", lines.joined(separator: "\n") + "\n")]), to: folder)
+            // The report: the plan at the scenario's budget, with the frontier around it.
+            try OutputFolder.write(fitted.convergence.marking([("frontier.csv", lines.joined(separator: "\n") + "\n")]
+                                                              + ReportFile.files(Report.plan(base, frontier: frontier))), to: folder)
             print(fitted.convergence.verdict)
             print("Frontier of \(scenario.name): optimal plans from \(lowest) to \(highest) of \(money(base.problem.budget))\n")
-            let kind = scenario.targetKind
+            let kind = scenario.data.targetKind
             print(table(header: ["budget", kind.targetLabel, "90% band", "\(kind.marginalLabel) of the last unit spent"], rows: rows))
             if kind == .units {
                 // Units per dollar have no break-even at 1: nothing to say about a crossing.
@@ -70,7 +74,7 @@ struct FrontierCommand: ParsableCommand {
             } else if let last = points.last, last.mroas >= 1 {
                 print("\nEven at \(money(last.budget)) the last dollar returns more than a dollar (mROAS \(String(format: "%.2f", last.mroas))).")
             }
-            print("\nFiles: \(folder)/frontier.csv")
+            print("\nFiles: \(folder)/frontier.csv, report.html")
         }
     }
 }

@@ -10,8 +10,8 @@ struct MixPlanCommand: ParsableCommand {
         discussion: """
             fit learns each channel's response curve from weekly history with our NUTS sampler; \
             plan, whatif and frontier turn the curves into budget plans with risk bands; \
-            demo runs the bundled example end to end.
+            report rebuilds a run's report.html; demo runs the bundled example end to end.
             """,
-        subcommands: [FitCommand.self, PlanCommand.self, WhatIfCommand.self, FrontierCommand.self, DemoCommand.self, SimulateCommand.self]
+        subcommands: [FitCommand.self, PlanCommand.self, WhatIfCommand.self, FrontierCommand.self, DemoCommand.self, ReportCommand.self, SimulateCommand.self]
     )
 }

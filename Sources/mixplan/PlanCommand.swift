@@ -1,6 +1,7 @@
 import ArgumentParser
 import BudgetOptimization
 import Foundation
+import MediaModel
 import Planning
 
 /// `mixplan plan SCENARIO.yaml...`: fit (or reuse), optimize, run the what-ifs, write the plan files.
@@ -78,7 +79,7 @@ struct PlanCommand: ParsableCommand {
                 print(verdict.verdict)
                 print(PlanReport(run).text)
                 let folder = (root.hasSuffix("/") ? root : root + "/") + prefix
-                print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv; fit in \(folder)fit/\n")
+                print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv, report.html; fit in \(folder)fit/\n")
             }
             if !single {
                 print(table(header: ["scenario", "budget", "revenue", "90% band", "ROAS"], rows: runs.map { run, _ in
@@ -118,13 +119,13 @@ struct PlanReport {
              money(ch.revenue.mean), "[\(money(ch.revenue.lower)) – \(money(ch.revenue.upper))]",
              String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean),
              String(format: "[%.2f – %.2f]", ch.marginalROAS.lower, ch.marginalROAS.upper)]
-                + (s.targetKind == .units ? [ch.revenue.mean > 0 ? String(format: "%.4g", ch.spend / ch.revenue.mean) : "n/a"] : [])
+                + (s.data.targetKind == .units ? [ch.revenue.mean > 0 ? String(format: "%.4g", ch.spend / ch.revenue.mean) : "n/a"] : [])
         }
         let t = run.plan.total
         rows.append(["TOTAL", money(run.problem.budget), "100%", money(run.currentAllocation.reduce(0, +)), money(t.mean),
                      "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", t.mean / run.problem.budget), "", ""]
-                    + (s.targetKind == .units ? [t.mean > 0 ? String(format: "%.4g", run.problem.budget / t.mean) : "n/a"] : []))
-        let k = s.targetKind
+                    + (s.data.targetKind == .units ? [t.mean > 0 ? String(format: "%.4g", run.problem.budget / t.mean) : "n/a"] : []))
+        let k = s.data.targetKind
         out += table(header: ["channel", "spend", "share", "current", k.targetLabel, "\(pct)% band", k.returnLabel, k.marginalLabel, "\(pct)% band"]
                      + (k == .units ? ["cost per unit"] : []), rows: rows)
         let u = run.uplift
@@ -139,7 +140,7 @@ struct PlanReport {
         if !o.atMaximum.isEmpty { out += "; at their maximum: \(o.atMaximum.joined(separator: ", "))" }
         if !run.whatIfs.isEmpty {
             out += "\n\nWhat-ifs (from the optimized plan):\n"
-            out += whatIfTable(run.whatIfs, interval: s.plan.interval, kind: s.targetKind)
+            out += whatIfTable(run.whatIfs, interval: s.plan.interval, kind: s.data.targetKind)
         }
         return out
     }

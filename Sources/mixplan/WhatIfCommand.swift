@@ -50,7 +50,7 @@ struct WhatIfCommand: ParsableCommand {
             try OutputFolder.write(fitted.convergence.marking([("whatif.csv", PlanRun.whatIfCSV([result]))]), to: folder)
             print(fitted.convergence.verdict)
             print("What-if on \(scenario.name): \(scenario.plan.horizon) periods, budget \(money(run.problem.budget))\n")
-            print(whatIfTable([result], interval: scenario.plan.interval, kind: scenario.targetKind))
+            print(whatIfTable([result], interval: scenario.plan.interval, kind: scenario.data.targetKind))
             print("\nFiles: \(folder)/whatif.csv")
         }
     }

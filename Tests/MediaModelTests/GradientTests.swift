@@ -102,16 +102,23 @@ import Sampling
 
     @Test(arguments: SaturationKind.allCases)
     func seriesSaturationMatchesThePointwiseCurve(kind: SaturationKind) {
-        // The model's batched pass against the scalar curve, zero spend included.
+        // The family's batched pass against the same curve one input at a time, zero spend included.
         let inputs: [Double] = [0, 1e-9, 0.003, 0.2, 0.5, 0.9, 1, 1.7, 40, 0]
-        for (first, second) in [(0.4, 0.7), (0.5, 1), (1.3, 2.6)] {
-            var value = [Double](repeating: .nan, count: inputs.count), dInput = value, dFirst = value, dSecond = value
-            saturateSeries(kind, inputs, count: inputs.count, first: first, second: second,
-                           value: &value, dInput: &dInput, dFirst: &dFirst, dSecond: &dSecond)
+        for parameters in [[0.4, 0.7], [0.5, 1], [1.3, 2.6]] {
+            let p = Array(parameters.prefix(kind.family.parameters(.init(medianScaledSpend: 0.5, maxLag: 8)).count))
+            func run(_ a: [Double]) -> [[Double]] {
+                var value = [Double](repeating: .nan, count: a.count), dInput = value
+                var dParameters = [Double](repeating: .nan, count: a.count * p.count)
+                kind.family.evaluate(a, count: a.count, parameters: p, value: &value, dInput: &dInput, dParameters: &dParameters)
+                var rows: [[Double]] = [value, dInput]
+                for k in 0..<p.count { rows.append(Array(dParameters[(k * a.count)..<((k + 1) * a.count)])) }
+                return rows
+            }
+            let batched = run(inputs)
             for (t, a) in inputs.enumerated() {
-                let p = saturation(kind, a, first: first, second: second)
-                for (got, want) in [(value[t], p.value), (dInput[t], p.dInput), (dFirst[t], p.dFirst), (dSecond[t], p.dSecond)] {
-                    #expect(abs(got - want) <= 1e-13 * max(1, abs(want)), "\(kind) a=\(a) κ/λ=\(first) k=\(second): \(got) vs \(want)")
+                let single = run([a])
+                for (got, want) in zip(batched.map { $0[t] }, single.map { $0[0] }) {
+                    #expect(abs(got - want) <= 1e-13 * max(1, abs(want)), "\(kind) a=\(a) p=\(p): \(got) vs \(want)")
                 }
             }
         }
@@ -121,12 +128,13 @@ import Sampling
         // out[t] = Σ_l w_l·x[t−l] / Σ w, with nothing before the series; shorter series than lags too.
         for count in [3, 8, 20] {
             let x = (0..<count).map { Double(($0 * 37) % 11) + 0.5 }
-            let w = AdstockWeights(kind: .geometric, alpha: 0.6, peak: 0, maxLag: 8)
+            let raw = AdstockKind.geometric.family.rawWeights([0.6], maxLag: 8)
+            let w = AdstockKind.geometric.family.normalizedWeights([0.6], maxLag: 8)
             var out = [Double](repeating: .nan, count: count)
-            x.withUnsafeBufferPointer { xs in out.withUnsafeMutableBufferPointer { applyAdstock(xs.baseAddress!, count: count, weights: w, into: $0.baseAddress!) } }
+            applyCarryover(x, count: count, weights: raw, maxLag: 8, total: raw.reduce(0, +), into: &out)
             for t in 0..<count {
                 var expected = 0.0
-                for l in 0...min(t, 7) { expected += w.weight(l) * x[t - l] }
+                for l in 0...min(t, 7) { expected += w[l] * x[t - l] }
                 #expect(abs(out[t] - expected) <= 1e-12 * expected, "count \(count) t \(t)")
             }
             // The adjoint's lagged sums.

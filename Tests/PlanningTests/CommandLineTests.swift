@@ -61,17 +61,28 @@ func files(in folder: URL) -> [String] {
             "summary.csv": "parameter,mean,sd,p05,p50,p95,rhat,ess_bulk,ess_tail",
             "channels.csv": "channel,spend,contribution_mean,contribution_p05,contribution_p95,roas_mean,roas_p05,roas_p95",
         ]
-        for name in ["draws.csv", "summary.csv", "channels.csv"] {
+        for name in ["draws.csv", "summary.csv", "channels.csv", "report.json", "report.html"] {
             let first = try String(contentsOf: dir.appendingPathComponent("a/\(name)"), encoding: .utf8)
             let second = try String(contentsOf: dir.appendingPathComponent("b/\(name)"), encoding: .utf8)
             #expect(first == second, "\(name) differs between two runs with the same seed")
             let header = first.split(separator: "\n").first { !$0.hasPrefix("#") }.map(String.init) ?? ""
             if let expected = expectedHeaders[name] { #expect(header == expected) }
+            else if name.hasPrefix("report") { continue }
             else { #expect(header.hasPrefix("lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,") && header.hasSuffix(",chain__")) }
         }
         let draws = try String(contentsOf: dir.appendingPathComponent("a/draws.csv"), encoding: .utf8)
         #expect(draws.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 1 + 2 * 150)
-        #expect(files(in: dir.appendingPathComponent("a")) == ["channels.csv", "draws.csv", "summary.csv"])
+        #expect(files(in: dir.appendingPathComponent("a")) == ["channels.csv", "draws.csv", "report.html", "report.json", "summary.csv"])
+        // The fit's page has the fit's sections, and every chart draws something.
+        let page = try String(contentsOf: dir.appendingPathComponent("a/report.html"), encoding: .utf8)
+        for id in ["headline", "actual-vs-fitted", "contributions", "roas", "response-curves", "adstock", "diagnostics"] {
+            #expect(page.contains("<section id=\"\(id)\""), "\(id)")
+        }
+        #expect(!page.contains("<section id=\"recommendation\"") && !page.contains("<section id=\"lift-tests\""))
+        #expect(BrowserReportTests.charts(in: page).allSatisfy { $0.marks > 0 })
+        // `mixplan report` needs the folder's report.json.
+        let missing = try runMixPlan(["report", dir.path])
+        #expect(missing.code == 66 && missing.stderr.contains("report.json"), "\(missing.stderr)")
     }
 
     /// Bad inputs: exit code, a fragment of the message, and no output file.
@@ -170,7 +181,7 @@ func files(in folder: URL) -> [String] {
         #expect(ok.stdout.contains("Lift tests (weekly; the fit is calibrated to them)") && ok.stdout.contains("0.4 → 0.6"), "\(ok.stdout)")
         let rows = try String(contentsOf: ok.out.appendingPathComponent("lift_tests.csv"), encoding: .utf8).split(separator: "\n")
         #expect(rows.first == "channel,x,delta_x,delta_y,sigma,model_mean,model_p05,model_p95,gap_sigmas" && rows.count == 2)
-        #expect(files(in: ok.out) == ["channels.csv", "draws.csv", "lift_tests.csv", "summary.csv"])
+        #expect(files(in: ok.out) == ["channels.csv", "draws.csv", "lift_tests.csv", "report.html", "report.json", "summary.csv"])
         // A changed lift test is a different fit, not the cached one.
         let changed = try run(header + "x1,0.4,0.2,0.1,0.05\n")
         #expect(changed.code == 0 && changed.stdout != ok.stdout)

@@ -66,6 +66,6 @@ import Testing
         #expect(big?.kind == .data && big?.message.contains("row dated d5, column 'tv'") == true, "\(String(describing: big))")
         d = data(controls: [])
         d.target = d.target.map { $0 * 1e-12 }
-        #expect(inputError { try DesignCheck.check(d, scenario: scenario()) }?.message.contains("below 1e-06") == true)
+        #expect(inputError { try DesignCheck.check(d, scenario: scenario()) }?.message.contains("below 1e-09") == true)
     }
 }

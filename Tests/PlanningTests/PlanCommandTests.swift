@@ -38,7 +38,8 @@ import Testing
         // Same scenario and seed: the second run reuses the fit and writes the same bytes.
         let b = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("b").path, "--quiet", "--allow-unconverged"], cache: cache)
         #expect(b.stdout.contains("reused"))
-        for name in ["summary.csv", "plan.csv", "whatif.csv", "fit/draws.csv", "fit/summary.csv"] {
+        // The reports too: a reused fit's report is drawn again from its posterior, to the same bytes.
+        for name in ["summary.csv", "plan.csv", "whatif.csv", "fit/draws.csv", "fit/summary.csv", "report.json", "report.html", "fit/report.html"] {
             let x = try Data(contentsOf: dir.appendingPathComponent("a/\(name)")), y = try Data(contentsOf: dir.appendingPathComponent("b/\(name)"))
             #expect(x == y, "\(name) differs")
         }
@@ -141,6 +142,10 @@ import Testing
         // More budget, more revenue, at a falling marginal return.
         #expect(zip(revenue, revenue.dropFirst()).allSatisfy { $0 < $1 })
         #expect(zip(mroas, mroas.dropFirst()).allSatisfy { $0 >= $1 - 1e-9 })
+        // Its report is the plan's with the frontier drawn, every chart with marks.
+        let page = try String(contentsOf: dir.appendingPathComponent("f/report.html"), encoding: .utf8)
+        #expect(page.contains("<section id=\"frontier\"") && page.contains("<section id=\"recommendation\""))
+        #expect(BrowserReportTests.charts(in: page).allSatisfy { $0.marks > 0 })
     }
 
     @Test func severalScenariosAreCompared() throws {

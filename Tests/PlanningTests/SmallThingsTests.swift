@@ -1,4 +1,5 @@
 import Foundation
+import MediaModel
 import Sampling
 import Testing
 @testable import Planning
@@ -52,7 +53,7 @@ import Testing
             let extra = kind.map { ", target_kind: \($0)" } ?? ""
             return try Scenario.load(path: write("data: {file: d.csv, date: week, target: orders, channels: [tv]\(extra)}\n", "s.yaml", in: dir))
         }
-        #expect(try load(nil).targetKind == .revenue && load("units").targetKind == .units)
+        #expect(try load(nil).data.targetKind == .revenue && load("units").data.targetKind == .units)
         #expect(TargetKind.units.returnLabel == "per unit of spend" && TargetKind.revenue.returnLabel == "ROAS")
         let e = inputError { _ = try load("unit") }
         #expect(e?.kind == .configuration && e?.message.contains("did you mean 'units'") == true, "\(String(describing: e))")

@@ -1,0 +1,133 @@
+import Autodiff
+
+/// Nodes of the model's program that callers read after a forward pass (scaled units).
+struct ModelNodes: Sendable {
+    /// The log posterior, `[1]`.
+    var logPosterior: Node
+    /// Fitted mean, `[periods]`.
+    var mean: Node
+    /// Each channel's contribution, `[channels, periods]`.
+    var contributions: Node
+    /// Each channel's effect β, `[channels]`.
+    var beta: Node
+    var intercept: Node
+    var sigma: Node
+    /// Each observation's log-likelihood (normalized), `[periods]`.
+    var pointwiseLogLikelihood: Node
+    /// Unnormalized carry weights `[channels, maxLag]` and their sums `[channels]`.
+    var adstockWeights: Node
+    var adstockTotals: Node
+    /// Each family parameter's constrained values, one node `[channels]` per parameter.
+    var adstockParameters: [Node]
+    var saturationParameters: [Node]
+}
+
+/// The media-mix model written once as a forward program over parameter blocks.
+enum ModelProgram {
+    /// Everything the program is built from, already in the model's scaled units.
+    struct Setup {
+        var parameters: [ModelParameter]
+        var levelIndex: Int
+        var trendIndex: Int?
+        var seasonIndices: [Int]
+        var controlIndices: [Int]
+        var channels: [MediaMixModel.ChannelIndex]
+        var sigmaIndex: Int
+        var interceptPrior: Prior
+        /// Per channel, the prior on β when the channel has no ROAS prior.
+        var betaPriors: [Prior?]
+        /// Fixed design `[terms, periods]`: intercept, trend (if any), Fourier terms, controls.
+        var design: [Double]
+        /// spend_c/(yScale·T) and the controls' means: the intercept is the level less these.
+        var meanContributionPerROAS: [Double]
+        var controlMeans: [Double]
+        /// Scaled spend `[channels, periods]`; spend_c/yScale `[channels]`; scaled target `[periods]`.
+        var spend: [Double]
+        var effectScale: [Double]
+        var target: [Double]
+        var periods: Int
+        var adstock: any AdstockFamily
+        var saturation: any SaturationFamily
+        var maxLag: Int
+        var likelihood: Likelihood
+        var liftTests: [ScaledLiftTest]
+    }
+
+    static func build(_ s: Setup) -> (Program, ModelNodes) {
+        let T = s.periods, C = s.channels.count
+        var b = ProgramBuilder(inputCount: s.parameters.count)
+        var terms: [Node] = []
+
+        // Every sampled coordinate constrained at once, with the log-Jacobian (where a prior is
+        // stated on that scale) and the priors; blocks are then read out of the constrained vector.
+        // One operation each instead of one per block: the blocks are small and many.
+        let ps = s.parameters
+        let (constrained, jacobian) = b.constrain(b.input, supports: ps.map(\.support), jacobian: ps.map { $0.prior != .flat })
+        terms.append(jacobian)
+        terms.append(b.priorDensity(constrained, priors: ps.map(\.prior)))
+        func block(_ indices: [Int]) -> Node { b.gather(constrained, indices: indices) }
+        let level = block([s.levelIndex])
+        let trend = s.trendIndex.map { block([$0]) }
+        let season = s.seasonIndices.isEmpty ? nil : block(s.seasonIndices)
+        let gamma = s.controlIndices.isEmpty ? nil : block(s.controlIndices)
+        let roas = block(s.channels.map(\.effect))
+        let adstockParameters = (0..<(s.channels.first?.adstock.count ?? 0)).map { k in block(s.channels.map { $0.adstock[k] }) }
+        let saturationParameters = (0..<(s.channels.first?.saturation.count ?? 0)).map { k in block(s.channels.map { $0.saturation[k] }) }
+        let sigma = block([s.sigmaIndex])
+
+        // Baseline: the intercept derived from the level, then the fixed design.
+        var interceptTerms: [(Node, Int, Double)] = [(level, 0, 1)]
+        interceptTerms += (0..<C).map { (roas, $0, -s.meanContributionPerROAS[$0]) }
+        if let gamma { interceptTerms += (0..<gamma.count).map { (gamma, $0, -s.controlMeans[$0]) } }
+        let intercept = b.linearForm(interceptTerms)
+        terms.append(b.priorDensity(intercept, priors: [s.interceptPrior]))
+        var coefficients: [(Node, Int)] = [(intercept, 0)]
+        if let trend { coefficients.append((trend, 0)) }
+        if let season { coefficients += (0..<season.count).map { (season, $0) } }
+        if let gamma { coefficients += (0..<gamma.count).map { (gamma, $0) } }
+        let baseline = b.design(s.design, coefficients: b.gather(coefficients), length: T)
+
+        // Media: carryover, saturation, and β = ROAS·spend/(yScale·Σₜ s).
+        let channelRows = Array(0..<C)
+        let spend = b.constant(s.spend)
+        let (adstocked, weights, weightTotals) = b.adstock(s.adstock, spend: spend, parameters: adstockParameters,
+                                                          rowParameter: channelRows, length: T, maxLag: s.maxLag)
+        let saturated = b.saturation(s.saturation, input: adstocked, parameters: saturationParameters,
+                                     rowParameter: channelRows, length: T)
+        let beta = b.divide(b.multiply(roas, b.constant(s.effectScale)), b.rowSum(saturated, length: T))
+        let unstated = (0..<C).filter { s.betaPriors[$0] != nil }
+        if !unstated.isEmpty {
+            // log p(β) + log β: the prior carried to the sampled log ROAS (∂log β/∂log ROAS = 1).
+            terms.append(b.priorDensity(b.gather(beta, indices: unstated), priors: unstated.map { s.betaPriors[$0]! },
+                                        plusLog: unstated.map { _ in true }))
+        }
+        let contributions = b.scaleRows(saturated, by: beta, rowScale: channelRows, length: T)
+        let mean = b.sumRows(contributions, into: baseline, rowGroup: Array(repeating: 0, count: C), length: T)
+
+        let family: LocationScaleLikelihood.Family = switch s.likelihood {
+        case .normal: .normal
+        case .studentT(let nu): .studentT(degreesOfFreedom: nu)
+        }
+        let (logLikelihood, pointwise) = b.likelihood(family, observed: b.constant(s.target), mean: mean, scale: sigma, pointwise: true)
+        terms.append(logLikelihood)
+
+        // Lift tests: Normal(lift | β·(s(after) − s(before)), se), the curve read at both spends.
+        if !s.liftTests.isEmpty {
+            let n = s.liftTests.count
+            let spends = b.constant(s.liftTests.flatMap { [$0.before, $0.after] })
+            let answered = b.saturation(s.saturation, input: spends, parameters: saturationParameters,
+                                        rowParameter: s.liftTests.flatMap { [$0.channel, $0.channel] }, length: 1)
+            let gain = b.subtract(b.gather(answered, indices: (0..<n).map { 2 * $0 + 1 }),
+                                  b.gather(answered, indices: (0..<n).map { 2 * $0 }))
+            let modelled = b.multiply(b.gather(beta, indices: s.liftTests.map(\.channel)), gain)
+            terms.append(b.likelihood(.normal, observed: b.constant(s.liftTests.map(\.lift)), mean: modelled,
+                                      scale: b.constant(s.liftTests.map(\.standardError))).total)
+        }
+        let logPosterior = b.total(terms)
+        let nodes = ModelNodes(logPosterior: logPosterior, mean: mean, contributions: contributions, beta: beta,
+                               intercept: intercept, sigma: sigma, pointwiseLogLikelihood: pointwise!,
+                               adstockWeights: weights, adstockTotals: weightTotals,
+                               adstockParameters: adstockParameters, saturationParameters: saturationParameters)
+        return (b.program(output: logPosterior), nodes)
+    }
+}
