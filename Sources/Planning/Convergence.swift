@@ -25,13 +25,36 @@ extension ConvergenceReport {
     }
 
     /// The files of a run on an unconverged fit, each marked as such: a first comment line in
-    /// every CSV (readers that skip `#` lines, as for Stan's files, read the rest unchanged) and
-    /// an `UNCONVERGED.txt` beside them. Unchanged when the fit converged.
+    /// every CSV (readers that skip `#` lines, as for Stan's files, read the rest unchanged), a
+    /// banner at the top of every HTML page, and an `UNCONVERGED.txt` beside them. Unchanged
+    /// when the fit converged.
     public func marking(_ files: [(name: String, contents: String)]) -> [(name: String, contents: String)] {
         guard !converged else { return files }
         let note = "UNCONVERGED FIT (planned with --allow-unconverged): " + warnings.joined(separator: "; ")
         return files.map { file in
-            file.name.hasSuffix(".csv") ? (file.name, "# " + note.replacingOccurrences(of: "\n", with: " ") + "\n" + file.contents) : file
-        } + [("UNCONVERGED.txt", note + "\n" + verdict + "\n")]
+            if file.name.hasSuffix(".csv") { return (file.name, "# " + note.replacingOccurrences(of: "\n", with: " ") + "\n" + file.contents) }
+            if file.name.hasSuffix(".html") { return (file.name, Self.markedPage(file.contents, note: note)) }
+            return file
+        } + [(Self.markerFile, note + "\n" + verdict + "\n")]
+    }
+
+    /// Written beside the outputs of a run on an unconverged fit; its first line is the note.
+    public static let markerFile = "UNCONVERGED.txt"
+
+    /// The note of a folder written on an unconverged fit, or nil (`mixplan report` marks the
+    /// page it rebuilds there the same way).
+    public static func unconvergedNote(inFolder folder: String) -> String? {
+        guard let text = try? String(contentsOfFile: (folder as NSString).appendingPathComponent(markerFile), encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first.map(String.init)
+    }
+
+    /// An HTML page with the note as a banner at the top of its body.
+    public static func markedPage(_ html: String, note: String) -> String {
+        let escaped = note.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        let banner = "<p style=\"background:#fde2e1;border:2px solid #b3261e;padding:8px;font-weight:bold\">\(escaped)</p>"
+        guard let body = html.range(of: "<body"), let close = html[body.upperBound...].firstIndex(of: ">") else { return html }
+        var page = html
+        page.insert(contentsOf: banner, at: page.index(after: close))
+        return page
     }
 }

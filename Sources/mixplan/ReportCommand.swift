@@ -17,7 +17,9 @@ struct ReportCommand: ParsableCommand {
         try reportingErrors {
             let report = try ReportFile.load(folder: folder)
             // One file into a finished folder: the rest of it stays as it is.
-            let paths = try OutputFolder.place([(ReportFile.html, report.html)], into: folder)
+            // A folder planned on an unconverged fit keeps its page marked.
+            let html = ConvergenceReport.unconvergedNote(inFolder: folder).map { ConvergenceReport.markedPage(report.html, note: $0) } ?? report.html
+            let paths = try OutputFolder.place([(ReportFile.html, html)], into: folder)
             print("Report: \(report.title)\nFiles: " + paths.joined(separator: ", "))
         }
     }

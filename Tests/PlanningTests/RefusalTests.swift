@@ -165,6 +165,10 @@ import Testing
             if command[0] == "plan" { #expect(r.stdout.contains("reused"), "fit then plan sampled twice: \(r.stdout)") }
             let written = files(in: out)
             #expect(written.contains("UNCONVERGED.txt"), "\(command[0]): \(written)")
+            if written.contains("report.html") {
+                let page = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+                #expect(page.contains("UNCONVERGED FIT"), "\(command[0]) report.html is not marked")
+            }
             for name in written where name.hasSuffix(".csv") {
                 let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
                 #expect(text.hasPrefix("# UNCONVERGED FIT"), "\(command[0]) \(name) is not marked")
