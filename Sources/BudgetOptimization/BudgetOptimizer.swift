@@ -84,7 +84,8 @@ public struct BudgetOptimizer: Sendable {
             // on all. 400 draws pin down a mean; a CVaR needs about 100 draws in its tail, or the
             // GA chases the noise of a few worst draws.
             var searchDraws = 400
-            if case .cvar(let alpha) = problem.objective { searchDraws = max(400, Int((100 / alpha).rounded(.up))) }
+            // The min keeps a tiny α from trapping in the conversion to Int.
+            if case .cvar(let alpha) = problem.objective { searchDraws = max(400, Int(min((100 / alpha).rounded(.up), 1e9))) }
             let searchProblem = problem.subsampled(to: searchDraws)
             gaDraws = searchProblem.drawCount
             var ga = GeneticSolver(problem: searchProblem, feasible: feasible)

@@ -1,7 +1,12 @@
 import Foundation
 
+/// The largest amount the engine accepts anywhere (a budget, a bound, a move, a cell of spend or
+/// target): 10^15. Far above any real budget, and small enough that sums over thousands of periods
+/// and draws stay exact to the cent and print as whole numbers.
+public let largestAmount = 1e15
+
 /// Parses a money amount as finance writes it: `2000000`, `2_000_000`, `2,000,000`, `2M`, `$2M`,
-/// `250k`, `1.5B`. Nil when the text is not an amount.
+/// `250k`, `1.5B`. Nil when the text is not an amount, is negative, or is above `largestAmount`.
 public func parseAmount(_ text: String) -> Double? {
     var s = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
         .replacingOccurrences(of: ",", with: "")
@@ -15,13 +20,21 @@ public func parseAmount(_ text: String) -> Double? {
     default: break
     }
     if multiplier != 1 { s.removeLast() }
-    guard let value = Double(s), value.isFinite, value >= 0 else { return nil }
-    return value * multiplier
+    // Double() also reads "nan", "inf" and hexadecimal: only plain decimals are amounts.
+    guard s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "+" || $0 == "-") }),
+          let value = Double(s), value.isFinite, value >= 0 else { return nil }
+    let amount = value * multiplier
+    return amount <= largestAmount ? amount : nil
 }
 
-/// Parses a share of a budget: `50%` or `0.5`.
+/// What an amount must look like, for messages.
+public let amountExpectation = "expected e.g. 2000000, 2_000_000, 2M, $2M or 250k, from 0 to 1,000,000,000,000,000"
+
+/// Parses a share of a budget: `50%` or `0.5`. Nil unless it is a finite share from 0 to 100
+/// (10,000%).
 public func parseShare(_ text: String) -> Double? {
     let s = text.trimmingCharacters(in: .whitespaces)
-    if s.hasSuffix("%") { return Double(s.dropLast()).map { $0 / 100 } }
-    return Double(s)
+    let value = s.hasSuffix("%") ? Double(s.dropLast()).map { $0 / 100 } : Double(s)
+    guard let value, value.isFinite, value >= 0, value <= 100 else { return nil }
+    return value
 }

@@ -58,7 +58,29 @@ struct CSVTable {
         if inQuotes { throw InputError(.data, "\(file): line \(recordLine): a quoted field is never closed") }
         if !field.isEmpty || !fields.isEmpty { endRecord() }
         guard let first = records.first else { throw InputError(.data, "\(file): the file is empty (expected a header row and weekly rows)") }
-        header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        self.records = Array(records.dropFirst())
+        var header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        var rows = Array(records.dropFirst())
+        // Spreadsheets export empty trailing columns ("a,b,c,,"): drop an unnamed last column
+        // while no row has anything in it, and empty cells past the header's width.
+        func blank(_ field: String) -> Bool { field.trimmingCharacters(in: .whitespaces).isEmpty }
+        while header.count > 1, let last = header.last, last.isEmpty,
+              rows.allSatisfy({ $0.fields.count < header.count || blank($0.fields[header.count - 1]) }) {
+            header.removeLast()
+        }
+        for r in rows.indices {
+            while rows[r].fields.count > header.count, let last = rows[r].fields.last, blank(last) { rows[r].fields.removeLast() }
+        }
+        // A NUL is never text: number parsing would stop at it and read "0.1<NUL>9" as 0.1.
+        if let i = header.firstIndex(where: { $0.unicodeScalars.contains("\u{0}") }) {
+            throw InputError(.data, "\(file): line 1, column \(i + 1): the name '\(header[i])' holds a NUL character (is the file binary or corrupt?)")
+        }
+        for row in rows {
+            if let i = row.fields.firstIndex(where: { $0.unicodeScalars.contains("\u{0}") }) {
+                let name = i < header.count ? "'\(header[i])'" : "\(i + 1)"
+                throw InputError(.data, "\(file): line \(row.line), column \(name): '\(row.fields[i])' holds a NUL character (is the file binary or corrupt?)")
+            }
+        }
+        self.header = header
+        self.records = rows
     }
 }

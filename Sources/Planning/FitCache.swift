@@ -56,8 +56,9 @@ public enum FitCache {
         var chains: [Int: (draws: [Double], stats: [TransitionInfo], step: Double)] = [:]
         for line in text.split(separator: "\n").dropFirst() {
             let v = line.split(separator: ",").compactMap { Double($0) }
-            guard v.count == 8 + model.dimension, let info = TransitionInfo(values: Array(v[1...7])) else { return nil }
-            let c = Int(v[0])
+            // A damaged file is a cache miss, never a trap: the counts must be whole and in range.
+            guard v.count == 8 + model.dimension, [v[0], v[4], v[5]].allSatisfy({ $0 >= 0 && $0 <= 1e9 && $0 == $0.rounded() }),
+                  let info = TransitionInfo(values: Array(v[1...7])), let c = Int(exactly: v[0]) else { return nil }
             chains[c, default: ([], [], info.stepSize)].draws += v[8...]
             chains[c]!.stats.append(info)
         }
@@ -72,6 +73,12 @@ public enum FitCache {
             files.append((name, contents))
         }
         return (Posterior(model: model, sampling: SamplingResult(chains: restored, configuration: configuration)), files)
+    }
+
+    /// Stores a fit made by `mixplan fit` where `plan`, `whatif` and `frontier` look for it.
+    public static func remember(_ fit: FitRun) {
+        guard let key = try? key(fit.scenario) else { return }
+        store(key: key, fit: fit)
     }
 
     /// Stores a fit; a failure to store is not an error (the next run refits).

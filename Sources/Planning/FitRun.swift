@@ -20,6 +20,7 @@ public struct FitRun: Sendable {
     public static func run(_ scenario: Scenario, dataset loaded: Dataset? = nil,
                            progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FitRun {
         let dataset = try loaded ?? DatasetLoader.load(scenario.data, minimumRows: 1)
+        try DesignCheck.check(dataset, scenario: scenario)
         let model: MediaMixModel
         do { model = try MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)) } catch let error as ModelError {
             throw InputError(.configuration, "\(scenario.file): model: \(error.description)")

@@ -15,9 +15,11 @@ public struct InputError: Error, Equatable, CustomStringConvertible {
     public var kind: Kind
     public var message: String
 
+    /// Hidden characters in the message (a NUL or a non-breaking space copied from a spreadsheet
+    /// into a name or a cell) are shown escaped, so the user sees why `tv` is not `tv`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
-        self.message = message
+        self.message = escapedForMessage(message)
     }
 
     public var description: String { message }
@@ -29,6 +31,9 @@ func nearest(_ word: String, in candidates: [String]) -> String? {
     guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
     return best.1 <= max(2, word.count / 3) ? best.0 : nil
 }
+
+/// " (did you mean 'x'?)" for the nearest candidate, or nothing.
+public func suggestionText(_ word: String, in candidates: [String]) -> String { suggestion(word, in: candidates) }
 
 func suggestion(_ word: String, in candidates: [String]) -> String {
     nearest(word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
@@ -46,4 +51,22 @@ func editDistance(_ a: String, _ b: String) -> Int {
         previous = current
     }
     return previous[b.count]
+}
+
+/// `text` with every invisible or look-alike character written as `<U+XXXX>`: control
+/// characters (but line breaks), format characters (zero-width spaces, byte-order marks) and
+/// spaces other than the plain one.
+public func escapedForMessage(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        let hidden: Bool
+        switch scalar.properties.generalCategory {
+        case .control: hidden = scalar != "\n"
+        case .format, .lineSeparator, .paragraphSeparator, .unassigned, .privateUse, .surrogate: hidden = true
+        case .spaceSeparator: hidden = scalar != " "
+        default: hidden = false
+        }
+        if hidden { out += String(format: "<U+%04X>", scalar.value) } else { out.unicodeScalars.append(scalar) }
+    }
+    return out
 }

@@ -21,6 +21,8 @@ public struct FittedScenario: Sendable {
     public let files: [(name: String, contents: String)]
     public let reused: Bool
     public let seconds: Double
+    /// The fit's convergence verdict (also for a fit read back from the cache).
+    public let convergence: ConvergenceReport
 }
 
 /// A planned scenario: the fit it used, the optimized plan, the current mix and the what-ifs.
@@ -51,11 +53,12 @@ public struct PlanRun: Sendable {
            let (posterior, files) = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
             // The stored fit keeps its data files; its report is drawn again from the posterior.
             return FittedScenario(posterior: posterior, files: files + ReportFile.files(Report.fit(scenario: scenario, posterior: posterior)),
-                                  reused: true, seconds: 0)
+                                  reused: true, seconds: 0, convergence: ConvergenceReport(posterior: posterior))
         }
         let fit = try FitRun.run(scenario, dataset: dataset, progress: progress)
         FitCache.store(key: key, fit: fit)
-        return FittedScenario(posterior: fit.posterior, files: fit.files(), reused: false, seconds: fit.seconds)
+        return FittedScenario(posterior: fit.posterior, files: fit.files(), reused: false, seconds: fit.seconds,
+                              convergence: fit.convergence)
     }
 
     /// Plans the scenario. `budget` and `optimizer` override the scenario's.
@@ -201,7 +204,8 @@ public struct PlanRun: Sendable {
 public func money(_ x: Double) -> String {
     if !x.isFinite { return "n/a" }
     if abs(x) < 100 { return String(format: "%.3g", x) }
-    let digits = String(Int64(abs(x).rounded()))
+    // "%.0f" prints every finite double's integer digits; Int64 would trap above 9.2e18.
+    let digits = String(format: "%.0f", abs(x).rounded())
     var grouped = ""
     for (i, ch) in digits.reversed().enumerated() {
         if i > 0 && i % 3 == 0 { grouped.append(",") }

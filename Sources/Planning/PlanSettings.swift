@@ -44,7 +44,11 @@ extension Scenario {
             guard DatasetLoader.isoDay(text) != nil else { throw s.error("'\(text)' is not an ISO date (expected YYYY-MM-DD)") }
             plan.start = text
         }
-        if let b = keys["budget"] { plan.budget = try amount(b) }
+        if let b = keys["budget"] {
+            let value = try amount(b)
+            guard value > 0 else { throw b.error("a budget of 0 plans nothing; expected a positive total over the horizon, or leave budget out to use the last horizon's spend") }
+            plan.budget = value
+        }
         if let bounds = keys["bounds"] {
             for (channel, value) in try bounds.entries() {
                 guard channels.contains(channel) else {
@@ -60,13 +64,19 @@ extension Scenario {
         if let o = keys["objective"] {
             if o.isMapping {
                 let entries = try o.mapping(allowed: ["mean_minus_sd", "cvar"])
+                // An empty or double mapping would silently mean one objective or the other.
+                guard entries.count == 1 else {
+                    throw o.error(entries.isEmpty ? "names no objective; expected mean, {mean_minus_sd: 0.5} or {cvar: 0.1}"
+                        : "names \(entries.count) objectives; expected one of {mean_minus_sd: 0.5} or {cvar: 0.1}")
+                }
                 if let l = entries["mean_minus_sd"] {
                     let lambda = try l.double()
-                    guard lambda >= 0 else { throw l.error("expected λ ≥ 0") }
+                    guard lambda >= 0, lambda <= 100 else { throw l.error("expected λ from 0 to 100, got \(lambda)") }
                     plan.objective = .meanMinusSD(lambda: lambda)
                 } else if let a = entries["cvar"] {
                     let alpha = try a.double()
-                    guard alpha > 0, alpha <= 1 else { throw a.error("expected a share of draws in (0, 1], e.g. 0.1") }
+                    // Below 1e-4 the tail holds less than one draw of any sensible fit.
+                    guard alpha >= 1e-4, alpha <= 1 else { throw a.error("expected a share of draws from 0.0001 to 1, e.g. 0.1, got \(alpha)") }
                     plan.objective = .cvar(alpha: alpha)
                 }
             } else {
@@ -107,7 +117,7 @@ extension Scenario {
 
     static func amount(_ node: YAMLValue) throws -> Double {
         guard case .scalar(let s) = node.node, let value = parseAmount(s.string) else {
-            throw node.error("'\(node.scalarText)' is not an amount (expected e.g. 2000000, 2_000_000, 2M, $2M or 250k)")
+            throw node.error("'\(node.scalarText)' is not an amount (\(amountExpectation))")
         }
         return value
     }

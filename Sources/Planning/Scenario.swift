@@ -16,6 +16,7 @@ public struct Scenario: Sendable {
     public var whatIfs: [WhatIf]
 
     static let topKeys = ["name", "data", "model", "sampler", "plan", "what_if"]
+    static let dataKeys = ["file", "date", "target", "channels", "controls", "geo", "population", "target_kind"]
 
     public init(name: String, file: String, data: DataSpecification, model: ModelSpecification,
                 sampler: SamplerConfiguration, plan: PlanSettings = PlanSettings(), whatIfs: [WhatIf] = []) {
@@ -50,7 +51,7 @@ public struct Scenario: Sendable {
     }
 
     static func parseData(_ node: YAMLValue, folder: URL) throws -> DataSpecification {
-        let keys = try node.mapping(allowed: ["file", "date", "target", "channels", "controls", "geo", "population", "target_kind"])
+        let keys = try node.mapping(allowed: dataKeys)
         func required(_ key: String) throws -> YAMLValue {
             guard let v = keys[key] else { throw node.error("missing key '\(key)'") }
             return v
@@ -60,9 +61,27 @@ public struct Scenario: Sendable {
         let channels = try required("channels").stringList()
         if channels.isEmpty { throw node.error("data.channels needs at least one spend column") }
         if Set(channels).count != channels.count { throw try required("channels").error("a channel is listed twice") }
+        let date = try required("date").string(), target = try required("target").string()
+        let controls = try keys["controls"]?.stringList() ?? []
+        // One column in two roles makes a model that explains a column by itself, or counts it twice.
+        if channels.contains(target) {
+            throw try required("channels").error("'\(target)' is the target (data.target); it cannot also be a channel")
+        }
+        if let controlsNode = keys["controls"] {
+            if controls.contains(target) { throw controlsNode.error("'\(target)' is the target (data.target); it cannot also be a control") }
+            if let both = controls.first(where: channels.contains) {
+                throw controlsNode.error("'\(both)' is listed as a channel and as a control; a column is one or the other")
+            }
+            if let twice = controls.first(where: { c in controls.filter { $0 == c }.count > 1 }) {
+                throw controlsNode.error("'\(twice)' is listed twice")
+            }
+        }
+        for (role, names) in [("target", [target]), ("channels", channels), ("controls", controls)] where names.contains(date) {
+            throw node.error("'\(date)' is the date column (data.date); it cannot also be in data.\(role)")
+        }
         return DataSpecification(
-            file: file, date: try required("date").string(), target: try required("target").string(),
-            channels: channels, controls: try keys["controls"]?.stringList() ?? [],
+            file: file, date: date, target: target,
+            channels: channels, controls: controls,
             geo: try keys["geo"]?.string(), population: try keys["population"]?.string(),
             targetKind: try keys["target_kind"].map { try choice($0, TargetKind.self) } ?? .revenue)
     }
@@ -102,9 +121,12 @@ public struct Scenario: Sendable {
         if let l = keys["likelihood"] {
             if l.isMapping {
                 let m = try l.mapping(allowed: ["student_t"])
-                let t = try m["student_t"]!.mapping(allowed: ["nu"])
+                guard let body = m["student_t"] else { throw l.error("expected normal, student_t or {student_t: {nu: 4}}") }
+                let t = body.isMapping ? try body.mapping(allowed: ["nu"]) : [:]
+                if !body.isMapping, body.scalarText != "" { throw body.error("expected {nu: 4}") }
                 let nu = try t["nu"]?.double() ?? 5
-                guard nu > 0 else { throw m["student_t"]!.error("nu must be positive") }
+                // Below 1 a Student-t has no mean: the fit would chase outliers without limit.
+                guard nu >= 1, nu <= 1e6 else { throw (t["nu"] ?? body).error("nu must be from 1 to 1,000,000, got \(nu)") }
                 spec.likelihood = .studentT(degreesOfFreedom: nu)
             } else {
                 switch try l.string() {
@@ -145,7 +167,7 @@ public struct Scenario: Sendable {
                         let r = try dist.mapping(allowed: ["mean", "sd"])
                         guard let m = r["mean"], let s = r["sd"] else { throw dist.error("a ROAS prior needs mean and sd") }
                         let mean = try m.double(), sd = try s.double()
-                        guard mean > 0, sd > 0 else { throw dist.error("ROAS mean and sd must be positive") }
+                        guard mean >= 1e-6, sd >= 1e-6, mean <= 1e6, sd <= 1e6 else { throw dist.error("ROAS mean and sd must be positive and at most 1,000,000, got \(mean) and \(sd)") }
                         out.roas[key] = (mean, sd)
                     } else {
                         out.channel[key, default: [:]][param] = try parseDistribution(dist)
@@ -177,8 +199,13 @@ public struct Scenario: Sendable {
             let k = try body.mapping(allowed: ["sd"]); prior = .halfNormal(sd: try number(k, "sd"))
         case "lognormal":
             let k = try body.mapping(allowed: ["mu", "sigma", "mean", "sd"])
-            prior = k["mu"] != nil ? .logNormal(mu: try number(k, "mu"), sigma: try number(k, "sigma"))
-                : .logNormal(mean: try number(k, "mean"), sd: try number(k, "sd"))
+            if k["mu"] != nil {
+                prior = .logNormal(mu: try number(k, "mu"), sigma: try number(k, "sigma"))
+            } else {
+                let mean = try number(k, "mean"), sd = try number(k, "sd")
+                guard mean > 0, sd > 0 else { throw body.error("a log-normal's mean and sd must be positive, got \(mean) and \(sd)") }
+                prior = .logNormal(mean: mean, sd: sd)
+            }
         case "gamma":
             let k = try body.mapping(allowed: ["shape", "rate"]); prior = .gamma(shape: try number(k, "shape"), rate: try number(k, "rate"))
         case "beta":
@@ -187,26 +214,45 @@ public struct Scenario: Sendable {
             throw node.error("unknown distribution '\(kind)'\(suggestion(kind, in: kinds)); expected one of \(kinds.joined(separator: ", "))")
         }
         if let why = prior.problem { throw body.error(why) }
+        // A prior far outside the model's scaled units cannot be sampled; say so here, not as an
+        // internal failure of the sampler.
+        let limit = 1e6
+        if case .scalar = body.node {} else {
+            for (key, value) in (try? body.entries()) ?? [] {
+                guard let x = try? value.double() else { continue }
+                if abs(x) > limit { throw value.error("\(key) \(x) is outside ±1,000,000") }
+                // A scale or shape this small puts all prior mass on a point the sampler cannot start from.
+                if ["sd", "sigma", "shape", "rate", "a", "b"].contains(key), x < 1e-6 {
+                    throw value.error("\(key) \(x) is below 0.000001; expected a positive \(key)")
+                }
+            }
+        }
         return prior
     }
 
     static func parseSampler(_ node: YAMLValue) throws -> SamplerConfiguration {
         var c = SamplerConfiguration()
         let keys = try node.mapping(allowed: ["chains", "warmup", "draws", "seed", "target_accept", "max_treedepth", "metric"])
-        func positive(_ k: String, _ minimum: Int) throws -> Int? {
+        // Upper limits keep a typo (draws: 1000000000) from exhausting memory instead of failing.
+        func count(_ k: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let v = keys[k] else { return nil }
             let n = try v.int()
-            guard n >= minimum else { throw v.error("expected at least \(minimum), got \(n)") }
+            guard range.contains(n) else { throw v.error("expected \(range.lowerBound) to \(range.upperBound), got \(n)") }
             return n
         }
-        if let n = try positive("chains", 1) { c.chains = n }
-        if let n = try positive("warmup", 0) { c.warmup = n }
-        if let n = try positive("draws", 1) { c.draws = n }
-        if let n = try positive("max_treedepth", 1) { c.maxTreeDepth = min(n, 30) }
+        if let n = try count("chains", 1...64) { c.chains = n }
+        if let n = try count("warmup", 0...100_000) { c.warmup = n }
+        if let n = try count("draws", 1...100_000) { c.draws = n }
+        if let n = try count("max_treedepth", 1...20) { c.maxTreeDepth = n }
+        if c.chains * c.draws > 400_000 {
+            throw node.error("\(c.chains) chains × \(c.draws) draws is more than 400,000 draws in all; fewer are plenty (4 × 1000 is the default)")
+        }
         if let s = keys["seed"] {
-            let n = try s.int()
-            guard n >= 0 else { throw s.error("expected a seed ≥ 0") }
-            c.seed = UInt64(n)
+            // The same range as --seed: 0 to 2^64 − 1.
+            guard case .scalar(let text) = s.node, let n = UInt64(text.string.replacingOccurrences(of: "_", with: "")) else {
+                throw s.error("expected a seed from 0 to 18446744073709551615, got '\(s.scalarText)'")
+            }
+            c.seed = n
         }
         if let a = keys["target_accept"] {
             c.targetAcceptance = try a.double()

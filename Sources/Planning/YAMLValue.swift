@@ -12,7 +12,7 @@ struct YAMLValue {
 
     func error(_ expected: String) -> InputError {
         let place = line.map { "\(file): line \($0)" } ?? file
-        return InputError(.configuration, "\(place): \(path): \(expected)")
+        return InputError(.configuration, path.isEmpty ? "\(place): \(expected)" : "\(place): \(path): \(expected)")
     }
 
     /// Parses a whole document.

@@ -22,11 +22,14 @@ public enum Diagnostics {
         return ess(rankNormalized(split))
     }
 
-    /// Tail effective sample size: the smaller ESS of the indicators x ≤ q₀.₀₅ and x ≤ q₀.₉₅.
-    public static func essTail(_ chains: [[Double]]) -> Double {
+    /// Tail effective sample size: the smaller ESS of the indicators x ≤ q_low and x ≤ q_high.
+    /// - Parameter probabilities: the tail quantiles, 5% and 95% by default (Vehtari et al. 2021
+    ///   and ArviZ's `ess(method="tail")` default); pass ArviZ's `prob` to compare with any
+    ///   ArviZ version on the same draws.
+    public static func essTail(_ chains: [[Double]], probabilities: (low: Double, high: Double) = (0.05, 0.95)) -> Double {
         guard let split = splitChains(chains) else { return .nan }
         let sorted = split.flatMap { $0 }.sorted()
-        let q05 = quantile(sorted: sorted, 0.05), q95 = quantile(sorted: sorted, 0.95)
+        let q05 = quantile(sorted: sorted, probabilities.low), q95 = quantile(sorted: sorted, probabilities.high)
         let below05 = split.map { $0.map { $0 <= q05 ? 1.0 : 0.0 } }
         let below95 = split.map { $0.map { $0 <= q95 ? 1.0 : 0.0 } }
         return min(ess(below05), ess(below95))

@@ -23,9 +23,10 @@ struct DemoCommand: ParsableCommand {
         try reportingErrors {
             let history = SimulationTruth.weeklyExample.simulate(seed: SimulationTruth.weeklyExampleSeed)
             let folder = URL(fileURLWithPath: out)
-            try OutputFolder.write([("weekly.csv", history.csv), ("weekly-truth.csv", history.truthCSV)],
-                                   to: folder.appendingPathComponent("data").path)
-            try OutputFolder.write(demoScenarios, to: folder.path)
+            // The data and scenarios go in first (the scenarios are read from there); the results
+            // then replace the folder as a whole, data and scenarios included.
+            var files = [("data/weekly.csv", history.csv), ("data/weekly-truth.csv", history.truthCSV)] + demoScenarios
+            try OutputFolder.write(files, to: folder.path)
             func load(_ name: String) throws -> Scenario { try Scenario.load(path: folder.appendingPathComponent(name).path) }
 
             // 1. Fit (once; the other plans reuse it).
@@ -36,8 +37,8 @@ struct DemoCommand: ParsableCommand {
             let fitted = try PlanRun.posterior(for: base) { printer.update($0) }
             // The demo's data are simulated, so its reports show the true ROAS beside the fit's.
             let fitReport = ReportFile.files(Report.fit(scenario: base, posterior: fitted.posterior, truthROAS: history.roas))
-            try OutputFolder.write(fitted.files.filter { $0.name != ReportFile.json && $0.name != ReportFile.html } + fitReport,
-                                   to: folder.appendingPathComponent("fit").path)
+            files += (fitted.files.filter { $0.name != ReportFile.json && $0.name != ReportFile.html } + fitReport)
+                .map { ("fit/" + $0.name, $0.contents) }
             let summaries = fitted.posterior.channelSummaries()
             print("MixPlan demo: three years of weekly data on five channels, simulated from known parameters (Examples/README.md).\n")
             print("1. Fit — channel ROAS over the three years, against the truth:\n")
@@ -45,6 +46,7 @@ struct DemoCommand: ParsableCommand {
                 [s.channel, String(format: "%.2f", history.roas[c]), String(format: "%.2f", s.roas.mean),
                  String(format: "[%.2f – %.2f]", s.roas.lower, s.roas.upper), s.roas.contains(history.roas[c]) ? "yes" : "no"]
             }))
+            print("\n" + fitted.convergence.verdict)
 
             // 2–4. Plans, all from the same fit.
             var written: [String] = [folder.appendingPathComponent("fit").path]
@@ -54,11 +56,12 @@ struct DemoCommand: ParsableCommand {
                 let scenario = try load(file)
                 let run = try PlanRun.plan(scenario, fitted: fitted)
                 let dir = folder.appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: "")).path
-                try OutputFolder.write(run.files(truthROAS: history.roas), to: dir)
+                files += run.files(truthROAS: history.roas).map { (file.replacingOccurrences(of: ".yaml", with: "") + "/" + $0.name, $0.contents) }
                 written.append(dir)
                 print("\n\(step). \(title)\n")
                 print(PlanReport(run).text)
             }
+            try OutputFolder.write(files, to: folder.path)
             print("\nFiles: " + written.joined(separator: ", ") + " (summary.csv, plan.csv, whatif.csv, report.html)")
             print("Report: open \(written[1])/report.html in a browser (the fit's alone: \(written[0])/report.html)")
         }

@@ -6,6 +6,7 @@ import Sampling
 
 /// The one place where errors become messages and sysexits codes.
 func reportingErrors(_ body: () throws -> Void) throws {
+    installTestHooks()
     do {
         try body()
     } catch let error as InputError {
@@ -27,6 +28,30 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw error
     } catch {
         fail("internal failure: \(error)", code: 70)
+    }
+}
+
+/// For the interrupt tests, which run this binary: `MIXPLAN_TEST_PAUSE_AT=STAGE` (an
+/// `OutputFolder.Stage` description, e.g. `staged`) makes the write say `paused at STAGE` on
+/// stderr and wait there for a signal, so a test can interrupt it at exactly that moment;
+/// `MIXPLAN_TEST_TWO_RENAMES=1` swaps folders without the atomic exchange.
+private func installTestHooks() {
+    let environment = ProcessInfo.processInfo.environment
+    if environment["MIXPLAN_TEST_TWO_RENAMES"] == "1" { OutputFolder.forceTwoRenames = true }
+    guard let stage = environment["MIXPLAN_TEST_PAUSE_AT"], !stage.isEmpty else { return }
+    OutputFolder.stageHook = { current in
+        guard current.description == stage else { return }
+        // Block the signals, say where we are, then wait with them unblocked in one atomic
+        // sigsuspend: a signal sent as soon as the line is read cannot slip in before the wait.
+        var block = sigset_t(), previous = sigset_t()
+        sigemptyset(&block)
+        for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&block, s) }
+        pthread_sigmask(SIG_BLOCK, &block, &previous)
+        printError("paused at \(stage)\n")
+        var waiting = previous
+        for s in [SIGINT, SIGTERM, SIGHUP] { sigdelset(&waiting, s) }
+        sigsuspend(&waiting)
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
     }
 }
 
@@ -81,6 +106,9 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "Silence progress on stderr.")
     var quiet = false
 
+    @Flag(help: "Plan even on a fit that failed its convergence checks (R-hat, ESS, divergences, E-BFMI); every output is then marked.")
+    var allowUnconverged = false
+
     func load(_ path: String) throws -> Scenario {
         var s = try Scenario.load(path: path)
         if let seed { s.sampler.seed = seed }
@@ -97,6 +125,7 @@ struct ScenarioOptions: ParsableArguments {
 
     var out: String? { common.out }
     var quiet: Bool { common.quiet }
+    var allowUnconverged: Bool { common.allowUnconverged }
 
     func load() throws -> Scenario { try common.load(scenario) }
 
@@ -105,9 +134,7 @@ struct ScenarioOptions: ParsableArguments {
     }
 }
 
-/// A scenario name as a folder name: "Q1 2027 plan" → "q1-2027-plan".
-func slug(_ name: String) -> String {
-    String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }).split(separator: "-").joined(separator: "-")
-}
+/// A scenario name as a folder name: "Q1 2027 plan" → "q1-2027-plan" (see `folderName(for:)`).
+func slug(_ name: String) -> String { folderName(for: name) }
 
 func defaultFolder(_ name: String) -> String { "runs/" + slug(name) }

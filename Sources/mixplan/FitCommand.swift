@@ -17,8 +17,12 @@ struct FitCommand: ParsableCommand {
         try reportingErrors {
             let scenario = try options.load()
             let folder = options.outputFolder(for: scenario)
+            try OutputFolder.check(folder)
+            try Preflight.check(scenario)
             let fit = try fitWithProgress(scenario, quiet: options.quiet)
             let paths = try OutputFolder.write(fit.files(), to: folder)
+            // So that `mixplan plan` on the same scenario reuses this fit instead of sampling again.
+            FitCache.remember(fit)
             print(FitReport(fit).text)
             print("\nFiles: " + paths.joined(separator: ", "))
         }
@@ -43,12 +47,15 @@ struct FitReport {
         var out = "Fit: \(fit.scenario.name) — \(data.periods) periods (\(data.dates.first ?? "") to \(data.dates.last ?? "")), "
             + "\(data.channels.count) channels, \(config.chains) chains × \(config.draws) draws "
             + String(format: "(%.1f s)\n\n", fit.seconds)
+        let kind = fit.scenario.data.targetKind
         let rows = fit.channels.map { c in
             [c.channel, money(c.spend), money(c.contribution.mean),
              "[\(money(c.contribution.lower)) – \(money(c.contribution.upper))]",
              String(format: "%.2f", c.roas.mean), String(format: "[%.2f – %.2f]", c.roas.lower, c.roas.upper)]
+                + (kind == .units ? [c.contribution.mean > 0 ? String(format: "%.4g", c.spend / c.contribution.mean) : "n/a"] : [])
         }
-        out += table(header: ["channel", "spend", "contribution", "90% band", "ROAS", "90% band"], rows: rows)
+        out += table(header: ["channel", "spend", "contribution", "90% band", kind.returnLabel, "90% band"]
+                     + (kind == .units ? ["cost per unit"] : []), rows: rows)
         let c = fit.convergence
         out += "\n\nConvergence: " + String(format: "max R-hat %.3f, min bulk ESS %.0f, min tail ESS %.0f, divergences %d, min E-BFMI %.2f",
                                            c.maxRHat, c.minBulkESS, c.minTailESS, c.divergences, c.minEBFMI)

@@ -26,13 +26,17 @@ struct FrontierCommand: ParsableCommand {
             guard let lo = parseShare(lowest), let hi = parseShare(highest), lo > 0, hi >= lo else {
                 throw InputError(.usage, "--from and --to must be shares like 50% and 150%, with --from ≤ --to")
             }
-            guard steps >= 2 else { throw InputError(.usage, "--steps must be at least 2") }
+            guard (2...201).contains(steps) else { throw InputError(.usage, "--steps must be 2 to 201, got \(steps)") }
             var scenario = try options.load()
             scenario.whatIfs = []
+            let folder = options.outputFolder(for: scenario, suffix: "/frontier")
+            try OutputFolder.check(folder)
+            try Preflight.check(scenario, budgetRange: (lo, hi))
             let config = scenario.sampler
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting \(scenario.name)", quiet: options.quiet)
             let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
+            try fitted.convergence.requireConverged(scenario, allowUnconverged: options.allowUnconverged)
             let base = try PlanRun.plan(scenario, fitted: fitted)
             var lines = ["budget,revenue_mean,revenue_p05,revenue_p95,mroas_mean"]
             var rows: [[String]] = []
@@ -54,13 +58,16 @@ struct FrontierCommand: ParsableCommand {
                 points.append((budget, m))
                 frontier.append(FrontierPoint(budget: budget, revenue: t, marginalROAS: m))
             }
-            let folder = options.outputFolder(for: scenario, suffix: "/frontier")
             // The report: the plan at the scenario's budget, with the frontier around it.
-            try OutputFolder.write([("frontier.csv", lines.joined(separator: "\n") + "\n")] + ReportFile.files(Report.plan(base, frontier: frontier)),
-                                   to: folder)
+            try OutputFolder.write(fitted.convergence.marking([("frontier.csv", lines.joined(separator: "\n") + "\n")]
+                                                              + ReportFile.files(Report.plan(base, frontier: frontier))), to: folder)
+            print(fitted.convergence.verdict)
             print("Frontier of \(scenario.name): optimal plans from \(lowest) to \(highest) of \(money(base.problem.budget))\n")
-            print(table(header: ["budget", "revenue", "90% band", "mROAS of last $"], rows: rows))
-            if let i = points.indices.dropFirst().first(where: { points[$0 - 1].mroas >= 1 && points[$0].mroas < 1 }) {
+            let kind = scenario.data.targetKind
+            print(table(header: ["budget", kind.targetLabel, "90% band", "\(kind.marginalLabel) of the last unit spent"], rows: rows))
+            if kind == .units {
+                // Units per dollar have no break-even at 1: nothing to say about a crossing.
+            } else if let i = points.indices.dropFirst().first(where: { points[$0 - 1].mroas >= 1 && points[$0].mroas < 1 }) {
                 let a = points[i - 1], b = points[i]
                 let crossing = a.budget + (a.mroas - 1) / (a.mroas - b.mroas) * (b.budget - a.budget)
                 print("\nThe marginal ROAS of the last dollar falls to 1 near a budget of \(money(crossing)).")

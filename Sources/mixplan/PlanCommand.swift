@@ -1,6 +1,7 @@
 import ArgumentParser
 import BudgetOptimization
 import Foundation
+import MediaModel
 import Planning
 
 /// `mixplan plan SCENARIO.yaml...`: fit (or reuse), optimize, run the what-ifs, write the plan files.
@@ -8,7 +9,7 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Optimize the budget of one or more scenarios; write summary.csv, plan.csv, whatif.csv (and comparison.csv).",
-        discussion: "With several scenarios each gets a subfolder of --out (default runs/) and comparison.csv goes in --out itself."
+        discussion: "With several scenarios each gets a subfolder of --out (default runs/comparison/) and comparison.csv goes in --out itself. The output folder is replaced as a whole."
     )
 
     @Argument(help: "Scenario files (YAML). Several scenarios are compared in comparison.csv.")
@@ -29,42 +30,64 @@ struct PlanCommand: ParsableCommand {
         try reportingErrors {
             guard !scenarios.isEmpty else { throw InputError(.usage, "name at least one scenario file") }
             let budgetValue = try budget.map { text -> Double in
-                guard let v = parseAmount(text) else { throw InputError(.usage, "--budget '\(text)' is not an amount (e.g. 12M, $12M, 12_000_000)") }
+                guard let v = parseAmount(text) else { throw InputError(.usage, "--budget '\(text)' is not an amount (\(amountExpectation))") }
                 return v
             }
+            // Every scenario is read and every folder checked before the first fit.
+            let loaded = try scenarios.map { try common.load($0) }
+            let single = loaded.count == 1
+            let root = out ?? (single ? defaultFolder(loaded[0].name) : "runs/comparison")
+            var seen: [String: String] = [:]
+            for (path, scenario) in zip(scenarios, loaded) where !single {
+                let folder = slug(scenario.name)
+                if let first = seen[folder] {
+                    throw InputError(.configuration, "\(path): name '\(scenario.name)' gives the same output folder '\(folder)' as \(first); give each scenario its own name")
+                }
+                seen[folder] = path
+            }
+            try OutputFolder.check(root)
+            for scenario in loaded { try Preflight.check(scenario, budget: budgetValue) }
             var runs: [(PlanRun, String)] = []
-            for path in scenarios {
-                let scenario = try common.load(path)
+            var verdicts: [ConvergenceReport] = []
+            for scenario in loaded {
                 let config = scenario.sampler
                 let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                               label: "fitting \(scenario.name)", quiet: quiet)
-                let run = try PlanRun.run(scenario, budget: budgetValue, optimizer: optimizer) { printer.update($0) }
-                let folder: String
-                if scenarios.count == 1 { folder = out ?? defaultFolder(scenario.name) }
-                else { folder = (out ?? "runs") + "/" + slug(scenario.name) }
-                runs.append((run, folder))
+                let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
+                try fitted.convergence.requireConverged(scenario, allowUnconverged: common.allowUnconverged)
+                let run = try PlanRun.plan(scenario, fitted: fitted, budget: budgetValue, optimizer: optimizer)
+                runs.append((run, single ? "" : slug(scenario.name) + "/"))
+                verdicts.append(fitted.convergence)
             }
-            // Everything is computed before anything is written: a failure leaves no files.
-            for (run, folder) in runs {
-                try OutputFolder.write(run.fitFiles, to: folder + "/fit")
-                try OutputFolder.write(run.files(), to: folder)
-                print(PlanReport(run).text)
-                print("\nFiles: \(folder)/summary.csv, plan.csv, whatif.csv, report.html; fit in \(folder)/fit/\n")
+            // Everything is computed before anything is written, and written as one folder.
+            var files: [(name: String, contents: String)] = []
+            for ((run, prefix), verdict) in zip(runs, verdicts) {
+                files += verdict.marking(run.fitFiles.map { (prefix + "fit/" + $0.name, $0.contents) })
+                files += verdict.marking(run.files().map { (prefix + $0.name, $0.contents) })
             }
-            if runs.count > 1 {
+            if !single {
                 var lines = ["scenario,budget,revenue_mean,revenue_p05,revenue_p95,roas_mean"]
                 for (run, _) in runs {
                     let t = run.plan.total, b = run.problem.budget
                     lines.append([csvField(run.scenario.name), "\(b)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(b > 0 ? t.mean / b : .nan)"].joined(separator: ","))
                 }
-                let folder = out ?? "runs"
-                try OutputFolder.write([("comparison.csv", lines.joined(separator: "\n") + "\n")], to: folder)
+                let comparison = [("comparison.csv", lines.joined(separator: "\n") + "\n")]
+                files += verdicts.first { !$0.converged }?.marking(comparison).filter { $0.name == "comparison.csv" } ?? comparison
+            }
+            try OutputFolder.write(files, to: root)
+            for ((run, prefix), verdict) in zip(runs, verdicts) {
+                print(verdict.verdict)
+                print(PlanReport(run).text)
+                let folder = (root.hasSuffix("/") ? root : root + "/") + prefix
+                print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv, report.html; fit in \(folder)fit/\n")
+            }
+            if !single {
                 print(table(header: ["scenario", "budget", "revenue", "90% band", "ROAS"], rows: runs.map { run, _ in
                     [run.scenario.name, money(run.problem.budget), money(run.plan.total.mean),
                      "[\(money(run.plan.total.lower)) – \(money(run.plan.total.upper))]",
                      String(format: "%.2f", run.plan.total.mean / run.problem.budget)]
                 }))
-                print("\nFiles: \(folder)/comparison.csv")
+                print("\nFiles: \(root)/comparison.csv")
             }
         }
     }
@@ -96,11 +119,15 @@ struct PlanReport {
              money(ch.revenue.mean), "[\(money(ch.revenue.lower)) – \(money(ch.revenue.upper))]",
              String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean),
              String(format: "[%.2f – %.2f]", ch.marginalROAS.lower, ch.marginalROAS.upper)]
+                + (s.data.targetKind == .units ? [ch.revenue.mean > 0 ? String(format: "%.4g", ch.spend / ch.revenue.mean) : "n/a"] : [])
         }
         let t = run.plan.total
         rows.append(["TOTAL", money(run.problem.budget), "100%", money(run.currentAllocation.reduce(0, +)), money(t.mean),
-                     "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", t.mean / run.problem.budget), "", ""])
-        out += table(header: ["channel", "spend", "share", "current", "revenue", "\(pct)% band", "ROAS", "mROAS", "\(pct)% band"], rows: rows)
+                     "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", t.mean / run.problem.budget), "", ""]
+                    + (s.data.targetKind == .units ? [t.mean > 0 ? String(format: "%.4g", run.problem.budget / t.mean) : "n/a"] : []))
+        let k = s.data.targetKind
+        out += table(header: ["channel", "spend", "share", "current", k.targetLabel, "\(pct)% band", k.returnLabel, k.marginalLabel, "\(pct)% band"]
+                     + (k == .units ? ["cost per unit"] : []), rows: rows)
         let u = run.uplift
         out += "\n\nAgainst the current mix (last \(s.plan.horizon) periods' spend scaled to the budget): revenue "
             + "\(money(run.current.total.mean)) → \(money(t.mean)); change \(signed(u.change.mean)) [\(signed(u.change.lower)) – \(signed(u.change.upper))], "
@@ -113,7 +140,7 @@ struct PlanReport {
         if !o.atMaximum.isEmpty { out += "; at their maximum: \(o.atMaximum.joined(separator: ", "))" }
         if !run.whatIfs.isEmpty {
             out += "\n\nWhat-ifs (from the optimized plan):\n"
-            out += whatIfTable(run.whatIfs, interval: s.plan.interval)
+            out += whatIfTable(run.whatIfs, interval: s.plan.interval, kind: s.data.targetKind)
         }
         return out
     }
@@ -121,9 +148,9 @@ struct PlanReport {
 
 func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + money(x) }
 
-func whatIfTable(_ results: [WhatIfResult], interval: Double) -> String {
+func whatIfTable(_ results: [WhatIfResult], interval: Double, kind: TargetKind = .revenue) -> String {
     let pct = Int((interval * 100).rounded())
-    return table(header: ["what-if", "Δ revenue", "\(pct)% band", "P(better)", "mROAS from (before→after)", "mROAS to (before→after)"],
+    return table(header: ["what-if", "Δ \(kind.targetLabel)", "\(pct)% band", "P(better)", "\(kind.marginalLabel) from (before→after)", "\(kind.marginalLabel) to (before→after)"],
                  rows: results.map { w in
                      [w.whatIf.name, signed(w.change.mean), "[\(signed(w.change.lower)) – \(signed(w.change.upper))]",
                       String(format: "%.2f", w.probabilityBetter),

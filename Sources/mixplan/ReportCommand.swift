@@ -16,7 +16,10 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let report = try ReportFile.load(folder: folder)
-            let paths = try OutputFolder.write([(ReportFile.html, report.html)], to: folder)
+            // One file into a finished folder: the rest of it stays as it is.
+            // A folder planned on an unconverged fit keeps its page marked.
+            let html = ConvergenceReport.unconvergedNote(inFolder: folder).map { ConvergenceReport.markedPage(report.html, note: $0) } ?? report.html
+            let paths = try OutputFolder.place([(ReportFile.html, html)], into: folder)
             print("Report: \(report.title)\nFiles: " + paths.joined(separator: ", "))
         }
     }

@@ -41,7 +41,7 @@ struct SimulateCommand: ParsableCommand {
                 let tests = SimulationTruth.weeklyExample.liftTests(on: ["tv", "search"], in: history, seed: nil)
                 files.append((try beside(lift, option: "lift"), LiftTestFile.csv(tests)))
             }
-            try OutputFolder.write(files, to: url.deletingLastPathComponent().path)
+            try OutputFolder.place(files, into: url.deletingLastPathComponent().path)
         }
     }
 }

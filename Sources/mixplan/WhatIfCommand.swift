@@ -26,25 +26,31 @@ struct WhatIfCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard let amount = parseAmount(move) else { throw InputError(.usage, "--move '\(move)' is not an amount (e.g. 2M, $2M, 250k)") }
+            guard let amount = parseAmount(move) else { throw InputError(.usage, "--move '\(move)' is not an amount (\(amountExpectation))") }
             guard base == "plan" || base == "current" else { throw InputError(.usage, "--base must be plan or current, got '\(base)'") }
             var scenario = try options.load()
+            guard from != to else { throw InputError(.usage, "--from and --to are both '\(from)'; a move to itself changes nothing") }
             for name in [from, to] where !scenario.data.channels.contains(name) {
-                throw InputError(.usage, "unknown channel '\(name)'; channels are \(scenario.data.channels.joined(separator: ", "))")
+                throw InputError(.usage, "unknown channel '\(name)'\(suggestionText(name, in: scenario.data.channels)); channels are \(scenario.data.channels.joined(separator: ", "))")
             }
             scenario.whatIfs = []
+            let folder = options.outputFolder(for: scenario, suffix: "/whatif")
+            try OutputFolder.check(folder)
+            let whatIf = WhatIf(name: "Move \(move) from \(from) to \(to) (from the \(base == "plan" ? "optimized plan" : "current mix"))",
+                                amount: amount, from: from, to: to)
+            try Preflight.check(scenario, moves: [(whatIf, base == "plan" ? .plan : .current)])
             let config = scenario.sampler
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting \(scenario.name)", quiet: options.quiet)
-            let run = try PlanRun.run(scenario) { printer.update($0) }
+            let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
+            try fitted.convergence.requireConverged(scenario, allowUnconverged: options.allowUnconverged)
+            let run = try PlanRun.plan(scenario, fitted: fitted)
             let start = base == "plan" ? run.allocation : run.currentAllocation
-            let whatIf = WhatIf(name: "Move \(move) from \(from) to \(to) (from the \(base == "plan" ? "optimized plan" : "current mix"))",
-                                amount: amount, from: from, to: to)
             let result = try PlanRun.evaluate(whatIf, base: start, problem: run.problem, interval: scenario.plan.interval)
-            let folder = options.outputFolder(for: scenario, suffix: "/whatif")
-            try OutputFolder.write([("whatif.csv", PlanRun.whatIfCSV([result]))], to: folder)
+            try OutputFolder.write(fitted.convergence.marking([("whatif.csv", PlanRun.whatIfCSV([result]))]), to: folder)
+            print(fitted.convergence.verdict)
             print("What-if on \(scenario.name): \(scenario.plan.horizon) periods, budget \(money(run.problem.budget))\n")
-            print(whatIfTable([result], interval: scenario.plan.interval))
+            print(whatIfTable([result], interval: scenario.plan.interval, kind: scenario.data.targetKind))
             print("\nFiles: \(folder)/whatif.csv")
         }
     }

@@ -2,13 +2,18 @@ import Foundation
 import Testing
 @testable import Planning
 
-/// Runs the built `mixplan` binary (the test target depends on it, so it is built first).
-func runMixPlan(_ arguments: [String], in folder: URL? = nil, cache: URL? = nil) throws -> (code: Int32, stdout: String, stderr: String) {
+/// The built `mixplan` binary (the test target depends on it, so it is built first).
+func mixPlanBinary() -> URL {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mixplan")
     let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/debug/mixplan")
+    return FileManager.default.fileExists(atPath: binary.path) ? binary : fallback
+}
+
+/// Runs the built `mixplan` binary.
+func runMixPlan(_ arguments: [String], in folder: URL? = nil, cache: URL? = nil) throws -> (code: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = FileManager.default.fileExists(atPath: binary.path) ? binary : fallback
+    process.executableURL = mixPlanBinary()
     process.arguments = arguments
     if let folder { process.currentDirectoryURL = folder }
     // Fits are cached in a folder of the test's own, never in the user's home.
@@ -25,8 +30,9 @@ func runMixPlan(_ arguments: [String], in folder: URL? = nil, cache: URL? = nil)
     return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
 }
 
+/// The files under `folder`, the marker that makes it replaceable left out.
 func files(in folder: URL) -> [String] {
-    (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).sorted()
+    (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).filter { !$0.hasSuffix(".mixplan-output") }.sorted()
 }
 
 @Suite struct CommandLineTests {
@@ -111,7 +117,7 @@ func files(in folder: URL) -> [String] {
             expected = (78, "did you mean 'plan'")
         case "bad sampler value":
             arguments = ["fit", scenario(dir, sampler: "{chains: 0}")]
-            expected = (78, "sampler.chains: expected at least 1")
+            expected = (78, "sampler.chains: expected 1 to 64")
         case "unknown option":
             arguments = ["fit", scenario(dir), "--fast"]
             expected = (64, "Unknown option")

@@ -20,7 +20,8 @@ import Testing
     }
 
     func rows(_ url: URL) throws -> [[String: String]] {
-        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        // Outputs of an unconverged fit (these small test fits) start with a `#` note.
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
         let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         return lines.dropFirst().map { line in
             Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
@@ -31,11 +32,11 @@ import Testing
         let dir = temporaryFolder()
         let cache = dir.appendingPathComponent("cache")
         let path = scenario(dir)
-        let a = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("a").path, "--quiet"], cache: cache)
+        let a = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("a").path, "--quiet", "--allow-unconverged"], cache: cache)
         #expect(a.code == 0, "\(a.stderr)")
         #expect(a.stdout.contains("Against the current mix") && a.stdout.contains("P(plan better)") && a.stdout.contains("Optimality"))
         // Same scenario and seed: the second run reuses the fit and writes the same bytes.
-        let b = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("b").path, "--quiet"], cache: cache)
+        let b = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("b").path, "--quiet", "--allow-unconverged"], cache: cache)
         #expect(b.stdout.contains("reused"))
         // The reports too: a reused fit's report is drawn again from its posterior, to the same bytes.
         for name in ["summary.csv", "plan.csv", "whatif.csv", "fit/draws.csv", "fit/summary.csv", "report.json", "report.html", "fit/report.html"] {
@@ -78,7 +79,7 @@ import Testing
         ("minimums above the budget", 78, "below the sum of the channel minimums"),
         ("unparseable amount", 78, "is not an amount"),
         ("what-if to itself", 78, "to itself"),
-        ("what-if beyond the channel's spend", 78, "spends only"),
+        ("what-if beyond the channel's spend", 78, "the largest possible move is"),
         ("bad --budget", 64, "is not an amount"),
     ]
 
@@ -115,7 +116,7 @@ import Testing
         default: Issue.record("unknown case"); return
         }
         let expected = Self.badInputs.first { $0.name == name }!
-        let result = try runMixPlan(["plan", path, "--out", out.path, "--quiet"] + extraArguments, cache: dir.appendingPathComponent("cache"))
+        let result = try runMixPlan(["plan", path, "--out", out.path, "--quiet", "--allow-unconverged"] + extraArguments, cache: dir.appendingPathComponent("cache"))
         #expect(result.code == expected.code, "\(name): exit \(result.code): \(result.stderr)")
         #expect(result.stderr.contains(expected.fragment), "\(name): \(result.stderr)")
         #expect(files(in: out).isEmpty, "\(name) left \(files(in: out))")
@@ -125,15 +126,15 @@ import Testing
         let dir = temporaryFolder()
         let cache = dir.appendingPathComponent("cache")
         let path = scenario(dir)
-        let w = try runMixPlan(["whatif", path, "--move", "$0.25", "--from", "x1", "--to", "x2", "--out", dir.appendingPathComponent("w").path, "--quiet"], cache: cache)
+        let w = try runMixPlan(["whatif", path, "--move", "$0.25", "--from", "x1", "--to", "x2", "--out", dir.appendingPathComponent("w").path, "--quiet", "--allow-unconverged"], cache: cache)
         #expect(w.code == 0, "\(w.stderr)")
         let whatIf = try rows(dir.appendingPathComponent("w/whatif.csv"))
         #expect(whatIf.count == 1)
         // Moving money off the optimum cannot help on average.
         #expect(Double(whatIf[0]["revenue_delta_mean"]!)! <= 1e-9)
-        let bad = try runMixPlan(["whatif", path, "--move", "1", "--from", "x1", "--to", "x1", "--out", dir.appendingPathComponent("w2").path, "--quiet"], cache: cache)
-        #expect(bad.code == 78 && bad.stderr.contains("to itself"))
-        let f = try runMixPlan(["frontier", path, "--steps", "5", "--out", dir.appendingPathComponent("f").path, "--quiet"], cache: cache)
+        let bad = try runMixPlan(["whatif", path, "--move", "1", "--from", "x1", "--to", "x1", "--out", dir.appendingPathComponent("w2").path, "--quiet", "--allow-unconverged"], cache: cache)
+        #expect(bad.code == 64 && bad.stderr.contains("to itself"))
+        let f = try runMixPlan(["frontier", path, "--steps", "5", "--out", dir.appendingPathComponent("f").path, "--quiet", "--allow-unconverged"], cache: cache)
         #expect(f.code == 0, "\(f.stderr)")
         let frontier = try rows(dir.appendingPathComponent("f/frontier.csv"))
         #expect(frontier.count == 5)
@@ -154,7 +155,7 @@ import Testing
         try FileManager.default.createDirectory(at: bDir, withIntermediateDirectories: true)
         let b = write(try String(contentsOfFile: a, encoding: .utf8).replacingOccurrences(of: "name: plan test", with: "name: bigger")
             .replacingOccurrences(of: "budget: 4.13", with: "budget: 6"), "s.yaml", in: bDir)
-        let r = try runMixPlan(["plan", a, b, "--out", dir.appendingPathComponent("out").path, "--quiet"], cache: dir.appendingPathComponent("cache"))
+        let r = try runMixPlan(["plan", a, b, "--out", dir.appendingPathComponent("out").path, "--quiet", "--allow-unconverged"], cache: dir.appendingPathComponent("cache"))
         #expect(r.code == 0, "\(r.stderr)")
         let comparison = try rows(dir.appendingPathComponent("out/comparison.csv"))
         #expect(comparison.map { $0["scenario"]! } == ["plan test", "bigger"])
