@@ -53,7 +53,6 @@ public enum Preflight {
         }
         let channels = data.channels
         let lower = channels.map { plan.bounds[$0]?.min ?? 0 }
-        let upper = channels.map { min(plan.bounds[$0]?.max ?? budget, budget) }
         let budgets = budgetRange.map { [budget * $0.lowest, budget * $0.highest] } ?? [budget]
         // A frontier skips the budgets its bounds cannot hold; a plan cannot.
         if budgetRange == nil {
