@@ -7,8 +7,10 @@ import Foundation
 ///
 /// The time per gradient is measured the same way for both builds, from outside: a second run with
 /// the same seed and warmup but one draw repeats the first run's warmup exactly, so the difference
-/// in CPU time over the difference in leapfrog steps is the cost of one step of sampling (the
-/// gradient and the sampler's own work per step).
+/// in the sampling time each command reports, times the cores the chains run on, over the
+/// difference in leapfrog steps is the cost of one step of sampling (the gradient and the
+/// sampler's own work per step). Process CPU time would also count what each build writes after
+/// sampling (the newer one draws a report), so it is not used.
 func benchModelCore(baseline: String?) throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let current = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mixplan").path
@@ -39,8 +41,9 @@ func benchModelCore(baseline: String?) throws {
             let full = try fitProcess(binary, body: body, seed: seed, draws: 1000, folder: folder)
             let warm = try fitProcess(binary, body: body, seed: seed, draws: 1, folder: folder)
             let steps = full.leapfrogs - warm.leapfrogs
-            let perStep = (full.cpu - warm.cpu) / max(steps, 1)
-            print(String(format: "    %-22@ sampling %6.2f s, min bulk ESS %5.0f, %7.1f ESS/s, %5.1f leapfrog steps per draw, %5.1f µs per gradient (CPU), divergences %d",
+            let cores = Double(min(4, ProcessInfo.processInfo.activeProcessorCount))
+            let perStep = (full.samplingSeconds - warm.samplingSeconds) * cores / max(steps, 1)
+            print(String(format: "    %-22@ sampling %6.2f s, min bulk ESS %5.0f, %7.1f ESS/s, %5.1f leapfrog steps per draw, %5.1f µs per step, divergences %d",
                          label as NSString, full.samplingSeconds, full.minBulkESS, full.minBulkESS / full.samplingSeconds,
                          full.leapfrogs / 4000, perStep * 1e6, full.divergences))
             rates.append(full.minBulkESS / full.samplingSeconds)
