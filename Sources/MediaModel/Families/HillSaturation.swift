@@ -17,37 +17,43 @@ struct HillSaturation: SaturationFamily {
         let kappa = p[0], k = p[1]
         let logKappa = log(kappa), slopeOverKappa = k / kappa
         let dKappa = dParameters, dSlope = dParameters + count
-        // r = (a/κ)ᵏ = exp(k·(log a − log κ)), s = r/(1+r); four lanes at a time with the
+        // r = (a/κ)ᵏ = exp(k·(log a − log κ)), s = r/(1+r); eight lanes at a time with the
         // lane-wise log and exp (this is the model's innermost loop), then the few a = 0 (no
         // spend has reached the period yet), where everything vanishes, set apart.
         typealias Lanes = VectorMath.Lanes
-        let ar = UnsafeRawPointer(a)
-        let ov = UnsafeMutableRawPointer(value), oi = UnsafeMutableRawPointer(dInput)
-        let ok = UnsafeMutableRawPointer(dKappa), on = UnsafeMutableRawPointer(dSlope)
-        var t = 0
-        while t + 3 < count {
-            let a4 = ar.loadUnaligned(fromByteOffset: 8 * t, as: Lanes.self)
-            let logRatio = VectorMath.log(a4) - logKappa
+        @inline(__always) func lanes(_ a: Lanes) -> (Lanes, Lanes, Lanes, Lanes) {
+            let logRatio = VectorMath.log(a) - logKappa
             var exponent = k * logRatio
             exponent.replace(with: 600, where: exponent .> 600)  // keeps (1 + r)·a finite below
             let r = VectorMath.exp(exponent)
             // One division for both 1/(1 + r) and 1/a.
             let onePlusR = 1 + r
-            let inverse = 1 / (onePlusR * a4)
-            let q = a4 * inverse
+            let inverse = 1 / (onePlusR * a)
+            let q = a * inverse
             let sat = r * q, ds = sat * q
-            ov.storeBytes(of: sat, toByteOffset: 8 * t, as: Lanes.self)
-            oi.storeBytes(of: ds * k * (onePlusR * inverse), toByteOffset: 8 * t, as: Lanes.self)
-            ok.storeBytes(of: -ds * slopeOverKappa, toByteOffset: 8 * t, as: Lanes.self)
-            on.storeBytes(of: ds * logRatio, toByteOffset: 8 * t, as: Lanes.self)
-            t += 4
+            return (sat, ds * k * (onePlusR * inverse), -ds * slopeOverKappa, ds * logRatio)
         }
-        while t < count {
-            let logRatio = log(a[t]) - logKappa
-            let r = exp(min(k * logRatio, 600)), q = 1 / (1 + r)
-            let sat = r * q, ds = sat * q
-            value[t] = sat; dInput[t] = ds * k / a[t]; dKappa[t] = -ds * slopeOverKappa; dSlope[t] = ds * logRatio
-            t += 1
+        let ar = UnsafeRawPointer(a)
+        let ov = UnsafeMutableRawPointer(value), oi = UnsafeMutableRawPointer(dInput)
+        let ok = UnsafeMutableRawPointer(dKappa), on = UnsafeMutableRawPointer(dSlope)
+        let width = Lanes.scalarCount
+        var t = 0
+        while t + width <= count {
+            let (s, di, dk, dn) = lanes(ar.loadUnaligned(fromByteOffset: 8 * t, as: Lanes.self))
+            ov.storeBytes(of: s, toByteOffset: 8 * t, as: Lanes.self)
+            oi.storeBytes(of: di, toByteOffset: 8 * t, as: Lanes.self)
+            ok.storeBytes(of: dk, toByteOffset: 8 * t, as: Lanes.self)
+            on.storeBytes(of: dn, toByteOffset: 8 * t, as: Lanes.self)
+            t += width
+        }
+        if t < count {
+            // The last few periods in one padded pass.
+            var tail = Lanes(repeating: 1)
+            for j in 0..<(count - t) { tail[j] = a[t + j] }
+            let (s, di, dk, dn) = lanes(tail)
+            for j in 0..<(count - t) {
+                value[t + j] = s[j]; dInput[t + j] = di[j]; dKappa[t + j] = dk[j]; dSlope[t + j] = dn[j]
+            }
         }
         for t in 0..<count where !(a[t] > 0) {
             value[t] = 0; dInput[t] = 0; dKappa[t] = 0; dSlope[t] = 0
