@@ -8,12 +8,16 @@ public enum VectorKernels {
     @inlinable
     public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count n: Int) -> Double {
         let ar = UnsafeRawPointer(a), br = UnsafeRawPointer(b)
-        var s0 = Lanes.zero, s1 = Lanes.zero
+        var s0 = SIMD8<Double>.zero, s1 = SIMD8<Double>.zero
         var i = 0
-        while i + 7 < n {
-            s0 += ar.loadUnaligned(fromByteOffset: 8 * i, as: Lanes.self) * br.loadUnaligned(fromByteOffset: 8 * i, as: Lanes.self)
-            s1 += ar.loadUnaligned(fromByteOffset: 8 * i + 32, as: Lanes.self) * br.loadUnaligned(fromByteOffset: 8 * i + 32, as: Lanes.self)
-            i += 8
+        while i + 15 < n {
+            s0 += ar.loadUnaligned(fromByteOffset: 8 * i, as: SIMD8<Double>.self) * br.loadUnaligned(fromByteOffset: 8 * i, as: SIMD8<Double>.self)
+            s1 += ar.loadUnaligned(fromByteOffset: 8 * i + 64, as: SIMD8<Double>.self) * br.loadUnaligned(fromByteOffset: 8 * i + 64, as: SIMD8<Double>.self)
+            i += 16
+        }
+        while i + 3 < n {
+            s0.lowHalf += ar.loadUnaligned(fromByteOffset: 8 * i, as: Lanes.self) * br.loadUnaligned(fromByteOffset: 8 * i, as: Lanes.self)
+            i += 4
         }
         var tail = 0.0
         while i < n { tail += a[i] * b[i]; i += 1 }

@@ -58,7 +58,7 @@ struct AdstockOperation: DifferentiableOperation {
 }
 
 /// out[t] = Σₗ w̃ₗ·x[t−l] / total for t in 0..<count, with nothing before the series: normalized
-/// carryover. Four periods at a time, every lag accumulated in registers before one store; the
+/// carryover. Eight periods at a time, every lag accumulated in registers before one store; the
 /// first lags' periods (where some lags reach before the series) go one at a time.
 func applyCarryover(_ x: UnsafePointer<Double>, count: Int, weights w: UnsafePointer<Double>, maxLag: Int, total: Double,
                     into out: UnsafeMutablePointer<Double>) {
@@ -71,11 +71,11 @@ func applyCarryover(_ x: UnsafePointer<Double>, count: Int, weights w: UnsafePoi
     }
     let xr = UnsafeRawPointer(x), or = UnsafeMutableRawPointer(out)
     var t = head
-    while t + 3 < count {
-        var s = SIMD4<Double>.zero
-        for l in 0..<lags { s += w[l] * xr.loadUnaligned(fromByteOffset: 8 * (t - l), as: SIMD4<Double>.self) }
-        or.storeBytes(of: s * scale, toByteOffset: 8 * t, as: SIMD4<Double>.self)
-        t += 4
+    while t + 7 < count {
+        var s = SIMD8<Double>.zero
+        for l in 0..<lags { s += w[l] * xr.loadUnaligned(fromByteOffset: 8 * (t - l), as: SIMD8<Double>.self) }
+        or.storeBytes(of: s * scale, toByteOffset: 8 * t, as: SIMD8<Double>.self)
+        t += 8
     }
     while t < count {
         var s = 0.0
