@@ -58,7 +58,6 @@ func benchModelCore(baseline: String?) throws {
 
 struct FitMeasurement {
     var samplingSeconds: Double
-    var cpu: Double
     var minBulkESS: Double
     var leapfrogs: Double
     var divergences: Int
@@ -69,8 +68,6 @@ func fitProcess(_ binary: String, body: String, seed: UInt64, draws: Int, folder
     let scenario = folder.appendingPathComponent("core-\(seed)-\(draws).yaml")
     try Data("name: core bench\n\(body)\nsampler: {chains: 4, warmup: 1000, draws: \(draws), seed: \(seed)}\n".utf8).write(to: scenario)
     let out = folder.appendingPathComponent("out-\(UUID().uuidString)")
-    var before = rusage(), after = rusage()
-    getrusage(RUSAGE_CHILDREN.rawValue, &before)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: binary)
     p.arguments = ["fit", scenario.path, "--out", out.path, "--quiet"]
@@ -80,9 +77,6 @@ func fitProcess(_ binary: String, body: String, seed: UInt64, draws: Int, folder
     try p.run()
     let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
-    getrusage(RUSAGE_CHILDREN.rawValue, &after)
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
-    let cpu = seconds(after.ru_utime) - seconds(before.ru_utime) + seconds(after.ru_stime) - seconds(before.ru_stime)
     guard p.terminationStatus == 0 else { throw BenchError.failed("\(binary) fit exited \(p.terminationStatus)") }
     // "Fit: … draws (19.2 s)": the sampling time the command itself measured.
     let sampling = printed.split(separator: "\n").first { $0.hasPrefix("Fit:") }
@@ -102,7 +96,7 @@ func fitProcess(_ binary: String, body: String, seed: UInt64, draws: Int, folder
         if let i = header.firstIndex(of: "n_leapfrog__") { leapfrogs += Double(cells[i]) ?? 0 }
         if let i = header.firstIndex(of: "divergent__"), cells[i] == "1" { divergences += 1 }
     }
-    return FitMeasurement(samplingSeconds: sampling, cpu: cpu, minBulkESS: minESS, leapfrogs: leapfrogs, divergences: divergences)
+    return FitMeasurement(samplingSeconds: sampling, minBulkESS: minESS, leapfrogs: leapfrogs, divergences: divergences)
 }
 
 enum BenchError: Error { case failed(String) }
