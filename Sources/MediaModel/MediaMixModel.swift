@@ -33,6 +33,9 @@ public struct MediaMixModel: LogDensity {
     let channelIndex: [ChannelIndex]
     let levelIndex: Int
     let sigmaIndex: Int
+    /// Where each curve-family parameter's chains start (constrained), from its family; nil
+    /// elsewhere, `[dimension]`.
+    let familyStarts: [Double?]
 
     struct ChannelIndex: Sendable {
         /// log ROAS over the data period (the sampled coordinate).
@@ -80,6 +83,7 @@ public struct MediaMixModel: LogDensity {
         // Parameters and their priors, in the order of the draws file.
         let priors = specification.priors
         var params: [ModelParameter] = []
+        var starts: [Int: Double] = [:]
         func add(_ name: String, _ support: Support, _ prior: Prior) -> Int {
             params.append(ModelParameter(name: name, support: support, prior: prior))
             return params.count - 1
@@ -122,8 +126,11 @@ public struct MediaMixModel: LogDensity {
             let positive = data.spend[c].filter { $0 > 0 }.map { $0 / spendScale[c] }.sorted()
             let context = ChannelContext(medianScaledSpend: positive.isEmpty ? 0.5 : positive[positive.count / 2],
                                          maxLag: specification.maxLag)
-            let adstock = adstockFamily.parameters(context).map { add("\($0.name).\(i)", $0.support, own[$0.priorKey] ?? $0.defaultPrior) }
-            let saturation = saturationFamily.parameters(context).map { add("\($0.name).\(i)", $0.support, own[$0.priorKey] ?? $0.defaultPrior) }
+            let familyParameters = adstockFamily.parameters(context) + saturationFamily.parameters(context)
+            let indices = familyParameters.map { add("\($0.name).\(i)", $0.support, own[$0.priorKey] ?? $0.defaultPrior) }
+            for (k, parameter) in familyParameters.enumerated() { starts[indices[k]] = parameter.start }
+            let adstockCount = familyParameters.count - saturationFamily.parameters(context).count
+            let adstock = Array(indices.prefix(adstockCount)), saturation = Array(indices.dropFirst(adstockCount))
             channels.append(ChannelIndex(effect: effect, adstock: adstock, saturation: saturation))
         }
         sigmaIndex = add("sigma", .positive, prior("sigma", .halfNormal(sd: 1)))
@@ -136,6 +143,7 @@ public struct MediaMixModel: LogDensity {
         }
         parameters = params
         channelIndex = channels
+        familyStarts = params.indices.map { starts[$0] }
 
         // The forward program.
         var design: [[Double]] = [Array(repeating: 1, count: T)]
@@ -164,15 +172,10 @@ public struct MediaMixModel: LogDensity {
         let roas = max(0.25 * data.target.reduce(0, +) / max(spendTotal.reduce(0, +), .leastNormalMagnitude), 1e-6)
         var centre = [Double](repeating: 0, count: dimension)
         centre[levelIndex] = meanY
-        let context = ChannelContext(medianScaledSpend: 0.5, maxLag: specification.maxLag)
-        let adstockStarts = specification.adstock.family.parameters(context).map(\.start)
-        let saturationStarts = specification.saturation.family.parameters(context).map(\.start)
         for ch in channelIndex {
             centre[ch.effect] = log(roas)
-            for (starts, indices) in [(adstockStarts, ch.adstock), (saturationStarts, ch.saturation)] {
-                for (k, i) in indices.enumerated() {
-                    centre[i] = starts[k].map { parameters[i].support.unconstrain($0) } ?? parameters[i].prior.centre
-                }
+            for i in ch.adstock + ch.saturation {
+                centre[i] = familyStarts[i].map { parameters[i].support.unconstrain($0) } ?? parameters[i].prior.centre
             }
         }
         centre[sigmaIndex] = log(max(sdY / 2, 1e-6))

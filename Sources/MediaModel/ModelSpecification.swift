@@ -38,7 +38,7 @@ public struct PriorOverrides: Sendable, Equatable {
     /// `beta`, `roas`, and every family parameter's key (`adstock`, `peak`, `half_saturation`,
     /// `slope`, `lambda`, `adstock_lambda`, `adstock_shape`).
     public static let channelKeys: [String] = {
-        let context = ChannelContext(medianScaledSpend: 0.5, maxLag: 8)
+        let context = ChannelContext.neutral
         var keys = ["beta"]
         for family in AdstockKind.allCases.map(\.family) { keys += family.parameters(context).map(\.priorKey) }
         for family in SaturationKind.allCases.map(\.family) { keys += family.parameters(context).map(\.priorKey) }

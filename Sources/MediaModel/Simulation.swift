@@ -23,12 +23,12 @@ public struct SimulationTruth: Sendable {
 
         /// The adstock family's parameters: `adstockOverride`, else α (and θ for delayed).
         public func adstockParameters(_ kind: AdstockKind) -> [Double] {
-            adstockOverride ?? Array([alpha, peak].prefix(kind.family.parameters(.init(medianScaledSpend: 0.5, maxLag: 8)).count))
+            adstockOverride ?? Array([alpha, peak].prefix(kind.family.parameters(.neutral).count))
         }
 
         /// The saturation family's parameters: κ or λ, then the Hill slope.
         public func saturationParameters(_ kind: SaturationKind) -> [Double] {
-            Array([halfSaturation, slope].prefix(kind.family.parameters(.init(medianScaledSpend: 0.5, maxLag: 8)).count))
+            Array([halfSaturation, slope].prefix(kind.family.parameters(.neutral).count))
         }
 
         public init(name: String, weeklySpend: Double, effect: Double, alpha: Double, peak: Double = 0,

@@ -23,6 +23,10 @@ public struct ChannelContext: Sendable {
     public var medianScaledSpend: Double
     /// Carryover length L in periods.
     public var maxLag: Int
+
+    /// A context for questions that do not depend on the data: a family's parameter names,
+    /// count and prior keys.
+    public static let neutral = ChannelContext(medianScaledSpend: 0.5, maxLag: 8)
 }
 
 /// A carryover shape: unnormalized weights w̃ₗ for lags l = 0…L−1 from a few parameters.
