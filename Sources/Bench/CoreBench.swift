@@ -71,6 +71,10 @@ func fitProcess(_ binary: String, body: String, seed: UInt64, draws: Int, folder
     let p = Process()
     p.executableURL = URL(fileURLWithPath: binary)
     p.arguments = ["fit", scenario.path, "--out", out.path, "--quiet"]
+    // A cache of its own: a stored fit must never stand in for a run being timed.
+    var environment = ProcessInfo.processInfo.environment
+    environment["MIXPLAN_CACHE"] = folder.appendingPathComponent("cache-\(UUID().uuidString)").path
+    p.environment = environment
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = FileHandle.nullDevice
