@@ -36,6 +36,15 @@ public struct MediaMixModel: LogDensity {
     /// Where each curve-family parameter's chains start (constrained), from its family; nil
     /// elsewhere, `[dimension]`.
     let familyStarts: [Double?]
+    /// Geos G (1 for national data).
+    public let geoCount: Int
+    /// The (geo, channel) pairs the media blocks run over, `[rows]`: one per channel for national
+    /// data, one per pair with spend for geo data.
+    public let rows: [ModelRow]
+    /// Each geo's size share s_g (Σ = 1), `[geos]`.
+    public let geoShare: [Double]
+    /// Where a geo model's chains start (unconstrained, `[dimension]`); nil for national data.
+    let geoCentre: [Double]?
 
     struct ChannelIndex: Sendable {
         /// log ROAS over the data period (the sampled coordinate).
@@ -46,9 +55,23 @@ public struct MediaMixModel: LogDensity {
 
     /// - Throws: `ModelError` when the specification and the data do not fit together.
     public init(data: Dataset, specification: ModelSpecification = ModelSpecification()) throws {
-        guard data.geos.count == 1 else { throw ModelError.invalid("geo models are not supported yet: the data have \(data.geos.count) geos (data.geo); aggregate the geos to national rows (one per date) for now") }
         self.data = data
         self.specification = specification
+        if data.isGeo {
+            guard specification.maxLag >= 1 else { throw ModelError.invalid("model.adstock.max_lag must be at least 1") }
+            let geo = try GeoModelParts(data: data, specification: specification)
+            periods = data.periods
+            yScale = geo.yScale; y = geo.y; xScale = geo.xScale; spendTotal = data.totalSpend
+            parameters = geo.parameters; channelIndex = geo.channelIndex; levelIndex = geo.levelIndex
+            sigmaIndex = geo.sigmaIndex; familyStarts = geo.familyStarts
+            geoCount = data.geoCount; rows = geo.rows; geoShare = geo.share; geoCentre = geo.centre
+            program = geo.program; nodes = geo.nodes
+            return
+        }
+        geoCount = 1
+        rows = data.channels.indices.map { ModelRow(geo: 0, channel: $0) }
+        geoShare = [1]
+        geoCentre = nil
         let T = data.periods, C = data.channels.count, K = data.controlNames.count
         periods = T
         guard specification.maxLag >= 1 else { throw ModelError.invalid("model.adstock.max_lag must be at least 1") }
@@ -166,6 +189,7 @@ public struct MediaMixModel: LogDensity {
     /// would explain a quarter of the target, curve shapes where their families start, noise at
     /// half the target's spread. `[chains][dimension]`.
     public func initialPoints(chains: Int, seed: UInt64) -> [[Double]] {
+        if let geoCentre { return jittered(geoCentre, chains: chains, seed: seed) }
         let T = Double(periods)
         let meanY = y.reduce(0, +) / T
         let sdY = (y.reduce(0) { $0 + ($1 - meanY) * ($1 - meanY) } / T).squareRoot()
@@ -179,7 +203,11 @@ public struct MediaMixModel: LogDensity {
             }
         }
         centre[sigmaIndex] = log(max(sdY / 2, 1e-6))
-        return (0..<chains).map { chain in
+        return jittered(centre, chains: chains, seed: seed)
+    }
+
+    private func jittered(_ centre: [Double], chains: Int, seed: UInt64) -> [[Double]] {
+        (0..<chains).map { chain in
             var rng = SeededGenerator(seed: seed, stream: 1000 + UInt64(chain))
             return centre.map { $0 + (2 * rng.uniform() - 1) * 0.5 }
         }

@@ -4,17 +4,20 @@ import Autodiff
 struct ModelNodes: Sendable {
     /// The log posterior, `[1]`.
     var logPosterior: Node
-    /// Fitted mean, `[periods]`.
+    /// Fitted mean, `[geos, periods]` (per-size units for geo models).
     var mean: Node
-    /// Each channel's contribution, `[channels, periods]`.
+    /// Each row's contribution, `[rows, periods]` (rows: channels, or (geo, channel) pairs).
     var contributions: Node
-    /// Each channel's effect β, `[channels]`.
+    /// Each row's effect β, `[rows]`.
     var beta: Node
+    /// Each channel's national-equivalent β, `[channels]` (the same node as `beta` for national data).
+    var channelBeta: Node
+    /// `[geos]` each.
     var intercept: Node
     var sigma: Node
-    /// Each observation's log-likelihood (normalized), `[periods]`.
+    /// Each observation's log-likelihood (normalized), `[geos, periods]`.
     var pointwiseLogLikelihood: Node
-    /// Unnormalized carry weights `[channels, maxLag]` and their sums `[channels]`.
+    /// Unnormalized carry weights `[rows, maxLag]` and their sums `[rows]`.
     var adstockWeights: Node
     var adstockTotals: Node
     /// Each family parameter's constrained values, one node `[channels]` per parameter.
@@ -125,7 +128,7 @@ enum ModelProgram {
         }
         let logPosterior = b.total(terms)
         let nodes = ModelNodes(logPosterior: logPosterior, mean: mean, contributions: contributions, beta: beta,
-                               intercept: intercept, sigma: sigma, pointwiseLogLikelihood: pointwise!,
+                               channelBeta: beta, intercept: intercept, sigma: sigma, pointwiseLogLikelihood: pointwise!,
                                adstockWeights: weights, adstockTotals: weightTotals,
                                adstockParameters: adstockParameters, saturationParameters: saturationParameters)
         return (b.program(output: logPosterior), nodes)

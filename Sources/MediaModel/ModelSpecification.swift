@@ -9,6 +9,18 @@ public struct Seasonality: Sendable, Equatable {
 
 public enum TrendKind: String, Sendable, CaseIterable { case linear, none }
 
+/// How a geo model shares each channel's effect across geos (`model.hierarchy`; national data
+/// ignore it).
+public enum Hierarchy: String, Sendable, CaseIterable {
+    /// A national ROAS per channel and each geo's log-scale deviation from it, pooled with a
+    /// learned scale τ (non-centred): small geos borrow strength from large ones. The default.
+    case partial
+    /// One ROAS per channel for every geo.
+    case pooled
+    /// Every geo its own ROAS, each with the national prior and nothing shared.
+    case separate
+}
+
 public enum Likelihood: Sendable, Equatable {
     case normal
     /// Student-t with fixed degrees of freedom ν (default 5): robust to outlying weeks.
@@ -59,6 +71,8 @@ public struct ModelSpecification: Sendable, Equatable {
     public var priors = PriorOverrides()
     /// Experiments the fit is calibrated to (default none).
     public var liftTests: [LiftTest] = []
+    /// Geo data only: how channel effects are shared across geos (default partial pooling).
+    public var hierarchy: Hierarchy = .partial
 
     public init() {}
 }

@@ -82,13 +82,17 @@ struct ChannelCurve: Sendable {
 }
 
 extension MediaMixModel {
+    /// Each channel's first row in `rows`, `[channels]` (the channel's own index for national data).
+    var channelRows: [Int] { data.channels.indices.map { c in rows.firstIndex { $0.channel == c }! } }
+
     /// The curves of the draw last run in `w`, `[channels]`.
     func channelCurves(in w: Workspace) -> [ChannelCurve] {
         let L = specification.maxLag
         let raw = w.value(nodes.adstockWeights), totals = w.value(nodes.adstockTotals)
-        return (0..<data.channels.count).map { c in
-            ChannelCurve(weights: (0..<L).map { raw[c * L + $0] / totals[c] },
-                         saturation: nodes.saturationParameters.map { w.read($0, c) })
+        // Curve shapes are shared by a channel's geos: its first row holds them.
+        return channelRows.map { r in
+            ChannelCurve(weights: (0..<L).map { raw[r * L + $0] / totals[r] },
+                         saturation: nodes.saturationParameters.map { w.read($0, rows[r].channel) })
         }
     }
 }

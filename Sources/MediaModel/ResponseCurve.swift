@@ -68,6 +68,20 @@ extension Posterior {
         }
     }
 
+    /// Each (geo, channel) pair's response curve over `horizon` periods, `[rows]` in `model.rows`
+    /// order: a budget spent in that geo alone, read through the channel's shared curve at the
+    /// geo's size (spend scale X_c·s_g) and the pair's own β. For national data these are the
+    /// channels' curves.
+    public func pairCurves(horizon: Int) -> [ResponseCurve] {
+        let channels = model.data.channels
+        return model.rows.enumerated().map { r, row in
+            ResponseCurve(channel: channels[row.channel], saturation: model.specification.saturation, horizon: horizon,
+                          spendScale: model.scales.spend[row.channel] * model.geoShare[row.geo],
+                          adstockWeights: curves.map { $0[row.channel].weights },
+                          beta: draws.map { $0.rowBeta[r] }, parameters: curves.map { $0[row.channel].saturation })
+        }
+    }
+
     /// Each draw's normalized carryover weights of channel c, `[draws][maxLag]`, whatever the
     /// adstock family.
     public func adstockWeights(channel c: Int) -> [[Double]] { curves.map { $0[c].weights } }

@@ -14,6 +14,10 @@ public struct FitRun: Sendable {
     /// Named quantities with their summaries, in draws-file order.
     public let summaries: [(name: String, summary: ParameterSummary)]
     public let seconds: Double
+    /// Geo data: each (geo, channel) pair's contribution and ROAS, and each geo's fit check
+    /// (both empty for national data).
+    public let geos: [GeoChannelSummary]
+    public let geoChecks: [GeoFitCheck]
 
     /// Loads the data, builds the model and samples it.
     /// - Parameter dataset: the scenario's data when the caller already loaded it.
@@ -25,7 +29,8 @@ public struct FitRun: Sendable {
         do { model = try MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)) } catch let error as ModelError {
             throw InputError(.configuration, "\(scenario.file): model: \(error.description)")
         }
-        let needed = max(model.dimension + 10, 2 * scenario.model.maxLag)
+        // Geo models have many parameters but G observations per period.
+        let needed = max((model.dimension + 10 + dataset.geoCount - 1) / dataset.geoCount, 2 * scenario.model.maxLag)
         guard dataset.periods >= needed else {
             throw InputError(.data, "\(scenario.data.file): \(dataset.periods) rows; this model has \(model.dimension) parameters and needs at least \(needed) periods")
         }
@@ -39,7 +44,9 @@ public struct FitRun: Sendable {
             check: posterior.predictiveCheck(seed: scenario.sampler.seed),
             convergence: ConvergenceReport(result: posterior.sampling, summaries: summaries.map(\.1)),
             liftTests: posterior.liftTestChecks(),
-            summaries: summaries, seconds: seconds)
+            summaries: summaries, seconds: seconds,
+            geos: dataset.isGeo ? posterior.geoSummaries() : [],
+            geoChecks: dataset.isGeo ? posterior.geoFitChecks(seed: scenario.sampler.seed) : [])
     }
 
     /// `draws.csv`, `summary.csv` and `channels.csv` as CONTRACT.md lays them out,
@@ -47,6 +54,7 @@ public struct FitRun: Sendable {
     public func files() -> [(name: String, contents: String)] {
         [("draws.csv", drawsCSV()), ("summary.csv", summaryCSV()), ("channels.csv", channelsCSV())]
             + (liftTests.isEmpty ? [] : [("lift_tests.csv", liftTestsCSV())])
+            + (geos.isEmpty ? [] : [("geos.csv", Self.geosCSV(geos))])
             + ReportFile.files(Report.fit(self))
     }
 
@@ -84,6 +92,17 @@ public struct FitRun: Sendable {
                 lines.append(values.joined(separator: ","))
                 row += 1
             }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `geos.csv`: each (geo, channel) pair's spend, contribution and ROAS with 90% bands.
+    static func geosCSV(_ geos: [GeoChannelSummary]) -> String {
+        var lines = ["geo,channel,spend,contribution_mean,contribution_p05,contribution_p95,roas_mean,roas_p05,roas_p95"]
+        for g in geos {
+            lines.append([csvField(g.geo), csvField(g.channel), csvNumber(g.spend), csvNumber(g.contribution.mean),
+                          csvNumber(g.contribution.lower), csvNumber(g.contribution.upper), csvNumber(g.roas.mean),
+                          csvNumber(g.roas.lower), csvNumber(g.roas.upper)].joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }

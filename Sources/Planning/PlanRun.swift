@@ -98,7 +98,7 @@ public struct PlanRun: Sendable {
         let lower = channels.map { scenario.plan.bounds[$0]?.min ?? 0 }
         let upper = channels.map { scenario.plan.bounds[$0]?.max ?? budget }
         do {
-            return try BudgetProblem(channels: channels, responses: posterior.responseCurves(horizon: scenario.plan.horizon),
+            return try BudgetProblem(channels: channels, responses: posterior.channelResponses(horizon: scenario.plan.horizon),
                                      budget: budget, lower: lower, upper: upper, objective: scenario.plan.objective)
         } catch let error as BudgetError {
             throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")

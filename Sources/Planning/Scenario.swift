@@ -88,7 +88,7 @@ public struct Scenario: Sendable {
 
     static func parseModel(_ node: YAMLValue, channels: [String], folder: URL) throws -> ModelSpecification {
         var spec = ModelSpecification()
-        let keys = try node.mapping(allowed: ["adstock", "saturation", "seasonality", "trend", "likelihood", "priors", "lift_tests"])
+        let keys = try node.mapping(allowed: ["adstock", "saturation", "seasonality", "trend", "likelihood", "priors", "lift_tests", "hierarchy"])
         if let adstock = keys["adstock"] {
             if adstock.isMapping {
                 let a = try adstock.mapping(allowed: ["type", "max_lag"])
@@ -103,6 +103,7 @@ public struct Scenario: Sendable {
         }
         if let s = keys["saturation"] { spec.saturation = try choice(s, SaturationKind.self) }
         if let t = keys["trend"] { spec.trend = try choice(t, TrendKind.self) }
+        if let h = keys["hierarchy"] { spec.hierarchy = try choice(h, Hierarchy.self) }
         if let season = keys["seasonality"] {
             if case .scalar(let s) = season.node, ["none", "off", "false"].contains(s.string) {
                 spec.seasonality.order = 0

@@ -64,6 +64,7 @@ struct FitReport {
         out += String(format: "Fit check: R² %.3f, MAPE %@, %d of %d periods inside the 90%% predictive band (%.0f%%), Bayesian p-value %.2f",
                       k.rSquared, k.mape.isNaN ? "n/a" : String(format: "%.1f%%", 100 * k.mape), k.covered, k.periods,
                       100 * Double(k.covered) / Double(k.periods), k.bayesianPValue)
+        out += GeoFitReport(fit).text
         if !fit.liftTests.isEmpty {
             out += "\n\nLift tests (weekly; the fit is calibrated to them):\n"
             let rows = fit.liftTests.map { check in

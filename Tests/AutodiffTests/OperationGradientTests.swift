@@ -55,6 +55,16 @@ import Testing
         checkGradient(inputCount: 4) { b, x in b.design(design, coefficients: x, length: 11) }
     }
 
+    @Test func rowDesignPerGeo() {
+        var rng = TestRandom(state: 11)
+        // 3 rows (geos) × 4 terms × 7 periods, coefficients [3 · 4] partly shared through a gather.
+        let design = (0..<(3 * 4 * 7)).map { _ in rng.normal() }
+        checkGradient(inputCount: 6) { b, x in
+            let coefficients = b.gather(x, indices: [0, 1, 2, 3, 0, 4, 2, 3, 0, 5, 2, 1])
+            return b.rowDesign(design, coefficients: coefficients, rows: 3, length: 7)
+        }
+    }
+
     @Test func locationScaleNonCentred() {
         checkGradient(inputCount: 6) { b, x in
             let scale = b.constrain(x[1], supports: [.positive]).value

@@ -1,0 +1,47 @@
+import BudgetOptimization
+import MediaModel
+
+/// A channel's response when its budget is split across geos in fixed shares: the sum of the
+/// geos' own curves at their parts of the budget. What a geo fit plans with when the plan
+/// allocates channel totals (without `plan.by_geo`).
+struct SplitResponse: ChannelResponse {
+    let parts: [ResponseCurve]
+    /// Each part's share of the budget, `[parts]`, summing to 1.
+    let shares: [Double]
+    var drawCount: Int { parts.first?.drawCount ?? 0 }
+
+    func evaluate(budget: Double, values: UnsafeMutablePointer<Double>, slopes: UnsafeMutablePointer<Double>) {
+        let D = drawCount
+        for d in 0..<D { values[d] = 0; slopes[d] = 0 }
+        var v = [Double](repeating: 0, count: D), s = v
+        for (part, share) in zip(parts, shares) where share > 0 {
+            part.evaluate(budget: budget * share, values: &v, slopes: &s)
+            for d in 0..<D {
+                values[d] += v[d]
+                slopes[d] += share * s[d]
+            }
+        }
+    }
+
+    func restricted(to indices: [Int]) -> any ChannelResponse {
+        SplitResponse(parts: parts.map { $0.subset(indices) }, shares: shares)
+    }
+}
+
+extension Posterior {
+    /// The responses a plan allocates channel totals over, `[channels]`: each channel's curve for
+    /// national data; for geo data each channel's geo curves in the split of its last `horizon`
+    /// periods' spend (of its whole history when those are empty).
+    func channelResponses(horizon: Int) -> [any ChannelResponse] {
+        guard model.geoCount > 1 else { return responseCurves(horizon: horizon) }
+        let data = model.data
+        let pairs = pairCurves(horizon: horizon)
+        return data.channels.indices.map { c in
+            let rows = model.rows.indices.filter { model.rows[$0].channel == c }
+            var weights = rows.map { data.spend(geo: model.rows[$0].geo, channel: c).suffix(horizon).reduce(0, +) }
+            if !(weights.reduce(0, +) > 0) { weights = rows.map { data.spend(geo: model.rows[$0].geo, channel: c).reduce(0, +) } }
+            let total = weights.reduce(0, +)
+            return SplitResponse(parts: rows.map { pairs[$0] }, shares: weights.map { $0 / total })
+        }
+    }
+}
