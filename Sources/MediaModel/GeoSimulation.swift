@@ -44,8 +44,10 @@ public struct GeoSimulationTruth: Sendable {
     public var seasonalAmplitude: Double = 0
     /// Baseline change from the first to the last period (national).
     public var trend: Double = 0
-    /// How strongly spend follows a common seasonal driver, 0…1.
+    /// How strongly spend follows a driver (seasonal rhythm and wander), 0…1.
     public var spendCorrelation: Double = 0.5
+    /// How much of the driver's wander all geos share, 0 (each geo its own) … 1 (lockstep).
+    public var geoAlignment: Double = 0.3
     public var maxLag = 8
     public var startDate = "2023-01-02"
 
@@ -103,15 +105,22 @@ extension GeoSimulationTruth {
         let deviations = (0..<G).map { _ in (0..<C).map { _ in rng.normal() } }
         let amplitude = (0..<G).map { _ in exp(0.3 * rng.normal()) }
 
-        var driver = [Double](repeating: 0, count: T), ar = 0.0
+        // A common seasonal rhythm plus each geo's own wander: regions buy media on one calendar
+        // but not in lockstep, which is what lets geo data separate the channels.
+        var common = [Double](repeating: 0, count: T), ar = 0.0
         for t in 0..<T {
             ar = 0.7 * ar + 0.5 * rng.normal()
-            driver[t] = 0.6 * sin(2 * Double.pi * Double(t) / 52.18 + 1) + ar
+            common[t] = 0.6 * sin(2 * Double.pi * Double(t) / 52.18 + 1) + geoAlignment * ar
         }
         var target = GeoArray(geos: G, periods: T, width: 1)
         var spend = GeoArray(geos: G, periods: T, width: C)
         var contributions = [[Double]](repeating: [Double](repeating: 0, count: C), count: G)
         for g in 0..<G {
+            var own = 0.0
+            let driver = (0..<T).map { t -> Double in
+                own = 0.7 * own + 0.5 * rng.normal()
+                return common[t] + (1 - geoAlignment) * own
+            }
             var baseline = (0..<T).map { t in
                 share[g] * (intercept + trend * Double(t) / Double(max(T - 1, 1))
                     + amplitude[g] * seasonalAmplitude * sin(2 * Double.pi * Double(t) / 52.18))

@@ -5,7 +5,7 @@ import MediaModel
 /// geos' own curves at their parts of the budget. What a geo fit plans with when the plan
 /// allocates channel totals (without `plan.by_geo`).
 struct SplitResponse: ChannelResponse {
-    let parts: [ResponseCurve]
+    let parts: [any ChannelResponse]
     /// Each part's share of the budget, `[parts]`, summing to 1.
     let shares: [Double]
     var drawCount: Int { parts.first?.drawCount ?? 0 }
@@ -24,7 +24,7 @@ struct SplitResponse: ChannelResponse {
     }
 
     func restricted(to indices: [Int]) -> any ChannelResponse {
-        SplitResponse(parts: parts.map { $0.subset(indices) }, shares: shares)
+        SplitResponse(parts: parts.map { $0.restricted(to: indices) }, shares: shares)
     }
 }
 

@@ -44,6 +44,8 @@ public struct PlanRun: Sendable {
     public let whatIfs: [WhatIfResult]
     /// Dates of the planned periods, `[horizon]`.
     public let dates: [String]
+    /// Geo data: the plan per (geo, channel) pair.
+    public let geo: GeoPlan?
 
     /// Fits the scenario's model, or reuses a stored fit of the same data and settings.
     public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FittedScenario {
@@ -81,16 +83,38 @@ public struct PlanRun: Sendable {
         let recentTotal = recent.reduce(0, +)
         let current = recentTotal > 0 ? recent.map { $0 / recentTotal * budget } : recent.map { _ in budget / Double(recent.count) }
         let optimizerSetup = BudgetOptimizer(choice: optimizer ?? settings.optimizer, seed: scenario.sampler.seed)
-        let (allocation, report) = try optimizerSetup.optimize(problem, start: current)
-        let planEvaluation = PlanEvaluation(problem, plan: allocation, interval: settings.interval)
+        var planProblem = problem, allocation: [Double], report: OptimizerReport, geoPlan: GeoPlan?
+        if data.isGeo {
+            let model = posterior.model
+            let shares = GeoPlan.recentShares(model: model, horizon: horizon)
+            let pairProblem = try GeoPlan.problem(scenario, posterior: posterior, budget: budget)
+            if settings.byGeo {
+                // The optimizer moves money between geos too; channel figures read the chosen split.
+                let (pairs, pairReport) = try optimizerSetup.optimize(pairProblem, start: GeoPlan.pairs(of: current, model: model, shares: shares))
+                let plan = GeoPlan(problem: pairProblem, model: model, allocation: pairs, interval: settings.interval)
+                planProblem = try plan.channelProblem(scenario, model: model, budget: budget)
+                allocation = data.channels.indices.map { c in model.rows.indices.filter { model.rows[$0].channel == c }.reduce(0.0) { $0 + pairs[$1] } }
+                report = pairReport
+                geoPlan = plan
+            } else {
+                (allocation, report) = try optimizerSetup.optimize(problem, start: current)
+                geoPlan = GeoPlan(problem: pairProblem, model: model, allocation: GeoPlan.pairs(of: allocation, model: model, shares: shares),
+                                  interval: settings.interval)
+            }
+        } else {
+            (allocation, report) = try optimizerSetup.optimize(problem, start: current)
+            geoPlan = nil
+        }
+        let planEvaluation = PlanEvaluation(planProblem, plan: allocation, interval: settings.interval)
         let currentEvaluation = PlanEvaluation(problem, plan: current, interval: settings.interval)
-        let whatIfs = try scenario.whatIfs.map { try evaluate($0, base: allocation, problem: problem, interval: settings.interval) }
+        let whatIfs = try scenario.whatIfs.map { try evaluate($0, base: allocation, problem: planProblem, interval: settings.interval) }
         return PlanRun(
             scenario: scenario, posterior: posterior, fitFiles: fitted.files, fitReused: fitted.reused, fitSeconds: fitted.seconds,
-            problem: problem, allocation: allocation, report: report, plan: planEvaluation, currentAllocation: current,
+            problem: planProblem, allocation: allocation, report: report, plan: planEvaluation, currentAllocation: current,
             current: currentEvaluation, uplift: planEvaluation.uplift(over: currentEvaluation, interval: settings.interval),
-            optimality: OptimalityReport(problem, plan: allocation, gradient: planEvaluation.objectiveGradient),
-            whatIfs: whatIfs, dates: planDates(data: data, start: settings.start, horizon: horizon))
+            optimality: settings.byGeo && geoPlan != nil ? geoPlan!.optimality
+                : OptimalityReport(planProblem, plan: allocation, gradient: planEvaluation.objectiveGradient),
+            whatIfs: whatIfs, dates: planDates(data: data, start: settings.start, horizon: horizon), geo: geoPlan)
     }
 
     static func makeProblem(_ scenario: Scenario, posterior: Posterior, budget: Double) throws -> BudgetProblem {
@@ -177,17 +201,26 @@ public struct PlanRun: Sendable {
         summary.append(["TOTAL", csvNumber(budget), "1", csvNumber(t.mean), csvNumber(t.lower), csvNumber(t.median), csvNumber(t.upper),
                         csvNumber(budget > 0 ? t.mean / budget : .nan), csvNumber(optimality.marginal), "", ""].joined(separator: ","))
 
-        // Spend is flat, so each period's row carries 1/H of the channel's spend and revenue.
-        var rows = ["period,date,channel,spend,revenue_mean,revenue_p05,revenue_p95"]
+        // Spend is flat, so each period's row carries 1/H of the channel's (or pair's) spend and revenue.
+        var rows = [geo == nil ? "period,date,channel,spend,revenue_mean,revenue_p05,revenue_p95"
+                                : "period,date,geo,channel,spend,revenue_mean,revenue_p05,revenue_p95"]
         let h = Double(dates.count)
         for (p, date) in dates.enumerated() {
+            if let geo {
+                for (r, pair) in geo.evaluation.channels.enumerated() {
+                    rows.append([String(p + 1), date, csvField(geo.geos[r]), csvField(geo.channels[r]), csvNumber(pair.spend / h),
+                                 csvNumber(pair.revenue.mean / h), csvNumber(pair.revenue.lower / h), csvNumber(pair.revenue.upper / h)]
+                        .joined(separator: ","))
+                }
+                continue
+            }
             for c in plan.channels {
                 rows.append([String(p + 1), date, csvField(c.name), csvNumber(c.spend / h), csvNumber(c.revenue.mean / h),
                              csvNumber(c.revenue.lower / h), csvNumber(c.revenue.upper / h)].joined(separator: ","))
             }
         }
         return [("summary.csv", summary.joined(separator: "\n") + "\n"), ("plan.csv", rows.joined(separator: "\n") + "\n"),
-                ("whatif.csv", Self.whatIfCSV(whatIfs))] + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
+                ("whatif.csv", Self.whatIfCSV(whatIfs))] + (geo.map { [("geos.csv", $0.csv)] } ?? []) + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
     }
 
     public static func whatIfCSV(_ results: [WhatIfResult]) -> String {

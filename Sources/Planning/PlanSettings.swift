@@ -15,6 +15,10 @@ public struct PlanSettings: Sendable {
     public var optimizer: OptimizerChoice = .auto
     /// Width of the risk bands (0.90 gives p05 and p95).
     public var interval = 0.90
+    /// Geo data: allocate the budget per (geo, channel) pair instead of per channel (default false).
+    public var byGeo = false
+    /// Geo data with `byGeo`: per-geo [min, max] totals over the horizon, by geo name.
+    public var geoBounds: [String: (min: Double, max: Double)] = [:]
 
     public init() {}
 }
@@ -34,7 +38,7 @@ public struct WhatIf: Sendable {
 extension Scenario {
     static func parsePlan(_ node: YAMLValue, channels: [String]) throws -> PlanSettings {
         var plan = PlanSettings()
-        let keys = try node.mapping(allowed: ["horizon", "start", "budget", "bounds", "objective", "optimizer", "interval"])
+        let keys = try node.mapping(allowed: ["horizon", "start", "budget", "bounds", "objective", "optimizer", "interval", "by_geo", "geo_bounds"])
         if let h = keys["horizon"] {
             plan.horizon = try h.int()
             guard (1...520).contains(plan.horizon) else { throw h.error("expected 1 to 520 periods, got \(plan.horizon)") }
@@ -87,6 +91,17 @@ extension Scenario {
             }
         }
         if let o = keys["optimizer"] { plan.optimizer = try choice(o, OptimizerChoice.self) }
+        if let g = keys["by_geo"] { plan.byGeo = try g.bool() }
+        if let bounds = keys["geo_bounds"] {
+            // Geo names are checked against the data when the plan is made.
+            for (geo, value) in try bounds.entries() {
+                guard case .sequence(let seq) = value.node, seq.count == 2 else { throw value.error("expected [min, max], e.g. [0, 2M]") }
+                let lo = try amount(YAMLValue(node: seq[0], path: value.path + "[0]", file: value.file))
+                let hi = try amount(YAMLValue(node: seq[1], path: value.path + "[1]", file: value.file))
+                guard lo <= hi else { throw value.error("minimum \(lo) is above maximum \(hi)") }
+                plan.geoBounds[geo] = (lo, hi)
+            }
+        }
         if let i = keys["interval"] {
             plan.interval = try i.double()
             guard plan.interval > 0, plan.interval < 1 else { throw i.error("expected a width between 0 and 1, e.g. 0.90") }

@@ -82,6 +82,15 @@ struct YAMLValue {
         return v
     }
 
+    func bool() throws -> Bool {
+        guard case .scalar(let s) = node else { throw error("expected true or false") }
+        switch s.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error("expected true or false, got '\(s.string)'")
+        }
+    }
+
     func stringList() throws -> [String] {
         switch node {
         case .sequence(let seq):

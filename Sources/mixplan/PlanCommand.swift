@@ -79,7 +79,7 @@ struct PlanCommand: ParsableCommand {
                 print(verdict.verdict)
                 print(PlanReport(run).text)
                 let folder = (root.hasSuffix("/") ? root : root + "/") + prefix
-                print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv, report.html; fit in \(folder)fit/\n")
+                print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv, \(run.geo == nil ? "" : "geos.csv, ")report.html; fit in \(folder)fit/\n")
             }
             if !single {
                 print(table(header: ["scenario", "budget", "revenue", "90% band", "ROAS"], rows: runs.map { run, _ in
@@ -135,15 +135,21 @@ struct PlanReport {
         let o = run.optimality
         out += "\nOptimality: "
         if o.interior.isEmpty { out += "no channel is strictly inside its bounds" }
-        else { out += "interior channels (\(o.interior.joined(separator: ", "))) share a marginal objective of " + String(format: "%.3f (spread %.1e)", o.marginal, o.interiorSpread) }
-        if !o.atMinimum.isEmpty { out += "; at their minimum: \(o.atMinimum.joined(separator: ", "))" }
-        if !o.atMaximum.isEmpty { out += "; at their maximum: \(o.atMaximum.joined(separator: ", "))" }
+        else { out += "interior \(names(o.interior, "channels")) share a marginal objective of " + String(format: "%.3f (spread %.1e)", o.marginal, o.interiorSpread) }
+        if !o.atMinimum.isEmpty { out += "; at their minimum: \(names(o.atMinimum, "channels"))" }
+        if !o.atMaximum.isEmpty { out += "; at their maximum: \(names(o.atMaximum, "channels"))" }
+        out += GeoPlanReport(run).text
         if !run.whatIfs.isEmpty {
             out += "\n\nWhat-ifs (from the optimized plan):\n"
             out += whatIfTable(run.whatIfs, interval: s.plan.interval, kind: s.data.targetKind)
         }
         return out
     }
+}
+
+/// A short list of names: all of them when few, else how many (geo plans have hundreds of pairs).
+func names(_ list: [String], _ noun: String) -> String {
+    list.count <= 8 ? "\(noun) (\(list.joined(separator: ", ")))" : "\(list.count) (geo, channel) pairs"
 }
 
 func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + money(x) }

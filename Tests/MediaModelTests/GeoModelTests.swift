@@ -26,19 +26,97 @@ func geoFit(_ history: SimulatedGeoHistory, hierarchy: Hierarchy, seed: UInt64, 
     return try Posterior(model: try MediaMixModel(data: history.dataset, specification: spec), configuration: config)
 }
 
-/// Layer 3 for geo models: data simulated from a known hierarchical truth.
+/// Band of a quantity's draws (90%).
+private func band90(_ values: [Double]) -> (lower: Double, upper: Double) {
+    let s = values.sorted()
+    return (s[Int(0.05 * Double(s.count))], s[Int(0.95 * Double(s.count - 1))])
+}
+
+/// Layer 1 and 3 for geo models: gradients against finite differences, and fits of data simulated
+/// from a known hierarchical truth.
 @Suite struct GeoModelTests {
-    @Test func explore() throws {
+    @Test(arguments: Hierarchy.allCases)
+    func gradientMatchesCentralDifferences(hierarchy: Hierarchy) throws {
+        var truth = geoTruth(geos: 3, periods: 30)
+        truth.channels[1].weeklySpend = 0   // a channel one geo never bought is left out of its rows
+        var history = truth.simulate(seed: 4)
+        var spend = history.dataset.geoSpend
+        for t in 0..<30 { spend[0, t, 1] = 0; spend[1, t, 1] = 500; spend[2, t, 1] = Double(100 * (t % 3)) }
+        history.dataset = Dataset(dates: history.dataset.dates, targetName: "revenue", channels: history.dataset.channels,
+                                  controlNames: ["holiday"], geos: history.dataset.geos, population: history.dataset.population,
+                                  target: history.dataset.geoTarget, spend: spend,
+                                  controls: GeoArray(geos: 3, periods: 30, width: 1, values: (0..<90).map { Double($0 % 7 == 0 ? 1 : 0) }))
+        var spec = ModelSpecification()
+        spec.hierarchy = hierarchy
+        spec.maxLag = 4
+        spec.likelihood = hierarchy == .pooled ? .studentT(degreesOfFreedom: 5) : .normal
+        spec.liftTests = [LiftTest(channel: "tv", spend: 100_000, change: 30_000, lift: 20_000, standardError: 5_000)]
+        let model = try MediaMixModel(data: history.dataset, specification: spec)
+        #expect(model.rows.count == 3 * 3 - 1, "geo g01 has no search spend: \(model.rows)")
+        var rng = SeededGenerator(seed: 23)
+        for _ in 0..<3 {
+            let theta = (0..<model.dimension).map { _ in rng.normal() * 0.7 }
+            let (value, gradient) = model.logDensityAndGradient(at: theta)
+            #expect(value.isFinite)
+            for i in 0..<model.dimension {
+                let h = 1e-5
+                var up = theta, down = theta
+                up[i] += h; down[i] -= h
+                let numeric = (model.logDensityAndGradient(at: up).value - model.logDensityAndGradient(at: down).value) / (2 * h)
+                #expect(abs(numeric - gradient[i]) < 1e-5 * max(1, abs(numeric)),
+                        "\(hierarchy) \(model.parameters[i].name): analytic \(gradient[i]), numeric \(numeric)")
+            }
+        }
+    }
+
+    @Test func partialPoolingRecoversNationalROAS() throws {
         let history = geoTruth(geos: 8).simulate(seed: 3)
-        let start = Date()
-        let posterior = try geoFit(history, hierarchy: .partial, seed: 3, draws: 500)
+        let posterior = try geoFit(history, hierarchy: .partial, seed: 3, draws: 600)
+        let inside = history.roas.indices.filter { c in
+            let b = band90(posterior.roas(channel: c))
+            return b.lower <= history.roas[c] && history.roas[c] <= b.upper
+        }
+        #expect(inside.count == history.roas.count, "true national ROAS \(history.roas); inside for \(inside)")
         let result = posterior.sampling
         let rhat = (0..<posterior.model.dimension).map { result.summary(ofCoordinate: $0).rHat }.max()!
-        let ess = (0..<posterior.model.dimension).map { result.summary(ofCoordinate: $0).essBulk }.min()!
-        print("dim \(posterior.model.dimension) time \(Date().timeIntervalSince(start)) rhat \(rhat) ess \(ess) div \(result.divergences) leapfrogs \(result.samplingLeapfrogSteps)")
-        for c in 0..<3 {
-            let r = posterior.roas(channel: c).sorted()
-            print("ch \(c) truth \(history.roas[c]) fit \(r[r.count / 20]) \(r[r.count / 2]) \(r[r.count * 19 / 20])")
+        #expect(rhat < 1.01, "max R-hat \(rhat)")
+        #expect(result.divergences <= 2, "divergences \(result.divergences)")
+        // Contributions summed over geos are the national ones.
+        let byRows = posterior.draws[0].rowContributions.reduce(0, +)
+        let national = posterior.draws[0].contributions.reduce(0) { $0 + $1.reduce(0, +) }
+        #expect(abs(byRows - national) <= 1e-9 * abs(national))
+    }
+
+    /// Pooling is for small geos: their ROAS estimates borrow strength from the others, so their
+    /// error against the truth is smaller than when every geo stands alone.
+    @Test func poolingShrinksSmallGeosTowardTheTruth() throws {
+        let truth = geoTruth(geos: 10, tau: 0.3, sizeSpread: 1.2)
+        let history = truth.simulate(seed: 8)
+        let population = history.dataset.population!
+        let small = population.indices.sorted { population[$0] < population[$1] }.prefix(5)
+        func error(_ hierarchy: Hierarchy) throws -> Double {
+            let posterior = try geoFit(history, hierarchy: hierarchy, seed: 8, draws: 500)
+            var total = 0.0, count = 0.0
+            for (r, row) in posterior.model.rows.enumerated() where small.contains(row.geo) {
+                let estimate = posterior.rowROAS(r).reduce(0, +) / Double(posterior.drawCount)
+                let trueROAS = history.geoROAS[row.geo][row.channel]
+                total += abs(estimate - trueROAS) / trueROAS
+                count += 1
+            }
+            return total / count
         }
+        let pooled = try error(.partial), alone = try error(.separate)
+        #expect(pooled < alone, "small geos' mean relative ROAS error: partial \(pooled), separate \(alone)")
+    }
+
+    /// With geos that barely differ (τ near 0) a centred hierarchy would funnel; the non-centred
+    /// one samples cleanly.
+    @Test func smallPoolingScaleSamplesWithoutDivergences() throws {
+        let history = geoTruth(geos: 6, tau: 0.01).simulate(seed: 12)
+        let posterior = try geoFit(history, hierarchy: .partial, seed: 12, draws: 500)
+        #expect(posterior.sampling.divergences == 0, "divergences \(posterior.sampling.divergences)")
+        let tauIndex = posterior.model.parameters.firstIndex { $0.name == "roas_tau.1" }!
+        let tau = posterior.unconstrainedDraws.map { exp($0[tauIndex]) }.sorted()
+        #expect(tau[tau.count / 2] < 0.3, "median τ of tv \(tau[tau.count / 2]) with a true τ of 0.01")
     }
 }

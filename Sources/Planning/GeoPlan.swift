@@ -1,0 +1,94 @@
+import BudgetOptimization
+import Foundation
+import MediaModel
+
+/// A geo fit's plan seen per (geo, channel) pair: what each pair spends and earns. With
+/// `plan.by_geo` the optimizer chose the pairs' budgets; without it each channel's total was split
+/// across geos as its recent spend was.
+public struct GeoPlan: Sendable {
+    /// Geo and channel names of each pair, `[pairs]` (the model's rows).
+    public let geos: [String]
+    public let channels: [String]
+    /// The problem over pairs (named "geo/channel") and the plan's figures on it.
+    public let problem: BudgetProblem
+    public let allocation: [Double]
+    public let evaluation: PlanEvaluation
+    /// KKT conditions across pairs (by_geo plans).
+    public let optimality: OptimalityReport
+
+    /// The pairs of a geo fit as a budget problem: every pair's own curve, the total budget, each
+    /// pair within [0, budget] unless `plan.geo_bounds` caps its geo alone… (group bounds over
+    /// geos or channels are checked by the caller).
+    static func problem(_ scenario: Scenario, posterior: Posterior, budget: Double) throws -> BudgetProblem {
+        let model = posterior.model, data = model.data
+        let names = model.rows.map { "\(data.geos[$0.geo])/\(data.channels[$0.channel])" }
+        do {
+            return try BudgetProblem(channels: names, responses: posterior.pairCurves(horizon: scenario.plan.horizon),
+                                     budget: budget, objective: scenario.plan.objective)
+        } catch let error as BudgetError {
+            throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
+        }
+    }
+
+    /// Each channel's budget split across its geos in `shares` (`[pairs]`, summing to 1 per channel).
+    static func pairs(of channelPlan: [Double], model: MediaMixModel, shares: [Double]) -> [Double] {
+        model.rows.enumerated().map { r, row in channelPlan[row.channel] * shares[r] }
+    }
+
+    /// Each pair's share of its channel in the last `horizon` periods' spend (whole history when
+    /// those are empty), `[pairs]`.
+    static func recentShares(model: MediaMixModel, horizon: Int) -> [Double] {
+        let data = model.data
+        var recent = model.rows.map { data.spend(geo: $0.geo, channel: $0.channel).suffix(horizon).reduce(0, +) }
+        let whole = model.rows.map { data.spend(geo: $0.geo, channel: $0.channel).reduce(0, +) }
+        for c in data.channels.indices {
+            let rows = model.rows.indices.filter { model.rows[$0].channel == c }
+            if !(rows.reduce(0.0) { $0 + recent[$1] } > 0) { for r in rows { recent[r] = whole[r] } }
+        }
+        return model.rows.indices.map { r in
+            let c = model.rows[r].channel
+            let total = model.rows.indices.filter { model.rows[$0].channel == c }.reduce(0.0) { $0 + recent[$1] }
+            return total > 0 ? recent[r] / total : 0
+        }
+    }
+
+    init(problem: BudgetProblem, model: MediaMixModel, allocation: [Double], interval: Double) {
+        self.problem = problem
+        geos = model.rows.map { model.data.geos[$0.geo] }
+        channels = model.rows.map { model.data.channels[$0.channel] }
+        self.allocation = allocation
+        evaluation = PlanEvaluation(problem, plan: allocation, interval: interval)
+        optimality = OptimalityReport(problem, plan: allocation, gradient: evaluation.objectiveGradient)
+    }
+
+    /// A channel-level problem whose responses split each channel's budget across geos in this
+    /// plan's proportions: what the plan's summary, what-ifs and report read.
+    func channelProblem(_ scenario: Scenario, model: MediaMixModel, budget: Double) throws -> BudgetProblem {
+        let data = model.data
+        let responses: [any ChannelResponse] = data.channels.indices.map { c in
+            let rows = model.rows.indices.filter { model.rows[$0].channel == c }
+            let total = rows.reduce(0.0) { $0 + allocation[$1] }
+            let shares = rows.map { total > 0 ? allocation[$0] / total : 1 / Double(rows.count) }
+            return SplitResponse(parts: rows.map { problem.responses[$0] }, shares: shares)
+        }
+        do {
+            return try BudgetProblem(channels: data.channels, responses: responses, budget: budget,
+                                     lower: data.channels.map { scenario.plan.bounds[$0]?.min ?? 0 },
+                                     upper: data.channels.map { scenario.plan.bounds[$0]?.max ?? budget },
+                                     objective: scenario.plan.objective)
+        } catch let error as BudgetError {
+            throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
+        }
+    }
+
+    /// `geos.csv` of the plan folder.
+    var csv: String {
+        var lines = ["geo,channel,spend,revenue_mean,revenue_p05,revenue_p95,roas_mean,mroas_mean"]
+        for (r, pair) in evaluation.channels.enumerated() {
+            lines.append([csvField(geos[r]), csvField(channels[r]), csvNumber(pair.spend), csvNumber(pair.revenue.mean),
+                          csvNumber(pair.revenue.lower), csvNumber(pair.revenue.upper), csvNumber(pair.roas),
+                          csvNumber(pair.marginalROAS.mean)].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
