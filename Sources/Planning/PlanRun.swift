@@ -76,10 +76,11 @@ public struct PlanRun: Sendable {
         let horizon = settings.horizon
         let recent = data.spend.map { $0.suffix(horizon).reduce(0, +) }
         let budget = overrideBudget ?? settings.budget ?? recent.reduce(0, +)
-        let problem = try makeProblem(scenario, posterior: posterior, budget: budget)
         // The current mix: the last `horizon` periods' spend, scaled to the plan's budget.
         let recentTotal = recent.reduce(0, +)
         let current = recentTotal > 0 ? recent.map { $0 / recentTotal * budget } : recent.map { _ in budget / Double(recent.count) }
+        // cvar_uplift measures each draw's revenue against the current mix's.
+        let problem = try anchored(makeProblem(scenario, posterior: posterior, budget: budget), at: current, scenario)
         let optimizerSetup = BudgetOptimizer(choice: optimizer ?? settings.optimizer, seed: scenario.sampler.seed)
         let (allocation, report) = try optimizerSetup.optimize(problem, start: current)
         let planEvaluation = PlanEvaluation(problem, plan: allocation, interval: settings.interval)
