@@ -44,6 +44,8 @@ public struct PlanRun: Sendable {
     public let whatIfs: [WhatIfResult]
     /// Dates of the planned periods, `[horizon]`.
     public let dates: [String]
+    /// The value of information, computed when first asked for (PlanRun+Insights.swift).
+    let insights = PlanInsightsCache()
 
     /// Fits the scenario's model, or reuses a stored fit of the same data and settings.
     public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FittedScenario {
@@ -163,20 +165,24 @@ public struct PlanRun: Sendable {
 
     // MARK: - Files
 
-    /// `summary.csv`, `plan.csv`, and `whatif.csv` as CONTRACT.md lays them out, and the plan's
+    /// `summary.csv` (with `extrapolation` last), `plan.csv`, `whatif.csv` and `experiments.csv` as CONTRACT.md lays them out, and the plan's
     /// report (`report.json`, `report.html`), which shows `truthROAS` (`[channels]`) when the data
     /// were simulated.
     public func files(truthROAS: [Double]? = nil) -> [(name: String, contents: String)] {
-        var summary = ["channel,spend,share,revenue_mean,revenue_p05,revenue_p50,revenue_p95,roas_mean,mroas_mean,mroas_p05,mroas_p95"]
+        var summary = ["channel,spend,share,revenue_mean,revenue_p05,revenue_p50,revenue_p95,roas_mean,mroas_mean,mroas_p05,mroas_p95,extrapolation"]
         let budget = problem.budget
-        for c in plan.channels {
+        let outside = extrapolation.map(\.factor)
+        for (i, c) in plan.channels.enumerated() {
             summary.append([csvField(c.name), csvNumber(c.spend), csvNumber(budget > 0 ? c.spend / budget : 0), csvNumber(c.revenue.mean),
                             csvNumber(c.revenue.lower), csvNumber(c.revenue.median), csvNumber(c.revenue.upper), csvNumber(c.roas),
-                            csvNumber(c.marginalROAS.mean), csvNumber(c.marginalROAS.lower), csvNumber(c.marginalROAS.upper)].joined(separator: ","))
+                            csvNumber(c.marginalROAS.mean), csvNumber(c.marginalROAS.lower), csvNumber(c.marginalROAS.upper),
+                            csvNumber(outside[i])].joined(separator: ","))
         }
         let t = plan.total
+        // TOTAL's extrapolation: the furthest any channel goes.
         summary.append(["TOTAL", csvNumber(budget), "1", csvNumber(t.mean), csvNumber(t.lower), csvNumber(t.median), csvNumber(t.upper),
-                        csvNumber(budget > 0 ? t.mean / budget : .nan), csvNumber(optimality.marginal), "", ""].joined(separator: ","))
+                        csvNumber(budget > 0 ? t.mean / budget : .nan), csvNumber(optimality.marginal), "", "",
+                        csvNumber(outside.max() ?? 0)].joined(separator: ","))
 
         // Spend is flat, so each period's row carries 1/H of the channel's spend and revenue.
         var rows = ["period,date,channel,spend,revenue_mean,revenue_p05,revenue_p95"]
@@ -188,7 +194,7 @@ public struct PlanRun: Sendable {
             }
         }
         return [("summary.csv", summary.joined(separator: "\n") + "\n"), ("plan.csv", rows.joined(separator: "\n") + "\n"),
-                ("whatif.csv", Self.whatIfCSV(whatIfs))] + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
+                ("whatif.csv", Self.whatIfCSV(whatIfs)), ("experiments.csv", Self.experimentsCSV(experiments))] + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
     }
 
     public static func whatIfCSV(_ results: [WhatIfResult]) -> String {
