@@ -22,8 +22,9 @@ enum PlanInsightsText {
         let list = run.experiments
         guard !list.isEmpty else { return "" }
         let label = run.scenario.data.targetKind.targetLabel
+        let word = run.posterior.model.data.cadence == .weekly ? "week" : "period"
         return "Where the next experiment should go (EVPPI: the expected \(label) the plan would gain if that channel's response were known):\n"
-            + table(header: ["rank", "channel", "EVPPI", "share", "best spend per period if known", "suggested test"], rows: list.enumerated().map { i, e in
+            + table(header: ["rank", "channel", "EVPPI", "share", "best spend per \(word) if known", "suggested test"], rows: list.enumerated().map { i, e in
                 [String(i + 1), e.channel, money(e.evppi), String(format: "%.0f%%", 100 * e.share), "\(money(e.low)) – \(money(e.high))", e.suggestedTest]
             })
     }
