@@ -72,7 +72,14 @@ extension PlanRun {
         let data = posterior.model.data
         let h = Double(max(scenario.plan.horizon, 1))
         return problem.channels.indices.map { c in
-            SpendExtrapolation(channel: problem.channels[c], planned: [allocation[c] / h], observed: data.spend[c])
+            // Looked up by name: a problem whose variables are not the data's channels (per geo)
+            // gets NaN, not another channel's range.
+            guard let k = data.channels.firstIndex(of: problem.channels[c]) else {
+                var unknown = SpendExtrapolation(channel: problem.channels[c], planned: [allocation[c] / h], observed: [0])
+                unknown.factor = .nan
+                return unknown
+            }
+            return SpendExtrapolation(channel: problem.channels[c], planned: [allocation[c] / h], observed: data.spend[k])
         }
     }
 

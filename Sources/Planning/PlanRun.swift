@@ -182,7 +182,7 @@ public struct PlanRun: Sendable {
         // TOTAL's extrapolation: the furthest any channel goes.
         summary.append(["TOTAL", csvNumber(budget), "1", csvNumber(t.mean), csvNumber(t.lower), csvNumber(t.median), csvNumber(t.upper),
                         csvNumber(budget > 0 ? t.mean / budget : .nan), csvNumber(optimality.marginal), "", "",
-                        csvNumber(outside.max() ?? 0)].joined(separator: ","))
+                        csvNumber(outside.filter { !$0.isNaN }.max() ?? 0)].joined(separator: ","))
 
         // Spend is flat, so each period's row carries 1/H of the channel's spend and revenue.
         var rows = ["period,date,channel,spend,revenue_mean,revenue_p05,revenue_p95"]

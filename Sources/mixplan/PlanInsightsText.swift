@@ -8,10 +8,10 @@ enum PlanInsightsText {
         let word = run.posterior.model.data.cadence == .weekly ? "week" : "period"
         let rows = run.extrapolation.map { e in
             [e.channel, money(e.planned), "\(money(e.observedMin)) – \(money(e.observedMax))",
-             e.factor == 0 ? "inside" : e.factor.isInfinite ? "outside (\(e.above ? "above" : "below"), none seen)"
+             e.factor.isNaN ? "n/a" : e.factor == 0 ? "inside" : e.factor.isInfinite ? "outside (\(e.above ? "above" : "below"), none seen)"
                  : String(format: "%.2f× %@", e.factor, e.above ? "above" : "below")]
         }
-        let flagged = run.extrapolation.filter { $0.factor > 0 }.map(\.channel)
+        let flagged = run.extrapolation.filter { $0.factor > 0 }.map(\.channel)  // NaN (unknown) is not flagged
         return "Extrapolation (the plan's spend per \(word) against the spend per \(word) the data has seen):\n"
             + table(header: ["channel", "plan per \(word)", "seen (min – max)", "extrapolation"], rows: rows)
             + (flagged.isEmpty ? "" : "\nOutside the data: \(flagged.joined(separator: ", ")); the curve there is the model's guess, not the data's.")
