@@ -165,9 +165,9 @@ public struct PlanRun: Sendable {
 
     // MARK: - Files
 
-    /// `summary.csv` (with `extrapolation` last), `plan.csv`, `whatif.csv` and `experiments.csv` as CONTRACT.md lays them out, and the plan's
-    /// report (`report.json`, `report.html`), which shows `truthROAS` (`[channels]`) when the data
-    /// were simulated.
+    /// `summary.csv` (with `extrapolation` last), `plan.csv`, `whatif.csv` and `experiments.csv` as
+    /// CONTRACT.md lays them out, and the plan's report (`report.json`, `report.html`), which shows
+    /// `truthROAS` (`[channels]`) when the data were simulated.
     public func files(truthROAS: [Double]? = nil) -> [(name: String, contents: String)] {
         var summary = ["channel,spend,share,revenue_mean,revenue_p05,revenue_p50,revenue_p95,roas_mean,mroas_mean,mroas_p05,mroas_p95,extrapolation"]
         let budget = problem.budget
