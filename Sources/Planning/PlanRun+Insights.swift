@@ -41,8 +41,8 @@ public struct ExperimentSuggestion: Sendable {
     public var evppi: Double
     /// evppi over the sum of all channels' (0 when nothing is worth learning).
     public var share: Double
-    /// Spend per period around which to test, and the range of spends per period the plan would
-    /// move the channel to depending on what the test showed (from the EVPPI bins' optima).
+    /// Spend per period around which to test (the plan's), and the range of spends per period the
+    /// best plan would give the channel depending on what the test showed (the EVPPI bins' optima).
     public var spendPerPeriod: Double
     public var low: Double
     public var high: Double
@@ -107,7 +107,7 @@ extension PlanRun {
             let center = (run.allocation[c] > 0 ? run.allocation[c] : spends[c]) / h
             // Spends below a millionth of the budget are the optimizer's way of writing 0.
             let perPeriod = v.binOptimalSpend.map { $0 < 1e-6 * problem.budget ? 0 : $0 / h }
-            let low = min(perPeriod.min() ?? center, center), high = max(perPeriod.max() ?? center, center)
+            let low = perPeriod.min() ?? center, high = perPeriod.max() ?? center
             let text: String
             if share < 0.01 || v.evppi <= 1e-9 * max(abs(voi.uninformedValue), 1) {
                 text = "no test needed: knowing \(v.name) better would hardly change the plan"

@@ -82,3 +82,31 @@ import BudgetOptimization
         }
     }
 }
+
+/// `mixplan plan` with `objective: {cvar_uplift: 0.1}`, as a user runs it on PyMC-Marketing's
+/// example data.
+@Suite struct CVaRUpliftPlanTests {
+    @Test func aRegretAversePlanBeatsTheCurrentMixInAtLeastNineDrawsOfTen() throws {
+        let dir = temporaryFolder()
+        let data = fixtures.appendingPathComponent("mmm_example.csv").path
+        let path = write("""
+            name: regret averse
+            data: {file: \(data), date: date_week, target: y, channels: [x1, x2], controls: [event_1, event_2, t]}
+            model: {adstock: {type: geometric, max_lag: 8}, saturation: logistic, trend: none}
+            sampler: {chains: 2, warmup: 150, draws: 150, seed: 5}
+            plan: {horizon: 13, objective: {cvar_uplift: 0.1}}
+            """, "s.yaml", in: dir)
+        let out = dir.appendingPathComponent("out")
+        let r = try runMixPlan(["plan", path, "--out", out.path, "--quiet", "--allow-unconverged"], cache: dir.appendingPathComponent("cache"))
+        #expect(r.code == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("objective CVaR 0.1 of the uplift over the current mix"))
+        // The worst 10% of draws gain at least 0 (the current mix is feasible: no bounds), so the
+        // uplift's 10% quantile is at least 0: P(better) ≥ 0.9, unless the plan keeps the current
+        // mix and every draw's uplift is exactly 0.
+        let line = try #require(r.stdout.split(separator: "\n").first { $0.contains("P(plan better)") })
+        let p = try #require(Double(line.components(separatedBy: "P(plan better) ").last ?? ""))
+        let unchanged = line.contains("change +0 [+0 – +0]")
+        #expect(p >= 0.9 || unchanged, "\(line)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("experiments.csv").path))
+    }
+}
