@@ -46,6 +46,9 @@ public struct BudgetOptimizer: Sendable {
     /// - Returns: the plan `[channels]` and how it was found.
     public func optimize(_ problem: BudgetProblem, start: [Double]? = nil) throws -> (plan: [Double], report: OptimizerReport) {
         let clock = Date()
+        if case .cvarUplift(_, let baseline) = problem.objective, baseline.isEmpty {
+            throw BudgetError.invalid("cvar_uplift needs the baseline's revenue per draw; anchor the problem at the current mix first")
+        }
         let n = problem.channels.count
         let feasible = FeasibleSet(problem)
         let evaluator = ObjectiveEvaluator(problem)
@@ -85,7 +88,7 @@ public struct BudgetOptimizer: Sendable {
             // GA chases the noise of a few worst draws.
             var searchDraws = 400
             // The min keeps a tiny α from trapping in the conversion to Int.
-            if case .cvar(let alpha) = problem.objective { searchDraws = max(400, Int(min((100 / alpha).rounded(.up), 1e9))) }
+            if let alpha = problem.objective.tailShare { searchDraws = max(400, Int(min((100 / alpha).rounded(.up), 1e9))) }
             let searchProblem = problem.subsampled(to: searchDraws)
             gaDraws = searchProblem.drawCount
             var ga = GeneticSolver(problem: searchProblem, feasible: feasible)
@@ -101,16 +104,25 @@ public struct BudgetOptimizer: Sendable {
                             geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,
                             crossCheckGap: gap, notices: notices)
         }
+        var chosen: (plan: [Double], report: OptimizerReport)
         switch (slsqpBest, gaRun) {
         case let (s?, g?):
-            let gap = (s.value - g.value) / max(abs(s.value), 1e-300)
-            return g.value > s.value ? (g.plan, report(g, method: "ga", gap: gap)) : (s.plan, report(s, method: "slsqp", gap: gap))
+            // An uplift objective is near 0 at the optimum; its scale is the revenue.
+            let gap = (s.value - g.value) / max(abs(s.value), evaluator.magnitude, 1e-300)
+            chosen = g.value > s.value ? (g.plan, report(g, method: "ga", gap: gap)) : (s.plan, report(s, method: "slsqp", gap: gap))
         case let (s?, nil):
-            return (s.plan, report(s, method: "slsqp", gap: nil))
+            chosen = (s.plan, report(s, method: "slsqp", gap: nil))
         case let (nil, g?):
-            return (g.plan, report(g, method: "ga", gap: nil))
+            chosen = (g.plan, report(g, method: "ga", gap: nil))
         case (nil, nil):
             throw BudgetError.failed("no optimizer found a feasible plan")
         }
+        // Never worse than the plan the caller started from: for cvar_uplift that is what makes
+        // the worst-α uplift of the returned plan at least 0 when the current mix is feasible.
+        if let first = starts.first, start != nil, evaluator.evaluate(first) > evaluator.evaluate(chosen.plan) {
+            chosen.plan = first
+            chosen.report.notices.append("no optimizer improved on the starting plan; it is kept")
+        }
+        return chosen
     }
 }

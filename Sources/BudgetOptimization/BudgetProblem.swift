@@ -8,12 +8,26 @@ public enum PlanObjective: Sendable, Equatable, CustomStringConvertible {
     case meanMinusSD(lambda: Double)
     /// Mean of the worst α share of draws (conditional value at risk), 0 < α ≤ 1.
     case cvar(alpha: Double)
+    /// Mean of the worst α share of draws of the uplift R_d − baseline_d, 0 < α ≤ 1: a plan that
+    /// moves away from the baseline only as far as the posterior is sure it gains.
+    /// `baseline` is the baseline plan's total revenue per draw, `[draws]`; the scenario parser
+    /// leaves it empty and `anchoringUplift(at:)` fills it in.
+    case cvarUplift(alpha: Double, baseline: [Double])
 
     public var description: String {
         switch self {
         case .mean: "mean"
         case .meanMinusSD(let l): "mean − \(l)·sd"
         case .cvar(let a): "CVaR \(a)"
+        case .cvarUplift(let a, _): "CVaR \(a) of the uplift over the current mix"
+        }
+    }
+
+    /// The share of draws in the tail of a CVaR objective; nil for the others.
+    public var tailShare: Double? {
+        switch self {
+        case .cvar(let a), .cvarUplift(let a, _): a
+        case .mean, .meanMinusSD: nil
         }
     }
 }
@@ -28,7 +42,7 @@ public struct BudgetProblem: Sendable {
     /// Per channel, `[channels]`.
     public let lower: [Double]
     public let upper: [Double]
-    public let objective: PlanObjective
+    public private(set) var objective: PlanObjective
 
     public var drawCount: Int { responses.first?.drawCount ?? 0 }
 
@@ -36,10 +50,32 @@ public struct BudgetProblem: Sendable {
     /// searches on it; every plan it returns is judged on all draws.
     func subsampled(to limit: Int) -> BudgetProblem {
         guard drawCount > limit else { return self }
-        let indices = (0..<limit).map { $0 * drawCount / limit }
+        return restricted(to: (0..<limit).map { $0 * drawCount / limit })
+    }
+
+    /// The same problem on a subset of its draws (`indices` into `[drawCount]`); a per-draw
+    /// baseline follows its draws.
+    func restricted(to indices: [Int]) -> BudgetProblem {
         var copy = self
         copy.responses = responses.map { $0.restricted(to: indices) }
+        if case .cvarUplift(let a, let baseline) = objective, baseline.count == drawCount {
+            copy.objective = .cvarUplift(alpha: a, baseline: indices.map { baseline[$0] })
+        }
         return copy
+    }
+
+    /// The same problem with another objective (same draws, budget and bounds).
+    public func with(objective: PlanObjective) throws -> BudgetProblem {
+        try BudgetProblem(channels: channels, responses: responses, budget: budget, lower: lower, upper: upper, objective: objective)
+    }
+
+    /// For `cvarUplift`: the problem whose baseline is `plan`'s total revenue per draw
+    /// (`plan` is `[channels]`, currency over the horizon). Other objectives are returned as they are.
+    public func anchoringUplift(at plan: [Double]) throws -> BudgetProblem {
+        guard case .cvarUplift(let a, _) = objective else { return self }
+        let evaluator = ObjectiveEvaluator(self)
+        _ = evaluator.evaluate(plan)
+        return try with(objective: .cvarUplift(alpha: a, baseline: evaluator.totals))
     }
 
     /// - Throws: `BudgetError` naming the numbers when the problem has no feasible plan.
@@ -77,6 +113,13 @@ public struct BudgetProblem: Sendable {
             guard l >= 0, l.isFinite else { throw BudgetError.invalid("mean_minus_sd needs λ ≥ 0, got \(l)") }
         case .cvar(let a):
             guard a > 0, a <= 1 else { throw BudgetError.invalid("cvar needs a share of draws in (0, 1], got \(a)") }
+        case .cvarUplift(let a, let baseline):
+            guard a > 0, a <= 1 else { throw BudgetError.invalid("cvar_uplift needs a share of draws in (0, 1], got \(a)") }
+            // An empty baseline is the parser's placeholder; the evaluator then reads it as zero
+            // revenue, i.e. plain CVaR, until anchoringUplift(at:) sets it.
+            guard baseline.isEmpty || baseline.count == d, baseline.allSatisfy(\.isFinite) else {
+                throw BudgetError.invalid("cvar_uplift needs the baseline's revenue for each of the \(d) draws (finite), got \(baseline.count)")
+            }
         }
         self.channels = channels
         self.responses = responses

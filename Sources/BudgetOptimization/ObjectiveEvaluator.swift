@@ -12,6 +12,8 @@ final class ObjectiveEvaluator {
     /// R_d = Σ_c r_{c,d}, `[draws]`.
     private(set) var totals: [Double]
     private var order: [Int]
+    /// R_d − baseline_d for `cvarUplift`, `[draws]`.
+    private var uplift: [Double]
     private(set) var evaluations = 0
 
     init(_ problem: BudgetProblem) {
@@ -22,6 +24,7 @@ final class ObjectiveEvaluator {
         slopes = .init(repeating: 0, count: channels * draws)
         totals = .init(repeating: 0, count: draws)
         order = Array(0..<draws)
+        uplift = .init(repeating: 0, count: draws)
     }
 
     /// The objective at plan `b` (`[channels]`); when `gradient` is given, fills ∂J/∂b_c.
@@ -58,20 +61,41 @@ final class ObjectiveEvaluator {
             }
             return mean - lambda * sd
         case .cvar(let alpha):
-            let k = max(1, Int((alpha * Double(D)).rounded(.up)))
-            // The k worst draws; ties broken by draw index so the choice is deterministic.
-            order.sort { totals[$0] != totals[$1] ? totals[$0] < totals[$1] : $0 < $1 }
-            var value = 0.0
-            for i in 0..<k { value += totals[order[i]] }
-            if let g = gradient {
-                for c in 0..<C {
-                    var s = 0.0
-                    for i in 0..<k { s += slopes[c * D + order[i]] }
-                    g[c] = s / Double(k)
-                }
-            }
-            return value / Double(k)
+            return tail(alpha: alpha, of: totals, gradient: gradient)
+        case .cvarUplift(let alpha, let baseline):
+            // The baseline is a constant per draw: it changes which draws form the tail, not the
+            // slopes within it.
+            if baseline.count == D { for d in 0..<D { uplift[d] = totals[d] - baseline[d] } }
+            else { for d in 0..<D { uplift[d] = totals[d] } }
+            return tail(alpha: alpha, of: uplift, gradient: gradient)
         }
+    }
+
+    /// The mean of the k = ⌈αD⌉ smallest of `outcomes` (`[draws]`) and, when `gradient` is given,
+    /// the mean slope of the plan over those draws. CVaR is piecewise smooth: this is the gradient
+    /// of the piece the plan is on (a subgradient at a kink, where two draws swap places).
+    private func tail(alpha: Double, of outcomes: [Double], gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
+        let D = draws, C = channels
+        let k = max(1, Int((alpha * Double(D)).rounded(.up)))
+        // The k worst draws; ties broken by draw index so the choice is deterministic.
+        order.sort { outcomes[$0] != outcomes[$1] ? outcomes[$0] < outcomes[$1] : $0 < $1 }
+        var value = 0.0
+        for i in 0..<k { value += outcomes[order[i]] }
+        if let g = gradient {
+            for c in 0..<C {
+                var s = 0.0
+                for i in 0..<k { s += slopes[c * D + order[i]] }
+                g[c] = s / Double(k)
+            }
+        }
+        return value / Double(k)
+    }
+
+    /// A size for the objective when its value at a plan says nothing of its scale: the uplift
+    /// over a baseline is 0 at the baseline, so SLSQP scales it by the revenue there instead.
+    var magnitude: Double {
+        guard case .cvarUplift = problem.objective else { return 0 }
+        return totals.reduce(0) { $0 + abs($1) } / Double(max(draws, 1))
     }
 
     func evaluate(_ b: [Double]) -> Double {

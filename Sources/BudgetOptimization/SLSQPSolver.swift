@@ -128,7 +128,7 @@ struct SLSQPSolver {
         let n = problem.channels.count
         let unit = max(problem.budget / Double(n), 1e-12)
         let (startValue, startGradient) = evaluator.evaluateWithGradient(start)
-        let objectiveScale = max(abs(startValue), 1e-12)
+        let objectiveScale = max(abs(startValue), evaluator.magnitude, 1e-12)
         let scales = variableScales(at: start, gradient: startGradient, objectiveScale: objectiveScale, evaluator: evaluator)
         let context = Context(evaluator, scales: scales, unit: unit, budget: problem.budget, objectiveScale: objectiveScale)
         guard let opt = nlopt_create(NLOPT_LD_SLSQP, UInt32(n)) else {

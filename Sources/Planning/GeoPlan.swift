@@ -63,7 +63,7 @@ public struct GeoPlan: Sendable {
 
     /// A channel-level problem whose responses split each channel's budget across geos in this
     /// plan's proportions: what the plan's summary, what-ifs and report read.
-    func channelProblem(_ scenario: Scenario, model: MediaMixModel, budget: Double) throws -> BudgetProblem {
+    func channelProblem(_ scenario: Scenario, model: MediaMixModel, budget: Double, objective: PlanObjective) throws -> BudgetProblem {
         let data = model.data
         let responses: [any ChannelResponse] = data.channels.indices.map { c in
             let rows = model.rows.indices.filter { model.rows[$0].channel == c }
@@ -75,7 +75,7 @@ public struct GeoPlan: Sendable {
             return try BudgetProblem(channels: data.channels, responses: responses, budget: budget,
                                      lower: data.channels.map { scenario.plan.bounds[$0]?.min ?? 0 },
                                      upper: data.channels.map { scenario.plan.bounds[$0]?.max ?? budget },
-                                     objective: scenario.plan.objective)
+                                     objective: objective)
         } catch let error as BudgetError {
             throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
         }

@@ -46,6 +46,8 @@ public struct PlanRun: Sendable {
     public let dates: [String]
     /// Geo data: the plan per (geo, channel) pair.
     public let geo: GeoPlan?
+    /// The value of information, computed when first asked for (PlanRun+Insights.swift).
+    let insights = PlanInsightsCache()
 
     /// Fits the scenario's model, or reuses a stored fit of the same data and settings.
     public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FittedScenario {
@@ -78,21 +80,23 @@ public struct PlanRun: Sendable {
         let horizon = settings.horizon
         let recent = data.spend.map { $0.suffix(horizon).reduce(0, +) }
         let budget = overrideBudget ?? settings.budget ?? recent.reduce(0, +)
-        let problem = try makeProblem(scenario, posterior: posterior, budget: budget)
         // The current mix: the last `horizon` periods' spend, scaled to the plan's budget.
         let recentTotal = recent.reduce(0, +)
         let current = recentTotal > 0 ? recent.map { $0 / recentTotal * budget } : recent.map { _ in budget / Double(recent.count) }
+        // cvar_uplift measures each draw's revenue against the current mix's.
+        let problem = try anchored(makeProblem(scenario, posterior: posterior, budget: budget), at: current, scenario)
         let optimizerSetup = BudgetOptimizer(choice: optimizer ?? settings.optimizer, seed: scenario.sampler.seed)
         var planProblem = problem, allocation: [Double], report: OptimizerReport, geoPlan: GeoPlan?
         if data.isGeo {
             let model = posterior.model
             let shares = GeoPlan.recentShares(model: model, horizon: horizon)
-            let pairProblem = try GeoPlan.problem(scenario, posterior: posterior, budget: budget)
+            let currentPairs = GeoPlan.pairs(of: current, model: model, shares: shares)
+            let pairProblem = try anchored(GeoPlan.problem(scenario, posterior: posterior, budget: budget), at: currentPairs, scenario)
             if settings.byGeo {
                 // The optimizer moves money between geos too; channel figures read the chosen split.
-                let (pairs, pairReport) = try optimizerSetup.optimize(pairProblem, start: GeoPlan.pairs(of: current, model: model, shares: shares))
+                let (pairs, pairReport) = try optimizerSetup.optimize(pairProblem, start: currentPairs)
                 let plan = GeoPlan(problem: pairProblem, model: model, allocation: pairs, interval: settings.interval)
-                planProblem = try plan.channelProblem(scenario, model: model, budget: budget)
+                planProblem = try plan.channelProblem(scenario, model: model, budget: budget, objective: pairProblem.objective)
                 allocation = data.channels.indices.map { c in model.rows.indices.filter { model.rows[$0].channel == c }.reduce(0.0) { $0 + pairs[$1] } }
                 report = pairReport
                 geoPlan = plan
@@ -186,20 +190,24 @@ public struct PlanRun: Sendable {
 
     // MARK: - Files
 
-    /// `summary.csv`, `plan.csv`, and `whatif.csv` as CONTRACT.md lays them out, and the plan's
-    /// report (`report.json`, `report.html`), which shows `truthROAS` (`[channels]`) when the data
-    /// were simulated.
+    /// `summary.csv` (with `extrapolation` last), `plan.csv`, `whatif.csv` and `experiments.csv` as
+    /// CONTRACT.md lays them out, and the plan's report (`report.json`, `report.html`), which shows
+    /// `truthROAS` (`[channels]`) when the data were simulated.
     public func files(truthROAS: [Double]? = nil) -> [(name: String, contents: String)] {
-        var summary = ["channel,spend,share,revenue_mean,revenue_p05,revenue_p50,revenue_p95,roas_mean,mroas_mean,mroas_p05,mroas_p95"]
+        var summary = ["channel,spend,share,revenue_mean,revenue_p05,revenue_p50,revenue_p95,roas_mean,mroas_mean,mroas_p05,mroas_p95,extrapolation"]
         let budget = problem.budget
-        for c in plan.channels {
+        let outside = extrapolation.map(\.factor)
+        for (i, c) in plan.channels.enumerated() {
             summary.append([csvField(c.name), csvNumber(c.spend), csvNumber(budget > 0 ? c.spend / budget : 0), csvNumber(c.revenue.mean),
                             csvNumber(c.revenue.lower), csvNumber(c.revenue.median), csvNumber(c.revenue.upper), csvNumber(c.roas),
-                            csvNumber(c.marginalROAS.mean), csvNumber(c.marginalROAS.lower), csvNumber(c.marginalROAS.upper)].joined(separator: ","))
+                            csvNumber(c.marginalROAS.mean), csvNumber(c.marginalROAS.lower), csvNumber(c.marginalROAS.upper),
+                            csvNumber(outside[i])].joined(separator: ","))
         }
         let t = plan.total
+        // TOTAL's extrapolation: the furthest any channel goes.
         summary.append(["TOTAL", csvNumber(budget), "1", csvNumber(t.mean), csvNumber(t.lower), csvNumber(t.median), csvNumber(t.upper),
-                        csvNumber(budget > 0 ? t.mean / budget : .nan), csvNumber(optimality.marginal), "", ""].joined(separator: ","))
+                        csvNumber(budget > 0 ? t.mean / budget : .nan), csvNumber(optimality.marginal), "", "",
+                        csvNumber(outside.filter { !$0.isNaN }.max() ?? 0)].joined(separator: ","))
 
         // Spend is flat, so each period's row carries 1/H of the channel's (or pair's) spend and revenue.
         var rows = [geo == nil ? "period,date,channel,spend,revenue_mean,revenue_p05,revenue_p95"
@@ -220,7 +228,8 @@ public struct PlanRun: Sendable {
             }
         }
         return [("summary.csv", summary.joined(separator: "\n") + "\n"), ("plan.csv", rows.joined(separator: "\n") + "\n"),
-                ("whatif.csv", Self.whatIfCSV(whatIfs))] + (geo.map { [("geos.csv", $0.csv)] } ?? []) + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
+                ("whatif.csv", Self.whatIfCSV(whatIfs)), ("experiments.csv", Self.experimentsCSV(experiments))]
+            + (geo.map { [("geos.csv", $0.csv)] } ?? []) + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
     }
 
     public static func whatIfCSV(_ results: [WhatIfResult]) -> String {

@@ -67,11 +67,11 @@ extension Scenario {
         }
         if let o = keys["objective"] {
             if o.isMapping {
-                let entries = try o.mapping(allowed: ["mean_minus_sd", "cvar"])
+                let entries = try o.mapping(allowed: ["mean_minus_sd", "cvar", "cvar_uplift"])
                 // An empty or double mapping would silently mean one objective or the other.
                 guard entries.count == 1 else {
-                    throw o.error(entries.isEmpty ? "names no objective; expected mean, {mean_minus_sd: 0.5} or {cvar: 0.1}"
-                        : "names \(entries.count) objectives; expected one of {mean_minus_sd: 0.5} or {cvar: 0.1}")
+                    throw o.error(entries.isEmpty ? "names no objective; expected mean, {mean_minus_sd: 0.5}, {cvar: 0.1} or {cvar_uplift: 0.1}"
+                        : "names \(entries.count) objectives; expected one of {mean_minus_sd: 0.5}, {cvar: 0.1} or {cvar_uplift: 0.1}")
                 }
                 if let l = entries["mean_minus_sd"] {
                     let lambda = try l.double()
@@ -82,11 +82,16 @@ extension Scenario {
                     // Below 1e-4 the tail holds less than one draw of any sensible fit.
                     guard alpha >= 1e-4, alpha <= 1 else { throw a.error("expected a share of draws from 0.0001 to 1, e.g. 0.1, got \(alpha)") }
                     plan.objective = .cvar(alpha: alpha)
+                } else if let a = entries["cvar_uplift"] {
+                    let alpha = try a.double()
+                    guard alpha >= 1e-4, alpha <= 1 else { throw a.error("expected a share of draws from 0.0001 to 1, e.g. 0.1, got \(alpha)") }
+                    // The baseline (the current mix's revenue per draw) is set once the fit is at hand.
+                    plan.objective = .cvarUplift(alpha: alpha, baseline: [])
                 }
             } else {
                 let text = try o.string()
                 guard text == "mean" else {
-                    throw o.error("unknown objective '\(text)'; expected mean, {mean_minus_sd: 0.5} or {cvar: 0.1}")
+                    throw o.error("unknown objective '\(text)'; expected mean, {mean_minus_sd: 0.5}, {cvar: 0.1} or {cvar_uplift: 0.1}")
                 }
             }
         }

@@ -79,7 +79,7 @@ struct PlanCommand: ParsableCommand {
                 print(verdict.verdict)
                 print(PlanReport(run).text)
                 let folder = (root.hasSuffix("/") ? root : root + "/") + prefix
-                print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv, \(run.geo == nil ? "" : "geos.csv, ")report.html; fit in \(folder)fit/\n")
+                print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv, experiments.csv, \(run.geo == nil ? "" : "geos.csv, ")report.html; fit in \(folder)fit/\n")
             }
             if !single {
                 print(table(header: ["scenario", "budget", "revenue", "90% band", "ROAS"], rows: runs.map { run, _ in
@@ -138,6 +138,7 @@ struct PlanReport {
         else { out += "interior \(names(o.interior, "channels")) share a marginal objective of " + String(format: "%.3f (spread %.1e)", o.marginal, o.interiorSpread) }
         if !o.atMinimum.isEmpty { out += "; at their minimum: \(names(o.atMinimum, "channels"))" }
         if !o.atMaximum.isEmpty { out += "; at their maximum: \(names(o.atMaximum, "channels"))" }
+        out += "\n\n" + PlanInsightsText.extrapolation(run) + "\n\n" + PlanInsightsText.experiments(run)
         out += GeoPlanReport(run).text
         if !run.whatIfs.isEmpty {
             out += "\n\nWhat-ifs (from the optimized plan):\n"

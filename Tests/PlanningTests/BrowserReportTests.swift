@@ -12,7 +12,7 @@ import Testing
     static let skipNotice: Comment = "Chromium is not installed (make test installs Debian's chromium): the browser check of report.html is skipped"
 
     /// Every section a plan report with what-ifs and lift tests has, in page order.
-    static let planSections = ["recommendation", "allocation", "uplift", "marginal-roas", "what-ifs", "optimality",
+    static let planSections = ["recommendation", "allocation", "uplift", "marginal-roas", "what-ifs", "experiments", "optimality",
                                "headline", "actual-vs-fitted", "contributions", "roas", "response-curves", "adstock",
                                "diagnostics", "lift-tests"]
 

@@ -39,7 +39,7 @@ import Testing
         let b = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("b").path, "--quiet", "--allow-unconverged"], cache: cache)
         #expect(b.stdout.contains("reused"))
         // The reports too: a reused fit's report is drawn again from its posterior, to the same bytes.
-        for name in ["summary.csv", "plan.csv", "whatif.csv", "fit/draws.csv", "fit/summary.csv", "report.json", "report.html", "fit/report.html"] {
+        for name in ["summary.csv", "plan.csv", "whatif.csv", "experiments.csv", "fit/draws.csv", "fit/summary.csv", "report.json", "report.html", "fit/report.html"] {
             let x = try Data(contentsOf: dir.appendingPathComponent("a/\(name)")), y = try Data(contentsOf: dir.appendingPathComponent("b/\(name)"))
             #expect(x == y, "\(name) differs")
         }
@@ -52,6 +52,27 @@ import Testing
             let lo = Double(r["revenue_p05"]!)!, mean = Double(r["revenue_mean"]!)!, hi = Double(r["revenue_p95"]!)!
             #expect(lo <= mean && mean <= hi, "\(r["channel"]!): \(lo) ≤ \(mean) ≤ \(hi)")
         }
+        // extrapolation, the last column: the plan's weekly spend against the data's weekly range.
+        let header = try String(contentsOf: dir.appendingPathComponent("a/summary.csv"), encoding: .utf8)
+            .split(separator: "\n").first { !$0.hasPrefix("#") }!
+        #expect(header.hasSuffix(",mroas_p95,extrapolation"))
+        let weekly = try rows(URL(fileURLWithPath: data))
+        var factors: [Double] = []
+        for (c, name) in ["x1", "x2"].enumerated() {
+            let seen = weekly.map { Double($0[name]!)! }, planned = spend[c] / 13
+            let expected = planned > seen.max()! * (1 + 1e-9) ? planned / seen.max()! : planned < seen.min()! * (1 - 1e-9) ? seen.min()! / planned : 0
+            let written = Double(summary[c]["extrapolation"]!)!
+            #expect(abs(written - expected) <= 1e-9 * max(expected, 1), "\(name): \(written) vs \(expected)")
+            factors.append(written)
+        }
+        #expect(Double(summary[2]["extrapolation"]!)! == factors.max()!, "TOTAL carries the largest")
+        #expect(a.stdout.contains("Extrapolation") && a.stdout.contains("Where the next experiment should go"))
+        let experiments = try rows(dir.appendingPathComponent("a/experiments.csv"))
+        #expect(Set(experiments.map { $0["channel"]! }) == ["x1", "x2"])
+        let evppi = experiments.map { Double($0["evppi"]!)! }, shares = experiments.map { Double($0["evppi_share"]!)! }
+        #expect(evppi.allSatisfy { $0 >= 0 } && evppi == evppi.sorted(by: >), "ranked, most valuable first: \(evppi)")
+        #expect(abs(shares.reduce(0, +) - 1) <= 1e-9 || shares.allSatisfy { $0 == 0 }, "\(shares)")
+        for e in experiments { #expect(e["suggested_test"]!.contains(e["channel"]!), "\(e)") }
         let plan = try rows(dir.appendingPathComponent("a/plan.csv"))
         #expect(plan.count == 13 * 2)
         #expect(plan.first?["date"] == "2021-09-06", "the period after the data's last week")

@@ -23,6 +23,7 @@ extension Report {
         var sections = [recommendation(run), allocation(run), uplift(run), marginalROAS(run)]
         if !run.whatIfs.isEmpty { sections.append(whatIfs(run)) }
         if !frontier.isEmpty { sections.append(frontierSection(run, frontier)) }
+        sections.append(experiments(run))
         sections.append(optimality(run))
         // The fit's sections follow, titled as such so a reader knows where the plan ends.
         sections += fitSections(facts, truthROAS: truthROAS, planned: run.allocation.map { $0 / horizon }).map { section in

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import BudgetOptimization
+@testable import Planning
+
+@Suite struct ExtrapolationTests {
+    let seen = [40.0, 100, 75, 60, 120, 55]
+
+    @Test func insideTheRangeIsZero() {
+        for planned in [40.0, 41, 100, 120] {
+            let e = SpendExtrapolation(channel: "tv", planned: [planned], observed: seen)
+            #expect(e.factor == 0, "\(planned): \(e.factor)")
+            #expect(e.observedMin == 40 && e.observedMax == 120)
+        }
+    }
+
+    @Test func aboveIsTheRatioToTheLargestPeriodBelowTheSmallestOverThePlan() {
+        let above = SpendExtrapolation(channel: "tv", planned: [240], observed: seen)
+        #expect(above.factor == 2 && above.above && above.planned == 240)
+        let below = SpendExtrapolation(channel: "tv", planned: [10], observed: seen)
+        #expect(below.factor == 4 && !below.above && below.planned == 10)
+        let stopped = SpendExtrapolation(channel: "tv", planned: [0], observed: seen)
+        #expect(stopped.factor == .infinity && !stopped.above)
+        // A channel the data has seen dark: stopping it is inside the range.
+        #expect(SpendExtrapolation(channel: "tv", planned: [0], observed: [0, 50]).factor == 0)
+        #expect(SpendExtrapolation(channel: "new", planned: [5], observed: [0, 0]).factor == .infinity)
+    }
+
+    @Test func aScheduleCountsItsFurthestPeriod() {
+        // A flighted plan: 30 is 1.33× below, 180 is 1.5× above; the larger wins.
+        let e = SpendExtrapolation(channel: "tv", planned: [30, 90, 180], observed: seen)
+        #expect(abs(e.factor - 1.5) < 1e-12 && e.above && e.planned == 180)
+        let f = SpendExtrapolation(channel: "tv", planned: [10, 90, 130], observed: seen)
+        #expect(abs(f.factor - 4) < 1e-12 && !f.above && f.planned == 10)
+    }
+
+    @Test func experimentsCSVQuotesItsSentences() {
+        let csv = PlanRun.experimentsCSV([
+            ExperimentSuggestion(channel: "tv", evppi: 1500, share: 0.75, spendPerPeriod: 1e5, low: 8e4, high: 1.3e5,
+                                 suggestedTest: "lift test on tv around 100k/week (+/-30%)"),
+            ExperimentSuggestion(channel: "web, mobile", evppi: 500, share: 0.25, spendPerPeriod: 2e4, low: 0, high: 3e4,
+                                 suggestedTest: "lift test on web, mobile around 20k/week (+/-50%)"),
+        ])
+        #expect(csv == """
+            channel,evppi,evppi_share,suggested_test
+            tv,1500,0.75,lift test on tv around 100k/week (+/-30%)
+            "web, mobile",500,0.25,"lift test on web, mobile around 20k/week (+/-50%)"
+
+            """)
+        #expect(compact(123_456) == "123k" && compact(1_250_000) == "1.25M" && compact(0.3186) == "0.319" && compact(950) == "950")
+    }
+}
+
+@Suite struct CVaRUpliftScenarioTests {
+    func plan(_ objective: String) -> (PlanSettings?, InputError?) {
+        let dir = temporaryFolder()
+        _ = write("week,revenue,tv,search\n2024-01-01,10,1,1\n", "w.csv", in: dir)
+        let path = write("""
+            name: s
+            data: {file: w.csv, date: week, target: revenue, channels: [tv, search]}
+            plan: {objective: \(objective)}
+            """, "s.yaml", in: dir)
+        do { return (try Scenario.load(path: path).plan, nil) } catch let e as InputError { return (nil, e) } catch { return (nil, nil) }
+    }
+
+    @Test func cvarUpliftIsReadWithAnEmptyBaselineTheFitFillsIn() throws {
+        let (settings, error) = plan("{cvar_uplift: 0.1}")
+        let s = try #require(settings, "\(error?.message ?? "")")
+        #expect(s.objective == .cvarUplift(alpha: 0.1, baseline: []))
+        #expect(s.objective.description == "CVaR 0.1 of the uplift over the current mix")
+    }
+
+    @Test func badSharesAndTwoObjectivesAreRefusedByKey() {
+        for (objective, fragment) in [("{cvar_uplift: 0}", "plan.objective.cvar_uplift: expected a share of draws from 0.0001 to 1"),
+                                      ("{cvar_uplift: 1.5}", "plan.objective.cvar_uplift: expected a share of draws from 0.0001 to 1"),
+                                      ("{cvar_uplift: lots}", "plan.objective.cvar_uplift"),
+                                      ("{cvar_uplift: 0.1, cvar: 0.1}", "names 2 objectives"),
+                                      ("cvar_uplift", "expected mean, {mean_minus_sd: 0.5}, {cvar: 0.1} or {cvar_uplift: 0.1}")] {
+            let (settings, error) = plan(objective)
+            #expect(settings == nil && error?.message.contains(fragment) == true && error?.kind == .configuration,
+                    "\(objective): \(error?.message ?? "accepted")")
+        }
+    }
+}
+
+/// `mixplan plan` with `objective: {cvar_uplift: 0.1}`, as a user runs it on PyMC-Marketing's
+/// example data.
+@Suite struct CVaRUpliftPlanTests {
+    @Test func aRegretAversePlanBeatsTheCurrentMixInAtLeastNineDrawsOfTen() throws {
+        let dir = temporaryFolder()
+        let data = fixtures.appendingPathComponent("mmm_example.csv").path
+        let path = write("""
+            name: regret averse
+            data: {file: \(data), date: date_week, target: y, channels: [x1, x2], controls: [event_1, event_2, t]}
+            model: {adstock: {type: geometric, max_lag: 8}, saturation: logistic, trend: none}
+            sampler: {chains: 2, warmup: 150, draws: 150, seed: 5}
+            plan: {horizon: 13, objective: {cvar_uplift: 0.1}}
+            """, "s.yaml", in: dir)
+        let out = dir.appendingPathComponent("out")
+        let r = try runMixPlan(["plan", path, "--out", out.path, "--quiet", "--allow-unconverged"], cache: dir.appendingPathComponent("cache"))
+        #expect(r.code == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("objective CVaR 0.1 of the uplift over the current mix"))
+        // The worst 10% of draws gain at least 0 (the current mix is feasible: no bounds), so the
+        // uplift's 10% quantile is at least 0: P(better) ≥ 0.9, unless the plan keeps the current
+        // mix and every draw's uplift is exactly 0.
+        let line = try #require(r.stdout.split(separator: "\n").first { $0.contains("P(plan better)") })
+        let p = try #require(Double(line.components(separatedBy: "P(plan better) ").last ?? ""))
+        let unchanged = line.contains("change +0 [+0 – +0]")
+        #expect(p >= 0.9 || unchanged, "\(line)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("experiments.csv").path))
+    }
+}
