@@ -189,7 +189,7 @@ struct GeoFile {
         }
     }
 
-    @Test func scenarioCarriesGeoPopulationAndTargetKindToTheModelWhichRefusesGeoDataClearly() throws {
+    @Test func scenarioCarriesGeoPopulationAndTargetKindToTheGeoModel() throws {
         let dir = temporaryFolder()
         write(([GeoFile.header] + GeoFile.byDate.map(GeoFile.line)).joined(separator: "\n"), "geo.csv", in: dir)
         let path = write("""
@@ -200,9 +200,9 @@ struct GeoFile {
             """, "geo.yaml", in: dir)
         let scenario = try Scenario.load(path: path)
         #expect(scenario.data.geo == "region" && scenario.data.population == "pop" && scenario.data.targetKind == .units)
-        let e = inputError { _ = try FitRun.run(scenario) }
-        #expect(e?.kind == .configuration)
-        #expect(e?.message.contains("geo models are not supported yet") == true, "\(e?.message ?? "no error")")
+        let fit = try FitRun.run(scenario)
+        #expect(fit.posterior.model.geoCount == GeoFile.geos.count)
+        #expect(fit.geos.count == GeoFile.geos.count * 2, "a row per (geo, channel) pair")
 
         let bad = write("""
             data: {file: geo.csv, date: week, target: revenue, channels: [tv], target_kind: unit}
