@@ -57,6 +57,8 @@ public struct LiftAnalysis: Sendable {
     public let preCovered: Int
     public let interval: Double
     public let maxRHat: Double, minBulkESS: Double, divergences: Int
+    /// Leapfrog steps of all chains' kept draws (for the bench's cost per draw).
+    public let totalLeapfrogSteps: Int
     /// Mean weight of each control geo (scaled units), `[controls]`, and the controls' indices.
     public let controls: [Int]
     public let controlWeights: [Double]
@@ -110,6 +112,7 @@ public struct LiftAnalysis: Sendable {
                                          progress: progress)
         controlWeights = model.meanWeights
         (maxRHat, minBulkESS, divergences) = model.convergence
+        totalLeapfrogSteps = model.sampling.samplingLeapfrogSteps
 
         let reported = design.preStart..<design.measured.upperBound
         let draws = model.predict(treatedControls: controlTargets, periods: reported, noise: true,
