@@ -16,7 +16,8 @@ public struct SyntheticControl: Sendable {
     public let sampling: SamplingResult
     let controls: Int
 
-    /// Fits `treated ≈ a + Σ w_j control_j + seasonality` over `fit` (period indices).
+    /// Fits `treated ≈ a + Σ w_j (control_j / mean_j − 1) + seasonality` over `fit` (period
+    /// indices), in units of the treated series' mean (see `SyntheticControlDensity`).
     ///
     /// - Parameters:
     ///   - treated: the treated geos' summed target, `[periods]` (the whole history).
@@ -36,7 +37,7 @@ public struct SyntheticControl: Sendable {
         }
         let y = fit.map { treated[$0] / yScale }
         var x = [Double](); x.reserveCapacity(J * T)
-        for (j, series) in controls.enumerated() { x += fit.map { series[$0] / xScales[j] } }
+        for (j, series) in controls.enumerated() { x += fit.map { series[$0] / xScales[j] - 1 } }
         let K = 2 * Self.fourierOrder
         var features = [Double](); features.reserveCapacity(K * T)
         for k in 0..<K { features += fit.map { Self.feature(k, period: $0, periodsPerYear: periodsPerYear) } }
@@ -47,7 +48,7 @@ public struct SyntheticControl: Sendable {
         var config = configuration
         var rng = SeededGenerator(seed: configuration.seed, stream: 1_000)
         config.initialPoints = (0..<config.chains).map { _ in
-            [0.02 * rng.normal()] + (0..<J).map { _ in log(1 / Double(J)) + 0.3 * rng.normal() }
+            [1 + 0.02 * rng.normal()] + (0..<J).map { _ in log(1 / Double(J)) + 0.3 * rng.normal() }
                 + (0..<K).map { _ in 0.01 * rng.normal() } + [log(0.05) + 0.3 * rng.normal()]
         }
         sampling = try NUTSSampler(configuration: config).sample(density, progress: progress)
@@ -77,12 +78,13 @@ public struct SyntheticControl: Sendable {
                 let q = chain.draws[(d * chain.dimension)..<((d + 1) * chain.dimension)]
                 let base = q.startIndex
                 let a = q[base], sigma = exp(q[base + 1 + J + K])
-                let weights = (0..<J).map { exp(q[base + 1 + $0]) / controlScales[$0] }
+                let weightsTotal = (0..<J).map { exp(q[base + 1 + $0]) }
+                let weights = (0..<J).map { weightsTotal[$0] / controlScales[$0] }
                 out.append(periods.map { t in
                     var mu = a
                     for k in 0..<K { mu += q[base + 1 + J + k] * Self.feature(k, period: t, periodsPerYear: periodsPerYear) }
                     var sum = 0.0
-                    for j in 0..<J { sum += weights[j] * controlsSeries[j][t] }
+                    for j in 0..<J { sum += weights[j] * controlsSeries[j][t] - weightsTotal[j] }
                     let e = noise ? sigma * rng.normal() : 0
                     return (mu + sum + e) * treatedScale
                 })

@@ -6,9 +6,12 @@ import Sampling
 ///     y_t = a + Σ_j w_j · x_{j,t} + Σ_k f_k · φ_{k,t} + ε_t,   ε_t ~ Normal(0, σ)
 ///
 /// `y` is the treated geos' summed target divided by its pre-period mean, `x_j` control geo j's
-/// target divided by its own pre-period mean, `φ_k` the treated geos' own seasonality (Fourier
-/// terms). So the weights read as "how much of control j's pattern", and a synthetic control that
-/// copies the controls' average has weights summing to about 1 and an intercept near 0.
+/// target divided by its own pre-period mean, minus 1 (centred), `φ_k` the treated geos' own
+/// seasonality (Fourier terms). So the intercept is the treated level (near 1) and the weights read
+/// as "how much of control j's movements"; a synthetic control that copies the controls' average
+/// has weights summing to about 1. Centring the controls separates the level, which the data pin
+/// tightly, from the weights, which they pin loosely: uncentred, the two trade off along a curved
+/// ridge (w = eᵘ) that took NUTS hundreds of leapfrog steps per draw.
 ///
 /// Why this shape: non-negative weights keep the counterfactual an interpolation of real regions
 /// (a regression free to subtract geos overfits 20+ collinear controls on 1–2 years of weeks);
@@ -30,6 +33,9 @@ public struct SyntheticControlDensity: LogDensity {
     public let features: [Double]
     public let controls: Int, featureCount: Int, periods: Int
     public let priors: SyntheticControlPriors
+    /// Residuals and weights of one evaluation: one buffer per chain (`forChain`), so a gradient
+    /// allocates nothing.
+    private let scratch: Scratch
 
     public init(y: [Double], x: [Double], controls: Int, features: [Double], featureCount: Int,
                 priors: SyntheticControlPriors) {
@@ -38,7 +44,17 @@ public struct SyntheticControlDensity: LogDensity {
         self.y = y; self.x = x; self.features = features
         self.controls = controls; self.featureCount = featureCount; self.periods = y.count
         self.priors = priors
+        scratch = Scratch(periods: y.count, controls: controls)
     }
+
+    private init(copying other: SyntheticControlDensity) {
+        y = other.y; x = other.x; features = other.features
+        controls = other.controls; featureCount = other.featureCount; periods = other.periods
+        priors = other.priors
+        scratch = Scratch(periods: other.periods, controls: other.controls)
+    }
+
+    public func forChain() -> any LogDensity { SyntheticControlDensity(copying: self) }
 
     public var dimension: Int { 2 + controls + featureCount }
 
@@ -49,9 +65,8 @@ public struct SyntheticControlDensity: LogDensity {
         guard sigma.isFinite, sigma > 0 else { return -.infinity }
         for i in 0..<dimension { g[i] = 0 }
         // Residuals r_t = y_t − μ_t.
-        var r = y
-        for t in 0..<T { r[t] -= a }
-        var weights = [Double](repeating: 0, count: J)
+        let r = scratch.residuals, weights = scratch.weights
+        for t in 0..<T { r[t] = y[t] - a }
         for j in 0..<J {
             let w = exp(q[1 + j])
             guard w.isFinite else { return -.infinity }
@@ -83,10 +98,10 @@ public struct SyntheticControlDensity: LogDensity {
         }
         g[1 + J + K] = -Double(T) + sumSquares * precision
 
-        // Priors. a ~ Normal(0, interceptSD).
-        let ia = 1 / (priors.interceptSD * priors.interceptSD)
-        logp -= 0.5 * a * a * ia
-        g[0] -= a * ia
+        // Priors. a ~ Normal(interceptMean, interceptSD).
+        let ia = 1 / (priors.interceptSD * priors.interceptSD), da = a - priors.interceptMean
+        logp -= 0.5 * da * da * ia
+        g[0] -= da * ia
         // w_j ~ HalfNormal(weightScale), with log-Jacobian u_j.
         let iw = 1 / (priors.weightScale * priors.weightScale)
         for j in 0..<J {
@@ -109,10 +124,30 @@ public struct SyntheticControlDensity: LogDensity {
     }
 }
 
+/// Per-chain buffers of `SyntheticControlDensity`: residuals `[periods]` and weights `[controls]`.
+private final class Scratch: @unchecked Sendable {
+    let residuals: UnsafeMutablePointer<Double>
+    let weights: UnsafeMutablePointer<Double>
+
+    init(periods: Int, controls: Int) {
+        residuals = .allocate(capacity: max(periods, 1))
+        residuals.initialize(repeating: 0, count: max(periods, 1))
+        weights = .allocate(capacity: max(controls, 1))
+        weights.initialize(repeating: 0, count: max(controls, 1))
+    }
+
+    deinit {
+        residuals.deallocate()
+        weights.deallocate()
+    }
+}
+
 /// Prior scales of the synthetic control, in the scaled units of `SyntheticControlDensity` (the
 /// treated target's pre-period mean is 1).
 public struct SyntheticControlPriors: Sendable, Equatable {
-    /// Intercept a ~ Normal(0, interceptSD) (default 0.5: half the treated level).
+    /// Intercept a ~ Normal(interceptMean, interceptSD) (defaults 1 and 0.5: the treated level,
+    /// which is 1 in these units, give or take half of it).
+    public var interceptMean = 1.0
     public var interceptSD = 0.5
     /// Each weight w_j ~ HalfNormal(weightScale); default 1/√J (set by `forControls`), so a handful
     /// of controls can carry the fit while the sum over J weights stays near 1 a priori.

@@ -19,7 +19,7 @@ import Sampling
         for seed in [1, 2, 3] as [UInt64] {
             let density = problem(seed: seed)
             var rng = SeededGenerator(seed: seed, stream: 9)
-            let point = (0..<density.dimension).map { i in i == 0 ? 0.1 * rng.normal() : (i == density.dimension - 1 ? -2 + 0.3 * rng.normal() : -1.5 + 0.5 * rng.normal()) }
+            let point = (0..<density.dimension).map { i in i == 0 ? 1 + 0.1 * rng.normal() : (i == density.dimension - 1 ? -2 + 0.3 * rng.normal() : -1.5 + 0.5 * rng.normal()) }
             let (value, gradient) = density.logDensityAndGradient(at: point)
             #expect(value.isFinite)
             for i in 0..<density.dimension {
@@ -41,7 +41,7 @@ import Sampling
         var expected = 0.0
         for t in 0..<3 { let r = y[t] - a - w * x[t]; expected += -log(sigma) - r * r / (2 * sigma * sigma) }
         let p = density.priors
-        expected += -a * a / (2 * p.interceptSD * p.interceptSD)
+        expected += -(a - p.interceptMean) * (a - p.interceptMean) / (2 * p.interceptSD * p.interceptSD)
         expected += -w * w / (2 * p.weightScale * p.weightScale) + u
         expected += -sigma * sigma / (2 * p.sigmaScale * p.sigmaScale) + logSigma
         #expect(abs(density.logDensityAndGradient(at: [a, u, logSigma]).value - expected) < 1e-12)
