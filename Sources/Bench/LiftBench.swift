@@ -27,6 +27,11 @@ func benchLift(seeds: Int = 24) throws {
           incremental ROAS \(String(format: "%.2f [%.2f – %.2f]", roas.mean, roas.lower, roas.upper)), \
         truth \(String(format: "%.2f", history.trueROAS(over: design.measured)))
         """)
+    if let t = analysis.liftTest(channelName: "tv") {
+        let truth = history.trueNationalLift(channel: 0, spend: t.spend, change: t.change)
+        print(String(format: "  lift test (national-equivalent): x %.0f, delta_x %.0f, delta_y %.0f ± %.0f; the national curve's true lift for that move %.0f (%.1f σ)",
+                     t.spend, t.change, t.lift, t.standardError, truth, (t.lift - truth) / t.standardError))
+    }
     let designStart = Date()
     _ = try DesignSearch.search(data: history.dataset, channel: 0, weeks: 8, change: 0.5, treatedCount: 6, seed: 7)
     print("  design search (6 of 24 geos, 300 random sets + swaps): \(f(Date().timeIntervalSince(designStart))) s\n")

@@ -8,9 +8,12 @@ public struct DesignCandidate: Sendable, Equatable {
     /// Treated geo indices, sorted; the other geos are the controls.
     public var treated: [Int]
     /// Root mean square error of the counterfactual's total over held-out windows of the test's
-    /// length (target units), and that error relative to the treated geos' total.
+    /// length (target units), and that error relative to the treated geos' total. Measured on the
+    /// last held-out stretch, which the search did not choose on (see `DesignSearch`).
     public var windowError: Double
     public var relativeError: Double
+    /// The same error on the earlier held-out stretch, which the search minimizes.
+    public var selectionError: Double
     /// Minimum detectable effect over the test (target units): (z₀.₉₅ + z₀.₈₀) × `windowError`,
     /// a one-sided 5% test with 80% power.
     public var minimumDetectableEffect: Double
@@ -27,10 +30,13 @@ public struct DesignCandidate: Sendable, Equatable {
 ///
 /// Each candidate is scored by a fast stand-in for the Bayesian synthetic control: non-negative
 /// ridge regression of the treated geos' total on the control geos (each scaled by its mean, plus
-/// an intercept, the same shape as the sampled model) fitted on the history before the last few
-/// test-length windows, and judged on those held-out windows' totals, as the test itself will be
-/// judged after the data. Random subsets of the requested size are scored, then the best is
-/// improved by swapping a treated geo for a control while that lowers the score.
+/// an intercept, the same shape as the sampled model) fitted on the history before a held-out
+/// stretch at the end, and judged on the totals of every test-length window inside it, as the
+/// test itself will be judged after the data. The stretch has two halves: the search minimizes the
+/// error on the first; the error it reports (and so the minimum detectable effect) comes from the
+/// second, because the best of hundreds of noisy scores flatters itself. Random subsets of the
+/// requested size are scored, then the best is improved by swapping a treated geo for a control
+/// while that lowers the score.
 public enum DesignSearch {
     /// - Parameters:
     ///   - data: geo data.
@@ -48,37 +54,47 @@ public enum DesignSearch {
         guard treatedCount >= 1, treatedCount <= G - 2 else {
             throw GeoExperimentError.invalid("treat 1 to \(G - 2) geos (at least two controls), not \(treatedCount)")
         }
-        // Held-out windows at the end; the fit needs at least 26 periods (or half the history).
+        // Two held-out halves at the end, each at least one test long and at most half a year;
+        // the fit needs at least 26 periods (or half the history) before them.
         let minimumFit = max(26, T / 2)
-        let holdouts = min(4, (T - minimumFit) / max(weeks, 1))
-        guard weeks >= 1, holdouts >= 1 else {
-            throw GeoExperimentError.invalid("\(T) periods leave no room for a held-out \(weeks)-period window after \(minimumFit) periods to fit on")
+        let half = min(26, (T - minimumFit) / 2)
+        guard weeks >= 1, half >= weeks else {
+            throw GeoExperimentError.invalid("\(T) periods leave no room for two held-out \(weeks)-period windows after \(minimumFit) periods to fit on")
         }
-        let fitEnd = T - holdouts * weeks
+        let fitEnd = T - 2 * half
+        let selection = fitEnd..<(fitEnd + half), report = (fitEnd + half)..<T
         let targets = (0..<G).map { data.target(geo: $0) }
         let spend = (0..<G).map { data.spend(geo: $0, channel: channel) }
         let recent = max(T - 13, 0)..<T
+
+        /// RMS error of window totals over every `weeks`-long window inside `stretch`, and the mean total.
+        func windowError(_ prediction: [Double], _ y: [Double], in stretch: Range<Int>) -> (rmse: Double, level: Double) {
+            var squares = 0.0, level = 0.0, count = 0
+            for start in stretch.lowerBound...(stretch.upperBound - weeks) {
+                let window = start..<(start + weeks)
+                let error = window.reduce(0) { $0 + prediction[$1] - y[$1] }
+                squares += error * error
+                level += window.reduce(0) { $0 + y[$1] }
+                count += 1
+            }
+            return ((squares / Double(count)).squareRoot(), level / Double(count))
+        }
 
         func score(_ treated: [Int]) -> DesignCandidate {
             let set = Set(treated)
             let controls = (0..<G).filter { !set.contains($0) }
             let y = LiftAnalysis.sum(treated.map { targets[$0] }, periods: T)
             let prediction = NonNegativeRidge.fitAndPredict(y: y, controls: controls.map { targets[$0] }, fit: 0..<fitEnd)
-            var squares = 0.0, level = 0.0
-            for h in 0..<holdouts {
-                let window = (fitEnd + h * weeks)..<(fitEnd + (h + 1) * weeks)
-                let error = window.reduce(0) { $0 + prediction[$1] - y[$1] }
-                squares += error * error
-                level += window.reduce(0) { $0 + y[$1] }
-            }
-            let rmse = (squares / Double(holdouts)).squareRoot()
+            let chosen = windowError(prediction, y, in: selection), reported = windowError(prediction, y, in: report)
             let weeklySpend = treated.reduce(0) { s, g in recent.reduce(s) { $0 + spend[g][$1] } } / Double(recent.count)
-            return DesignCandidate(treated: treated.sorted(), windowError: rmse, relativeError: rmse / (level / Double(holdouts)),
-                                   minimumDetectableEffect: (1.6448536269514722 + 0.8416212335729143) * rmse,
+            return DesignCandidate(treated: treated.sorted(), windowError: reported.rmse, relativeError: reported.rmse / reported.level,
+                                   selectionError: chosen.rmse,
+                                   minimumDetectableEffect: (1.6448536269514722 + 0.8416212335729143) * reported.rmse,
                                    spendChange: change * weeklySpend * Double(weeks))
         }
-        // The lower the detectable ROAS the better; without spend, the lower the relative error.
-        func key(_ c: DesignCandidate) -> Double { c.minimumDetectableROAS ?? c.relativeError }
+        // The smaller the selection error per unit of spend change the better (the detectable ROAS
+        // on the first half); without spend, the smaller the error.
+        func key(_ c: DesignCandidate) -> Double { abs(c.spendChange) > 0 ? c.selectionError / abs(c.spendChange) : c.selectionError }
 
         var rng = SeededGenerator(seed: seed, stream: 3_000)
         var seen = Set<[Int]>()

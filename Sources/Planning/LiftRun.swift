@@ -38,8 +38,14 @@ public struct LiftRun: Sendable {
     public var lastDate: String { data.dates[analysis.design.window.upperBound - 1] }
 
     /// The experiment as a lift test in national-equivalent weekly units (see
-    /// `LiftAnalysis.liftTest`), or nil when the treated geos' spend did not change.
-    public var liftTest: LiftTest? { analysis.liftTest(channelName: channel) }
+    /// `LiftAnalysis.liftTest`), to the cent, or nil when the treated geos' spend did not change.
+    public var liftTest: LiftTest? {
+        guard var t = analysis.liftTest(channelName: channel) else { return nil }
+        let cents = { (x: Double) in (x * 100).rounded() / 100 }
+        t.spend = cents(t.spend); t.change = cents(t.change); t.lift = cents(t.lift)
+        t.standardError = max(cents(t.standardError), 0.01)
+        return t
+    }
 
     /// Checks the request against the scenario's geo data, fits the counterfactual and measures.
     /// - Throws: `InputError`: usage (64) for a flag the data cannot honour, naming the flag;

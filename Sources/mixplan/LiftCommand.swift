@@ -178,13 +178,14 @@ struct LiftDesignReport {
         if let r = best.minimumDetectableROAS {
             out += String(format: " for %@ spend: an incremental %@ of %.2f", signed(best.spendChange), kind.returnLabel, r)
         }
-        out += String(format: ".\nThe counterfactual's error on held-out %d-period windows: %@ (%.1f%% of the treated geos' %@).\n\n",
+        out += String(format: ".\nThe counterfactual's error on held-out %d-period windows: %@ (%.1f%% of the treated geos' %@).\n",
                       run.weeks, money(best.windowError), 100 * best.relativeError, data.targetName)
+        out += "Designs are ranked by that error on an earlier held-out stretch (search); the error, MDE and \(kind.returnLabel) come from a later one (check), which the search did not see.\n\n"
         let rows = run.candidates.map { c in
-            [names(c), money(c.windowError), String(format: "%.1f%%", 100 * c.relativeError), money(c.minimumDetectableEffect),
-             c.minimumDetectableROAS.map { String(format: "%.2f", $0) } ?? "n/a"]
+            [names(c), money(c.selectionError), money(c.windowError), String(format: "%.1f%%", 100 * c.relativeError),
+             money(c.minimumDetectableEffect), c.minimumDetectableROAS.map { String(format: "%.2f", $0) } ?? "n/a"]
         }
-        out += table(header: ["treated geos", "window error", "relative", "MDE", "MDE \(kind.returnLabel)"], rows: rows)
+        out += table(header: ["treated geos", "error (search)", "error (check)", "relative", "MDE", "MDE \(kind.returnLabel)"], rows: rows)
         out += "\n\nThen run the test, and measure it with: mixplan lift \(scenario.file) --channel \(data.channels[run.channel]) --treated \(names(best)) --from DATE --to DATE"
         return out
     }

@@ -28,7 +28,7 @@ import Sampling
         // Random designs scored the same way: the search's pick is at least as good as all of them.
         let random = try DesignSearch.search(data: history.dataset, channel: 0, weeks: 8, change: 0.5, treatedCount: 5,
                                              candidates: 1, seed: 99, keep: 1)
-        #expect(top.minimumDetectableROAS! <= random[0].minimumDetectableROAS!)
+        #expect(top.selectionError / top.spendChange <= random[0].selectionError / random[0].spendChange)
         // The MDE is the error times z₀.₉₅ + z₀.₈₀, and the spend change is +50% of recent weekly spend × 8.
         #expect(abs(top.minimumDetectableEffect / top.windowError - 2.4865) < 1e-3)
         let recent = (history.dataset.periods - 13)..<history.dataset.periods
