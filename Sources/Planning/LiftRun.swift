@@ -132,6 +132,13 @@ public struct LiftRun: Sendable {
     }
 
     /// `lift_analysis.csv` (every reported period) and, when the spend changed, `lift_test.csv`.
+    ///
+    /// `lift_test.csv` is in national-equivalent weekly units, the units of `model.lift_tests`:
+    /// with s the treated geos' share of the channel (population share when the data give
+    /// populations, else their share of the channel's pre-period spend), x = their counterfactual
+    /// weekly spend / s, delta_x = the weekly spend change / s, delta_y = the weekly effect / s and
+    /// sigma = its posterior sd / s. Exact when each geo's curve is the national curve scaled by the
+    /// geo's size (the hierarchical model's assumption); see `LiftAnalysis.liftTest(channelName:)`.
     public func files() -> [(name: String, contents: String)] {
         [("lift_analysis.csv", analysisCSV())] + (liftTest.map { [("lift_test.csv", LiftTestFile.csv([$0]))] } ?? [])
     }

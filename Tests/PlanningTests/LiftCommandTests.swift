@@ -30,6 +30,13 @@ import Testing
         #expect(lift.stdout.contains("tv in g03, g07, g12, g18 from 2025-07-07 to 2025-08-25") && lift.stdout.contains("incremental ROAS")
                 && lift.stdout.contains("P(effect > 0)") && lift.stdout.contains("Pre-period fit (79 periods before the test): MAPE"))
         #expect(files(in: dir.appendingPathComponent("lift")) == ["lift_analysis.csv", "lift_test.csv"])
+        // Same scenario and seed: the same files, byte for byte.
+        let again = try runMixPlan(["lift", geo] + Self.example + ["--cooldown", "4", "--out", dir.appendingPathComponent("again").path, "--quiet"])
+        #expect(again.code == 0 && again.stdout.prefix(200) == lift.stdout.prefix(200))
+        for name in ["lift_analysis.csv", "lift_test.csv"] {
+            let first = try Data(contentsOf: dir.appendingPathComponent("lift/\(name)"))
+            #expect(first == (try Data(contentsOf: dir.appendingPathComponent("again/\(name)"))), "\(name) differs between two runs")
+        }
         let analysis = try String(contentsOf: dir.appendingPathComponent("lift/lift_analysis.csv"), encoding: .utf8)
         let rows = analysis.split(separator: "\n")
         #expect(rows.first == "date,actual,counterfactual_mean,counterfactual_p05,counterfactual_p95,effect_mean")
