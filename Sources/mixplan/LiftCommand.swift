@@ -36,7 +36,7 @@ struct LiftCommand: ParsableCommand {
     @Option(name: .customLong("to"), help: "Last date of the test (YYYY-MM-DD), inclusive.")
     var toDate: String?
 
-    @Option(help: "Periods after --to still measured, for the change's carryover (default 0: ignored).")
+    @Option(help: "Periods after --to still measured, for the change's carryover (0: the carryover after the test is ignored).")
     var cooldown = 0
 
     @Flag(help: "Plan a test instead: suggest treated and control geos and the minimum detectable effect.")

@@ -106,6 +106,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path), "a refused run wrote \(out.path)")
     }
 
+    @Test func theWindowHoldsThePeriodsDatedFromToInclusive() throws {
+        let data = GeoSimulationTruth.geoExample.simulate(seed: 1).dataset
+        // 2025-07-07 is period 79, a Monday; dates between periods take the periods inside.
+        #expect(try LiftRun.resolveWindow(from: "2025-07-07", to: "2025-08-25", in: data) == 79..<87)
+        #expect(try LiftRun.resolveWindow(from: "2025-07-08", to: "2025-08-26", in: data) == 80..<87)
+        #expect(try LiftRun.resolveWindow(from: "2025-07-07", to: "2025-07-07", in: data) == 79..<80)
+        #expect(inputError { _ = try LiftRun.resolveWindow(from: "2025-07-08", to: "2025-07-10", in: data) }?.kind == .usage)
+        #expect(try LiftRun.resolveGeos(["g03", " g07".trimmingCharacters(in: .whitespaces)], in: data) == [2, 6])
+    }
+
     @Test func nationalDataAreRefusedNamingDataGeo() throws {
         let r = try runMixPlan(["lift", Self.root.appendingPathComponent("scenarios/weekly-example.yaml").path] + Self.example)
         #expect(r.code == 78 && r.stderr.contains("data.geo"), "\(r.code) \(r.stderr)")
