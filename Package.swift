@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "ReferenceDensities", dependencies: ["Sampling"]),
         .target(name: "Autodiff", swiftSettings: numericSettings),
         .target(name: "MediaModel", dependencies: ["Sampling", "Autodiff"], swiftSettings: numericSettings),
-        .target(name: "Planning", dependencies: ["MediaModel", "Sampling", "BudgetOptimization", "Yams"]),
+        .target(name: "Planning", dependencies: ["MediaModel", "Sampling", "BudgetOptimization", "GeoExperiment", "Yams"]),
+        // Geo experiments: a Bayesian synthetic control sampled by our NUTS, and a geo simulator.
+        .target(name: "GeoExperiment", dependencies: ["Sampling", "MediaModel"], swiftSettings: numericSettings),
         .target(name: "BudgetOptimization", dependencies: ["CNLopt"], swiftSettings: numericSettings),
         .systemLibrary(
             name: "CNLopt",
@@ -36,13 +38,13 @@ let package = Package(
         .executableTarget(
             name: "mixplan",
             dependencies: [
-                "Sampling", "MediaModel", "Planning", "BudgetOptimization",
+                "Sampling", "MediaModel", "Planning", "BudgetOptimization", "GeoExperiment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "mixplan-bench",
-            dependencies: ["Sampling", "ReferenceDensities", "MediaModel", "Planning", "BudgetOptimization"],
+            dependencies: ["Sampling", "ReferenceDensities", "MediaModel", "Planning", "BudgetOptimization", "GeoExperiment"],
             path: "Sources/Bench"
         ),
         .testTarget(
@@ -54,9 +56,10 @@ let package = Package(
         .testTarget(name: "BudgetOptimizationTests", dependencies: ["BudgetOptimization"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
         .testTarget(name: "MediaModelTests", dependencies: ["MediaModel", "Sampling", "Autodiff"]),
+        .testTarget(name: "GeoExperimentTests", dependencies: ["GeoExperiment", "MediaModel", "Sampling"]),
         .testTarget(
             name: "PlanningTests",
-            dependencies: ["Planning", "MediaModel", "Sampling", "mixplan"],
+            dependencies: ["Planning", "MediaModel", "Sampling", "GeoExperiment", "mixplan"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -12,6 +12,6 @@ struct MixPlanCommand: ParsableCommand {
             plan, whatif and frontier turn the curves into budget plans with risk bands; \
             report rebuilds a run's report.html; demo runs the bundled example end to end.
             """,
-        subcommands: [FitCommand.self, PlanCommand.self, WhatIfCommand.self, FrontierCommand.self, DemoCommand.self, ReportCommand.self, SimulateCommand.self]
+        subcommands: [FitCommand.self, PlanCommand.self, WhatIfCommand.self, FrontierCommand.self, DemoCommand.self, ReportCommand.self, SimulateCommand.self, LiftCommand.self, GeoSimulateCommand.self]
     )
 }

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import GeoExperiment
+import Planning
+
+/// `mixplan simulate-geo`: writes the bundled geo example (or another seed of it), its national
+/// sums and the experiment's truth.
+struct GeoSimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate-geo",
+        abstract: "Write a geo history (24 regions, 104 weeks) with a known TV experiment, its national sums and the experiment's truth.",
+        discussion: "With the default seed this reproduces Examples/data/geo_lift.csv byte for byte."
+    )
+
+    @Option(help: "Seed of the simulation.")
+    var seed: UInt64 = GeoSimulationTruth.geoExampleSeed
+
+    @Option(help: "Where to write the long-format geo history (CSV: week, geo, population, revenue, channels).")
+    var out: String
+
+    @Option(help: "Where to write the history summed over geos (CSV), for the national model.")
+    var national: String?
+
+    @Option(help: "Where to write the experiment's true incremental spend, effect and ROAS (CSV).")
+    var truth: String?
+
+    func run() throws {
+        try reportingErrors {
+            let history = GeoSimulationTruth.geoExample.simulate(seed: seed)
+            let url = URL(fileURLWithPath: out)
+            var files = [(url.lastPathComponent, history.csv)]
+            // Every file goes into --out's folder, so the whole set is written or none of it.
+            func beside(_ path: String, option: String) throws -> String {
+                let other = URL(fileURLWithPath: path)
+                guard other.deletingLastPathComponent().path == url.deletingLastPathComponent().path else {
+                    throw InputError(.usage, "--\(option) must be in the same folder as --out")
+                }
+                return other.lastPathComponent
+            }
+            if let national { files.append((try beside(national, option: "national"), history.nationalCSV)) }
+            if let truth { files.append((try beside(truth, option: "truth"), history.truthCSV)) }
+            try OutputFolder.place(files, into: url.deletingLastPathComponent().path)
+        }
+    }
+}
