@@ -87,12 +87,26 @@ public struct PlanRun: Sendable {
         let problem = try anchored(makeProblem(scenario, posterior: posterior, budget: budget), at: current, scenario)
         let optimizerSetup = BudgetOptimizer(choice: optimizer ?? settings.optimizer, seed: scenario.sampler.seed)
         var planProblem = problem, allocation: [Double], report: OptimizerReport, geoPlan: GeoPlan?
+        if !settings.geoBounds.isEmpty {
+            guard data.isGeo, settings.byGeo else {
+                throw InputError(.configuration, "\(scenario.file): plan.geo_bounds: caps per geo need geo data and plan.by_geo: true")
+            }
+            for geo in settings.geoBounds.keys where !data.geos.contains(geo) {
+                throw InputError(.configuration, "\(scenario.file): plan.geo_bounds: unknown geo '\(geo)'; geos are \(data.geos.prefix(12).joined(separator: ", "))\(data.geos.count > 12 ? ", …" : "")")
+            }
+        }
+        if settings.byGeo && !data.isGeo {
+            throw InputError(.configuration, "\(scenario.file): plan.by_geo: the data have no geos (set data.geo to plan per geo)")
+        }
         if data.isGeo {
             let model = posterior.model
             let shares = GeoPlan.recentShares(model: model, horizon: horizon)
             let currentPairs = GeoPlan.pairs(of: current, model: model, shares: shares)
             let pairProblem = try anchored(GeoPlan.problem(scenario, posterior: posterior, budget: budget), at: currentPairs, scenario)
             if settings.byGeo {
+                guard settings.bounds.isEmpty && settings.geoBounds.isEmpty else {
+                    throw InputError(.configuration, "\(scenario.file): plan: bounds per channel or per geo with plan.by_geo are not supported yet; plan channel totals (by_geo: false) to keep channel bounds")
+                }
                 // The optimizer moves money between geos too; channel figures read the chosen split.
                 let (pairs, pairReport) = try optimizerSetup.optimize(pairProblem, start: currentPairs)
                 let plan = GeoPlan(problem: pairProblem, model: model, allocation: pairs, interval: settings.interval)
