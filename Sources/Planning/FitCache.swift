@@ -30,7 +30,7 @@ public enum FitCache {
         let d = scenario.data, m = scenario.model, s = scenario.sampler
         var text = "\(engineRevision)\n\(d.date)|\(d.target)|\(d.channels)|\(d.controls)\n"
         // Only geo data add a line, so national keys (and the fits stored under them) stay valid.
-        if let geo = d.geo { text += "geo:\(geo)|\(d.population ?? "")\n" }
+        if let geo = d.geo { text += "geo:\(geo)|\(d.population ?? "")|\(m.hierarchy.rawValue)\n" }
         text += "\(m.adstock.rawValue)|\(m.maxLag)|\(m.saturation.rawValue)|\(m.seasonality.period)|\(m.seasonality.order)|\(m.trend.rawValue)|\(m.likelihood)\n"
         text += m.priors.global.keys.sorted().map { "\($0)=\(m.priors.global[$0]!)" }.joined(separator: ";") + "\n"
         for channel in m.priors.channel.keys.sorted() {
