@@ -11,7 +11,7 @@ import Sampling
 func benchGeo() throws {
     for (geos, weeks, channels) in [(24, 104, 4), (40, 156, 5)] {
         let names = ["tv", "search", "social", "youtube", "display"]
-        var truth = GeoSimulationTruth(geos: geos, periods: weeks, channels: (0..<channels).map { c in
+        var truth = HierarchicalGeoTruth(geos: geos, periods: weeks, channels: (0..<channels).map { c in
             .init(name: names[c], weeklySpend: [300_000, 150_000, 100_000, 80_000, 50_000][c],
                   effect: [1_200_000, 500_000, 300_000, 260_000, 120_000][c], alpha: [0.6, 0.2, 0.35, 0.5, 0.25][c],
                   halfSaturation: [0.5, 0.4, 0.5, 0.6, 0.4][c], slope: [1.5, 1.0, 1.2, 1.3, 1.0][c], tau: 0.25)

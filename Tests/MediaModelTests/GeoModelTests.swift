@@ -4,8 +4,8 @@ import MediaModel
 import Sampling
 
 /// A regional truth: geos of varied size, three channels whose effects differ by geo with spread τ.
-func geoTruth(geos: Int, periods: Int = 104, tau: Double = 0.3, sizeSpread: Double = 1.0) -> GeoSimulationTruth {
-    var truth = GeoSimulationTruth(geos: geos, periods: periods, channels: [
+func geoTruth(geos: Int, periods: Int = 104, tau: Double = 0.3, sizeSpread: Double = 1.0) -> HierarchicalGeoTruth {
+    var truth = HierarchicalGeoTruth(geos: geos, periods: periods, channels: [
         .init(name: "tv", weeklySpend: 100_000, effect: 500_000, alpha: 0.5, halfSaturation: 0.5, slope: 1.2, tau: tau),
         .init(name: "search", weeklySpend: 60_000, effect: 250_000, alpha: 0.2, halfSaturation: 0.4, slope: 1.0, tau: tau),
         .init(name: "social", weeklySpend: 40_000, effect: 150_000, alpha: 0.3, halfSaturation: 0.6, slope: 1.0, tau: tau),
@@ -16,7 +16,7 @@ func geoTruth(geos: Int, periods: Int = 104, tau: Double = 0.3, sizeSpread: Doub
     return truth
 }
 
-func geoFit(_ history: SimulatedGeoHistory, hierarchy: Hierarchy, seed: UInt64, draws: Int = 1000,
+func geoFit(_ history: HierarchicalGeoHistory, hierarchy: Hierarchy, seed: UInt64, draws: Int = 1000,
             targetAcceptance: Double = 0.8) throws -> Posterior {
     var spec = ModelSpecification()
     spec.hierarchy = hierarchy

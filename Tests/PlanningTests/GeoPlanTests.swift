@@ -88,4 +88,23 @@ import Testing
         // And the optimized split earns at least what the current split of the same totals does.
         #expect(geo.evaluation.objective >= run.current.objective * (1 - 1e-9))
     }
+
+    @Test func fitCacheKeysTellHierarchiesApart() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let partial = try Scenario.load(path: scenario(dir, plan: "{horizon: 13}"))
+        var pooled = partial
+        pooled.model.hierarchy = .pooled
+        #expect(try FitCache.key(partial) != FitCache.key(pooled))
+    }
+
+    @Test func geoBoundsAndByGeoAreRefusedWhereTheyCannotApply() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let loaded = try Scenario.load(path: scenario(dir, plan: "{horizon: 13, geo_bounds: {Geo9: [0, 1M]}, by_geo: true}"))
+        #expect(loaded.plan.byGeo && loaded.plan.geoBounds["Geo9"]?.max == 1_000_000)
+        let bad = scenario(dir, plan: "{horizon: 13, by_geo: maybe}")
+        let e = inputError { _ = try Scenario.load(path: bad) }
+        #expect(e?.message.contains("plan.by_geo") == true && e?.message.contains("true or false") == true, "\(e?.message ?? "no error")")
+    }
 }

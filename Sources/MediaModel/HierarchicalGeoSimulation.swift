@@ -7,7 +7,7 @@ import Sampling
 ///
 /// A geo's curve is the national one at its own size: with size share s_g, weekly spend x enters
 /// saturation as x / (s_g·reference_c), and a saturated week adds s_g·effect_c·e^{τ_c·z_{g,c}}.
-public struct GeoSimulationTruth: Sendable {
+public struct HierarchicalGeoTruth: Sendable {
     public struct Channel: Sendable {
         public var name: String
         /// National weekly spend at typical level (currency): each geo spends its share of it.
@@ -57,7 +57,7 @@ public struct GeoSimulationTruth: Sendable {
 }
 
 /// A simulated regional history and the truth behind it.
-public struct SimulatedGeoHistory: Sendable {
+public struct HierarchicalGeoHistory: Sendable {
     public var dataset: Dataset
     /// True contribution of each (geo, channel) over the history, `[geos][channels]`.
     public var contributions: [[Double]]
@@ -94,9 +94,9 @@ public struct SimulatedGeoHistory: Sendable {
     private func format(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)" }
 }
 
-extension GeoSimulationTruth {
+extension HierarchicalGeoTruth {
     /// Draws sizes, deviations, spend and the target with a seeded stream.
-    public func simulate(seed: UInt64) -> SimulatedGeoHistory {
+    public func simulate(seed: UInt64) -> HierarchicalGeoHistory {
         var rng = SeededGenerator(seed: seed, stream: 211)
         let G = geos, T = periods, C = channels.count
         let raw = (0..<G).map { _ in exp(sizeSpread * rng.normal()) }
@@ -150,6 +150,6 @@ extension GeoSimulationTruth {
         let names = (0..<G).map { String(format: "g%02d", $0 + 1) }
         let dataset = Dataset(dates: isoWeeks(from: startDate, count: T), targetName: "revenue", channels: channels.map(\.name),
                               geos: names, population: population, target: target, spend: spend)
-        return SimulatedGeoHistory(dataset: dataset, contributions: contributions, deviations: deviations)
+        return HierarchicalGeoHistory(dataset: dataset, contributions: contributions, deviations: deviations)
     }
 }
