@@ -98,7 +98,7 @@ import Testing
         #expect(try FitCache.key(partial) != FitCache.key(pooled))
     }
 
-    @Test func geoBoundsAndByGeoAreRefusedWhereTheyCannotApply() throws {
+    @Test func byGeoAndGeoBoundsParseAndANonBooleanIsRefused() throws {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let loaded = try Scenario.load(path: scenario(dir, plan: "{horizon: 13, geo_bounds: {Geo9: [0, 1M]}, by_geo: true}"))
