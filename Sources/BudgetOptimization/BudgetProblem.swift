@@ -32,8 +32,24 @@ public enum PlanObjective: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// A group of a problem's variables whose total must stay in [lower, upper]: a channel's budget
+/// summed over geos, or a geo's summed over channels, when the variables are (geo, channel) pairs.
+public struct SpendGroup: Sendable, Equatable {
+    /// Indices into the problem's variables.
+    public var members: [Int]
+    public var lower: Double
+    public var upper: Double
+    /// How the user named it (e.g. "tv", "g01"), for messages.
+    public var label: String
+
+    public init(members: [Int], lower: Double, upper: Double, label: String) {
+        self.members = members; self.lower = lower; self.upper = upper; self.label = label
+    }
+}
+
 /// A budget allocation problem: channels with responses over draws, a total budget that must be
-/// spent exactly, and per-channel [min, max] totals.
+/// spent exactly, per-channel [min, max] totals, and optional groups of channels whose totals
+/// have their own [min, max].
 public struct BudgetProblem: Sendable {
     public let channels: [String]
     public private(set) var responses: [any ChannelResponse]
@@ -43,6 +59,8 @@ public struct BudgetProblem: Sendable {
     public let lower: [Double]
     public let upper: [Double]
     public private(set) var objective: PlanObjective
+    /// Groups of variables with their own [min, max] totals (default none).
+    public let groups: [SpendGroup]
 
     public var drawCount: Int { responses.first?.drawCount ?? 0 }
 
@@ -66,7 +84,8 @@ public struct BudgetProblem: Sendable {
 
     /// The same problem with another objective (same draws, budget and bounds).
     public func with(objective: PlanObjective) throws -> BudgetProblem {
-        try BudgetProblem(channels: channels, responses: responses, budget: budget, lower: lower, upper: upper, objective: objective)
+        try BudgetProblem(channels: channels, responses: responses, budget: budget, lower: lower, upper: upper, objective: objective,
+                          groups: groups)
     }
 
     /// For `cvarUplift`: the problem whose baseline is `plan`'s total revenue per draw
@@ -80,7 +99,8 @@ public struct BudgetProblem: Sendable {
 
     /// - Throws: `BudgetError` naming the numbers when the problem has no feasible plan.
     public init(channels: [String], responses: [any ChannelResponse], budget: Double,
-                lower: [Double]? = nil, upper: [Double]? = nil, objective: PlanObjective = .mean) throws {
+                lower: [Double]? = nil, upper: [Double]? = nil, objective: PlanObjective = .mean,
+                groups: [SpendGroup] = []) throws {
         let n = channels.count
         guard n > 0, responses.count == n else { throw BudgetError.invalid("a plan needs at least one channel with a response") }
         guard budget.isFinite, budget >= 0 else { throw BudgetError.invalid("the budget must be a non-negative amount, got \(budget)") }
@@ -107,6 +127,22 @@ public struct BudgetProblem: Sendable {
         if maximum < budget - slack {
             throw BudgetError.infeasible("the budget \(amount(budget)) is above the sum of the channel maximums \(amount(maximum)); raise a maximum or lower the budget")
         }
+        for g in groups {
+            guard !g.members.isEmpty, g.members.allSatisfy({ (0..<n).contains($0) }) else {
+                throw BudgetError.invalid("the group \(g.label) names no variable of the problem")
+            }
+            guard g.lower.isFinite, g.upper.isFinite, g.lower >= 0, g.lower <= g.upper else {
+                throw BudgetError.invalid("bounds of \(g.label) must be non-negative amounts with minimum ≤ maximum, got [\(amount(g.lower)), \(amount(g.upper))]")
+            }
+            let reach = (g.members.reduce(0) { $0 + lo[$1] }, g.members.reduce(0) { $0 + hi[$1] })
+            if g.lower > reach.1 + slack || g.upper < reach.0 - slack || g.lower > budget + slack {
+                throw BudgetError.infeasible("bounds of \(g.label) [\(amount(g.lower)), \(amount(g.upper))] cannot be met within the budget \(amount(budget)) and the bounds of its parts")
+            }
+        }
+        let groupMinimum = groups.reduce(0) { $0 + $1.lower }
+        if groupMinimum > budget + slack, Set(groups.flatMap(\.members)).count == groups.reduce(0, { $0 + $1.members.count }) {
+            throw BudgetError.infeasible("the budget \(amount(budget)) is below the sum of the group minimums \(amount(groupMinimum))")
+        }
         switch objective {
         case .mean: break
         case .meanMinusSD(let l):
@@ -121,6 +157,7 @@ public struct BudgetProblem: Sendable {
                 throw BudgetError.invalid("cvar_uplift needs the baseline's revenue for each of the \(d) draws (finite), got \(baseline.count)")
             }
         }
+        self.groups = groups
         self.channels = channels
         self.responses = responses
         self.budget = budget

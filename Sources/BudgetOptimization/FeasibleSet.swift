@@ -1,21 +1,88 @@
-/// The plans that spend exactly the budget within every channel's bounds:
-/// { b : Σ b_c = B, lo_c ≤ b_c ≤ hi_c }.
+/// The plans that spend exactly the budget within every channel's bounds and every group's:
+/// { b : Σ b_c = B, lo_c ≤ b_c ≤ hi_c, lo_g ≤ Σ_{c∈g} b_c ≤ hi_g }.
 struct FeasibleSet: Sendable {
     let budget: Double
     let lower: [Double]
     let upper: [Double]
+    let groups: [SpendGroup]
 
     init(_ problem: BudgetProblem) {
-        budget = problem.budget; lower = problem.lower; upper = problem.upper
+        budget = problem.budget; lower = problem.lower; upper = problem.upper; groups = problem.groups
     }
 
     init(budget: Double, lower: [Double], upper: [Double]) {
-        self.budget = budget; self.lower = lower; self.upper = upper
+        self.budget = budget; self.lower = lower; self.upper = upper; groups = []
     }
 
-    /// The closest feasible plan (Euclidean): clamp(x_c + τ, lo_c, hi_c) with the shift τ found by
-    /// bisection, then the last rounding error placed on a channel with room.
+    /// The closest feasible plan (Euclidean). Without groups: one exact projection onto the box and
+    /// the budget. With groups: Dykstra's alternating projections between that set and each
+    /// family of disjoint group slabs, which converge to the projection onto the intersection
+    /// (not merely some point in it); the last step is onto the box and budget, so the budget is
+    /// met exactly and the groups to the iterations' tolerance.
     func project(_ x: [Double]) -> [Double] {
+        guard !groups.isEmpty else { return projectBoxAndBudget(x) }
+        let families = disjointFamilies()
+        var current = x
+        var corrections = [[Double]](repeating: [Double](repeating: 0, count: x.count), count: families.count + 1)
+        var y = projectBoxAndBudget(x)
+        let tolerance = 1e-11 * max(budget, 1)
+        for _ in 0..<3000 {
+            let start = current
+            var point = current
+            // Set 0: box and budget; then each family of disjoint slabs.
+            for k in 0...families.count {
+                let shifted = zip(point, corrections[k]).map(+)
+                let projected = k == 0 ? projectBoxAndBudget(shifted) : projectSlabs(shifted, families[k - 1])
+                for i in shifted.indices { corrections[k][i] = shifted[i] - projected[i] }
+                point = projected
+                if k == 0 { y = projected }
+            }
+            current = point
+            let change = zip(current, start).reduce(0) { max($0, abs($1.0 - $1.1)) }
+            if change <= tolerance && groupViolation(y) <= tolerance { break }
+        }
+        return projectBoxAndBudget(y)
+    }
+
+    /// Groups split into families whose members do not overlap (for geo plans: the channels' groups
+    /// and the geos' groups), each projected onto at once.
+    private func disjointFamilies() -> [[SpendGroup]] {
+        var families: [[SpendGroup]] = [], used: [Set<Int>] = []
+        for g in groups {
+            if let k = used.firstIndex(where: { $0.isDisjoint(with: g.members) }) {
+                families[k].append(g); used[k].formUnion(g.members)
+            } else {
+                families.append([g]); used.append(Set(g.members))
+            }
+        }
+        return families
+    }
+
+    /// The projection onto { lo_g ≤ Σ_{c∈g} x_c ≤ hi_g } for disjoint groups: a group outside its
+    /// range moves all its members by the same amount onto the nearer end.
+    private func projectSlabs(_ x: [Double], _ family: [SpendGroup]) -> [Double] {
+        var y = x
+        for g in family {
+            let total = g.members.reduce(0) { $0 + x[$1] }
+            let target = total < g.lower ? g.lower : total > g.upper ? g.upper : total
+            guard target != total else { continue }
+            let shift = (target - total) / Double(g.members.count)
+            for c in g.members { y[c] += shift }
+        }
+        return y
+    }
+
+    /// Largest amount by which a group total leaves its range (0 when none).
+    func groupViolation(_ b: [Double]) -> Double {
+        groups.reduce(0) { worst, g in
+            let total = g.members.reduce(0) { $0 + b[$1] }
+            return max(worst, g.lower - total, total - g.upper)
+        }
+    }
+
+    /// The closest plan within the box that spends the budget: clamp(x_c + τ, lo_c, hi_c) with the
+    /// shift τ found by bisection, then the last rounding error placed on a channel with room.
+    private func projectBoxAndBudget(_ x: [Double]) -> [Double] {
         let n = x.count
         func total(_ tau: Double) -> Double {
             var s = 0.0
@@ -55,7 +122,8 @@ struct FeasibleSet: Sendable {
     }
 
     func isFeasible(_ b: [Double], tolerance: Double) -> Bool {
-        abs(b.reduce(0, +) - budget) <= tolerance * max(budget, 1)
+        groupViolation(b) <= max(tolerance, 1e-8) * max(budget, 1)
+            && abs(b.reduce(0, +) - budget) <= tolerance * max(budget, 1)
             && zip(b, zip(lower, upper)).allSatisfy { $0 >= $1.0 - tolerance * max($1.0, 1) && $0 <= $1.1 + tolerance * max($1.1, 1) }
     }
 }

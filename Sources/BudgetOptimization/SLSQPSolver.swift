@@ -67,6 +67,15 @@ struct SolverRun {
     var evaluations: Int
 }
 
+/// One group's total as an NLopt inequality, sign·(Σ weight·x − bound) ≤ 0 (sign 1: at most the
+/// bound; −1: at least), reached by the C callback through its `void *` argument.
+private final class GroupConstraint {
+    let members: [Int], weights: [Double], bound: Double, sign: Double
+    init(members: [Int], weights: [Double], bound: Double, sign: Double) {
+        self.members = members; self.weights = weights; self.bound = bound; self.sign = sign
+    }
+}
+
 /// One SLSQP run through NLopt on a rescaled problem.
 ///
 /// SLSQP starts its quasi-Newton Hessian at the identity, so the variables are chosen to make the
@@ -163,12 +172,29 @@ struct SLSQPSolver {
             if let grad { for c in 0..<n { grad[c] = ctx.constraintWeights[c] } }
             return s - ctx.constraintTarget
         }, raw, 1e-10 * max(1, context.constraintTarget))
+        // Group totals as pairs of inequalities, in the same units as the budget constraint.
+        let groupConstraints = problem.groups.flatMap { g in
+            [GroupConstraint(members: g.members, weights: g.members.map { scales[$0] / unit }, bound: g.upper / unit, sign: 1),
+             GroupConstraint(members: g.members, weights: g.members.map { scales[$0] / unit }, bound: g.lower / unit, sign: -1)]
+        }
+        for constraint in groupConstraints {
+            nlopt_add_inequality_constraint(opt, { count, x, grad, data in
+                let g = Unmanaged<GroupConstraint>.fromOpaque(data!).takeUnretainedValue()
+                var s = 0.0
+                for (k, c) in g.members.enumerated() { s += x![c] * g.weights[k] }
+                if let grad {
+                    for c in 0..<Int(count) { grad[c] = 0 }
+                    for (k, c) in g.members.enumerated() { grad[c] = g.sign * g.weights[k] }
+                }
+                return g.sign * (s - g.bound)
+            }, Unmanaged.passUnretained(constraint).toOpaque(), 1e-10 * max(1, constraint.bound))
+        }
         nlopt_set_ftol_rel(opt, 1e-12)
         nlopt_set_xtol_rel(opt, 1e-10)
         nlopt_set_maxeval(opt, Int32(maxEvaluations))
         var x = (0..<n).map { start[$0] / scales[$0] }
         var value = 0.0
-        var result = nlopt_optimize(opt, &x, &value)
+        var result = withExtendedLifetime(groupConstraints) { nlopt_optimize(opt, &x, &value) }
         if context.error != nil { result = NLOPT_FORCED_STOP }
         // SLSQP meets the equality to its tolerance; the plan must spend the budget exactly.
         let plan = feasible.project((0..<n).map { x[$0] * scales[$0] })

@@ -16,15 +16,28 @@ public struct GeoPlan: Sendable {
     /// KKT conditions across pairs (by_geo plans).
     public let optimality: OptimalityReport
 
-    /// The pairs of a geo fit as a budget problem: every pair's own curve, the total budget, each
-    /// pair within [0, budget] unless `plan.geo_bounds` caps its geo alone… (group bounds over
-    /// geos or channels are checked by the caller).
-    static func problem(_ scenario: Scenario, posterior: Posterior, budget: Double) throws -> BudgetProblem {
+    /// The pairs of a geo fit as a budget problem: every pair's own curve and the total budget; with
+    /// `grouped`, `plan.bounds` bound each channel's total over its geos and `plan.geo_bounds` each
+    /// geo's total over its channels.
+    static func problem(_ scenario: Scenario, posterior: Posterior, budget: Double, grouped: Bool = false) throws -> BudgetProblem {
         let model = posterior.model, data = model.data
         let names = model.rows.map { "\(data.geos[$0.geo])/\(data.channels[$0.channel])" }
+        var groups: [SpendGroup] = []
+        if grouped {
+            for (c, name) in data.channels.enumerated() {
+                guard let bound = scenario.plan.bounds[name] else { continue }
+                groups.append(SpendGroup(members: model.rows.indices.filter { model.rows[$0].channel == c },
+                                         lower: bound.min, upper: bound.max, label: name))
+            }
+            for (g, name) in data.geos.enumerated() {
+                guard let bound = scenario.plan.geoBounds[name] else { continue }
+                groups.append(SpendGroup(members: model.rows.indices.filter { model.rows[$0].geo == g },
+                                         lower: bound.min, upper: bound.max, label: "geo \(name)"))
+            }
+        }
         do {
             return try BudgetProblem(channels: names, responses: posterior.pairCurves(horizon: scenario.plan.horizon),
-                                     budget: budget, objective: scenario.plan.objective)
+                                     budget: budget, objective: scenario.plan.objective, groups: groups)
         } catch let error as BudgetError {
             throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
         }

@@ -102,11 +102,9 @@ public struct PlanRun: Sendable {
             let model = posterior.model
             let shares = GeoPlan.recentShares(model: model, horizon: horizon)
             let currentPairs = GeoPlan.pairs(of: current, model: model, shares: shares)
-            let pairProblem = try anchored(GeoPlan.problem(scenario, posterior: posterior, budget: budget), at: currentPairs, scenario)
+            let pairProblem = try anchored(GeoPlan.problem(scenario, posterior: posterior, budget: budget, grouped: settings.byGeo),
+                                           at: currentPairs, scenario)
             if settings.byGeo {
-                guard settings.bounds.isEmpty && settings.geoBounds.isEmpty else {
-                    throw InputError(.configuration, "\(scenario.file): plan: bounds per channel or per geo with plan.by_geo are not supported yet; plan channel totals (by_geo: false) to keep channel bounds")
-                }
                 // The optimizer moves money between geos too; channel figures read the chosen split.
                 let (pairs, pairReport) = try optimizerSetup.optimize(pairProblem, start: currentPairs)
                 let plan = GeoPlan(problem: pairProblem, model: model, allocation: pairs, interval: settings.interval)

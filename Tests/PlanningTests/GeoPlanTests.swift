@@ -50,7 +50,8 @@ import Testing
             #expect(abs(contribution - Double(channel["contribution_mean"]!)!) <= 1e-6 * abs(contribution), "\(name)")
         }
 
-        for (name, path) in [("split", split), ("by_geo", scenario(dir, plan: "{horizon: 13, budget: 2M, by_geo: true}"))] {
+        let bounded = scenario(dir, plan: "{horizon: 13, budget: 2M, by_geo: true, bounds: {Channel0_spend: [0, 300k]}, geo_bounds: {Geo0: [100k, 400k]}}")
+        for (name, path) in [("split", split), ("by_geo", scenario(dir, plan: "{horizon: 13, budget: 2M, by_geo: true}")), ("bounded", bounded)] {
             let out = dir.appendingPathComponent(name)
             let run = try runMixPlan(["plan", path, "--out", out.path, "--quiet", "--allow-unconverged"], cache: cache)
             #expect(run.code == 0, "\(name): \(run.stderr)")
@@ -61,6 +62,12 @@ import Testing
             #expect(abs(total - 2_000_000) <= 1e-6, "\(name): pairs spend \(total)")
             let plan = try rows(out.appendingPathComponent("plan.csv"))
             #expect(plan.count == 13 * 20 && plan.allSatisfy { $0["geo"] != nil }, "plan.csv: a geo column and a row per (period, geo, channel)")
+            if name == "bounded" {
+                let channel0 = pairs.filter { $0["channel"] == "Channel0_spend" }.reduce(0.0) { $0 + Double($1["spend"]!)! }
+                let geo0 = pairs.filter { $0["geo"] == "Geo0" }.reduce(0.0) { $0 + Double($1["spend"]!)! }
+                #expect(channel0 <= 300_000 * (1 + 1e-6), "Channel0 over its geos: \(channel0)")
+                #expect(geo0 >= 100_000 * (1 - 1e-6) && geo0 <= 400_000 * (1 + 1e-6), "Geo0 over its channels: \(geo0)")
+            }
             let summary = try rows(out.appendingPathComponent("summary.csv"))
             let channels = summary.filter { $0["channel"] != "TOTAL" }
             for c in channels {
