@@ -34,14 +34,11 @@ extension Posterior {
     /// periods' spend (of its whole history when those are empty).
     func channelResponses(horizon: Int) -> [any ChannelResponse] {
         guard model.geoCount > 1 else { return responseCurves(horizon: horizon) }
-        let data = model.data
         let pairs = pairCurves(horizon: horizon)
-        return data.channels.indices.map { c in
+        let shares = GeoPlan.recentShares(model: model, horizon: horizon)
+        return model.data.channels.indices.map { c in
             let rows = model.rows.indices.filter { model.rows[$0].channel == c }
-            var weights = rows.map { data.spend(geo: model.rows[$0].geo, channel: c).suffix(horizon).reduce(0, +) }
-            if !(weights.reduce(0, +) > 0) { weights = rows.map { data.spend(geo: model.rows[$0].geo, channel: c).reduce(0, +) } }
-            let total = weights.reduce(0, +)
-            return SplitResponse(parts: rows.map { pairs[$0] }, shares: weights.map { $0 / total })
+            return SplitResponse(parts: rows.map { pairs[$0] }, shares: rows.map { shares[$0] })
         }
     }
 }
