@@ -44,6 +44,9 @@ public struct BudgetOptimizer: Sendable {
 
     /// - Parameter start: a plan to start from (the current mix), projected onto the feasible set.
     /// - Returns: the plan `[channels]` and how it was found.
+    /// Above this many variables the optimizer runs one subsampled SLSQP and a polish (see `optimize`).
+    public static let largeProblemSize = 24
+
     public func optimize(_ problem: BudgetProblem, start: [Double]? = nil) throws -> (plan: [Double], report: OptimizerReport) {
         let clock = Date()
         if case .cvarUplift(_, let baseline) = problem.objective, baseline.isEmpty {
@@ -60,7 +63,31 @@ public struct BudgetOptimizer: Sendable {
         var notices: [String] = []
 
         var slsqpBest: SolverRun?
-        if choice != .ga {
+        // Many variables (a plan per geo and channel): one SLSQP run from the given plan on a
+        // subsample of draws, then a short polish on all draws. Each evaluation costs variables ×
+        // draws curve evaluations and SLSQP's dense steps grow with the cube of the variables, so
+        // the multi-start and the genetic cross-check that suit a handful of channels would take
+        // minutes here.
+        let large = n > Self.largeProblemSize
+        if large && choice != .ga {
+            let first = starts[0]
+            let coarseProblem = problem.subsampled(to: 400)
+            var coarseSolver = SLSQPSolver(problem: coarseProblem, feasible: feasible)
+            coarseSolver.maxEvaluations = 100
+            let coarse = coarseSolver.solve(from: first, evaluator: ObjectiveEvaluator(coarseProblem))
+            var polish = SLSQPSolver(problem: problem, feasible: feasible)
+            polish.maxEvaluations = 15
+            let run = polish.solve(from: coarse.status.pointIsUsable ? coarse.plan : first, evaluator: evaluator)
+            if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-9) {
+                slsqpBest = run
+                notices.append("SLSQP ran \(coarse.evaluations) evaluations on \(coarseProblem.drawCount) draws, then \(run.evaluations) on all \(problem.drawCount)")
+            } else {
+                notices.append("SLSQP ended with '\(run.status)'")
+            }
+            if choice == .auto, slsqpBest != nil {
+                notices.append("with \(n) variables the genetic algorithm's cross-check is skipped (optimizer: ga runs it alone)")
+            }
+        } else if choice != .ga {
             let solver = SLSQPSolver(problem: problem, feasible: feasible)
             let fixedStarts = start == nil ? 1 : 2
             var firstValues: [Double] = []
@@ -81,7 +108,7 @@ public struct BudgetOptimizer: Sendable {
         let slsqpEvaluations = evaluator.evaluations
         var gaRun: SolverRun?
         var gaEvaluations = 0, gaDraws = 0
-        if choice == .ga || choice == .auto || slsqpBest == nil {
+        if choice == .ga || (choice == .auto && !large) || slsqpBest == nil {
             if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }
             // The search runs on a subsample of evenly spaced draws; the plan it returns is judged
             // on all. 400 draws pin down a mean; a CVaR needs about 100 draws in its tail, or the
