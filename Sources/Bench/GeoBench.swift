@@ -94,3 +94,19 @@ func benchGeoOptimizer() throws {
     }
     print("")
 }
+
+/// The 40-geo model's gradient: time per call and its costliest operations (no sampling).
+func benchGeoGradient() throws {
+    let names = ["tv", "search", "social", "youtube", "display"]
+    let truth = HierarchicalGeoTruth(geos: 40, periods: 156, channels: (0..<5).map { c in
+        .init(name: names[c], weeklySpend: 100_000, effect: 400_000, alpha: 0.5, halfSaturation: 0.5, slope: 1.2, tau: 0.25)
+    }, intercept: 6_000_000, noise: 150_000)
+    let model = try MediaMixModel(data: truth.simulate(seed: 40).dataset, specification: ModelSpecification())
+    let s = gradientSeconds(model)
+    print(String(format: "Gradient, 40 geos × 156 weeks × 5 channels (%d parameters): %.1f µs per call; the costliest operations:", model.dimension, s * 1e6))
+    let costs = model.profileOperations(calls: 300, clock: processCPUSeconds).sorted { $0.forward + $0.backward > $1.forward + $1.backward }
+    for (name, f, b) in costs.prefix(8) {
+        print(String(format: "  %-24@ forward %7.1f µs, backward %7.1f µs", name as NSString, f * 1e6, b * 1e6))
+    }
+    print("")
+}

@@ -67,7 +67,7 @@ func benchThroughput(_ name: String, _ target: any LogDensity, stepSize: Double,
         """)
 }
 
-// `--only sampler|gradient|optimizer|evppi|fit|core|geo|geo-optimizer|lift` runs one section.
+// `--only sampler|gradient|optimizer|evppi|fit|core|geo|geo-optimizer|geo-gradient|lift` runs one section.
 let only = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
 }
@@ -91,5 +91,6 @@ if wanted("fit") { try benchStandardFit(peers: peers) }
 let baseline = arguments.firstIndex(of: "--baseline").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 if wanted("core") { try benchModelCore(baseline: baseline) }
 if wanted("geo") || wanted("geo-optimizer") { try benchGeoOptimizer() }
+if wanted("geo") || wanted("geo-gradient") { try benchGeoGradient() }
 if wanted("geo") { try benchGeo() }
 if wanted("lift") { try benchLift() }
