@@ -44,6 +44,8 @@ public struct PlanRun: Sendable {
     public let whatIfs: [WhatIfResult]
     /// Dates of the planned periods, `[horizon]`.
     public let dates: [String]
+    /// The plan over its periods, with carry-in and weekly totals (FlightingPlan.swift).
+    public let schedule: SchedulePlan
 
     /// Fits the scenario's model, or reuses a stored fit of the same data and settings.
     public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FittedScenario {
@@ -81,8 +83,15 @@ public struct PlanRun: Sendable {
         let recentTotal = recent.reduce(0, +)
         let current = recentTotal > 0 ? recent.map { $0 / recentTotal * budget } : recent.map { _ in budget / Double(recent.count) }
         let optimizerSetup = BudgetOptimizer(choice: optimizer ?? settings.optimizer, seed: scenario.sampler.seed)
-        let (allocation, report) = try optimizerSetup.optimize(problem, start: current)
-        let planEvaluation = PlanEvaluation(problem, plan: allocation, interval: settings.interval)
+        var (allocation, report) = try optimizerSetup.optimize(problem, start: current)
+        var planEvaluation = PlanEvaluation(problem, plan: allocation, interval: settings.interval)
+        // Plans over time (issue 12): under weekly flighting the schedule's figures replace the flat plan's.
+        let dates = planDates(data: data, start: settings.start, horizon: horizon)
+        let schedule = try FlightingPlan.plan(scenario, posterior: posterior, budget: budget, flatPlan: allocation,
+                                              optimizer: optimizer ?? settings.optimizer, dates: dates)
+        if let scheduleReport = schedule.report {
+            (allocation, report, planEvaluation) = (schedule.totals, scheduleReport, schedule.evaluation.summary)
+        }
         let currentEvaluation = PlanEvaluation(problem, plan: current, interval: settings.interval)
         let whatIfs = try scenario.whatIfs.map { try evaluate($0, base: allocation, problem: problem, interval: settings.interval) }
         return PlanRun(
@@ -90,7 +99,7 @@ public struct PlanRun: Sendable {
             problem: problem, allocation: allocation, report: report, plan: planEvaluation, currentAllocation: current,
             current: currentEvaluation, uplift: planEvaluation.uplift(over: currentEvaluation, interval: settings.interval),
             optimality: OptimalityReport(problem, plan: allocation, gradient: planEvaluation.objectiveGradient),
-            whatIfs: whatIfs, dates: planDates(data: data, start: settings.start, horizon: horizon))
+            whatIfs: whatIfs, dates: dates, schedule: schedule)
     }
 
     static func makeProblem(_ scenario: Scenario, posterior: Posterior, budget: Double) throws -> BudgetProblem {
@@ -98,7 +107,7 @@ public struct PlanRun: Sendable {
         let lower = channels.map { scenario.plan.bounds[$0]?.min ?? 0 }
         let upper = channels.map { scenario.plan.bounds[$0]?.max ?? budget }
         do {
-            return try BudgetProblem(channels: channels, responses: posterior.responseCurves(horizon: scenario.plan.horizon),
+            return try BudgetProblem(channels: channels, responses: FlightingPlan.flatResponses(scenario, posterior: posterior),
                                      budget: budget, lower: lower, upper: upper, objective: scenario.plan.objective)
         } catch let error as BudgetError {
             throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
@@ -177,17 +186,9 @@ public struct PlanRun: Sendable {
         summary.append(["TOTAL", csvNumber(budget), "1", csvNumber(t.mean), csvNumber(t.lower), csvNumber(t.median), csvNumber(t.upper),
                         csvNumber(budget > 0 ? t.mean / budget : .nan), csvNumber(optimality.marginal), "", ""].joined(separator: ","))
 
-        // Spend is flat, so each period's row carries 1/H of the channel's spend and revenue.
-        var rows = ["period,date,channel,spend,revenue_mean,revenue_p05,revenue_p95"]
-        let h = Double(dates.count)
-        for (p, date) in dates.enumerated() {
-            for c in plan.channels {
-                rows.append([String(p + 1), date, csvField(c.name), csvNumber(c.spend / h), csvNumber(c.revenue.mean / h),
-                             csvNumber(c.revenue.lower / h), csvNumber(c.revenue.upper / h)].joined(separator: ","))
-            }
-        }
-        return [("summary.csv", summary.joined(separator: "\n") + "\n"), ("plan.csv", rows.joined(separator: "\n") + "\n"),
-                ("whatif.csv", Self.whatIfCSV(whatIfs))] + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
+        // plan.csv and weekly.csv: each period's spend and what it buys (FlightingPlan.swift).
+        return [("summary.csv", summary.joined(separator: "\n") + "\n")] + FlightingPlan.files(schedule, dates: dates)
+            + [("whatif.csv", Self.whatIfCSV(whatIfs))] + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
     }
 
     public static func whatIfCSV(_ results: [WhatIfResult]) -> String {

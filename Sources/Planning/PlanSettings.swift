@@ -15,6 +15,8 @@ public struct PlanSettings: Sendable {
     public var optimizer: OptimizerChoice = .auto
     /// Width of the risk bands (0.90 gives p05 and p95).
     public var interval = 0.90
+    /// Plans over time: flighting, period budgets, weekly caps, carry-in (FlightingSettings.swift).
+    public var flighting = FlightingSettings()
 
     public init() {}
 }
@@ -34,7 +36,7 @@ public struct WhatIf: Sendable {
 extension Scenario {
     static func parsePlan(_ node: YAMLValue, channels: [String]) throws -> PlanSettings {
         var plan = PlanSettings()
-        let keys = try node.mapping(allowed: ["horizon", "start", "budget", "bounds", "objective", "optimizer", "interval"])
+        let keys = try node.mapping(allowed: ["horizon", "start", "budget", "bounds", "objective", "optimizer", "interval"] + flightingKeys)
         if let h = keys["horizon"] {
             plan.horizon = try h.int()
             guard (1...520).contains(plan.horizon) else { throw h.error("expected 1 to 520 periods, got \(plan.horizon)") }
@@ -91,6 +93,7 @@ extension Scenario {
             plan.interval = try i.double()
             guard plan.interval > 0, plan.interval < 1 else { throw i.error("expected a width between 0 and 1, e.g. 0.90") }
         }
+        plan.flighting = try parseFlighting(keys, horizon: plan.horizon, channels: channels)
         return plan
     }
 
