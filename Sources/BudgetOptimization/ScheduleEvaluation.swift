@@ -108,6 +108,15 @@ public struct ScheduleOptimality: Sendable {
     }
 }
 
+extension ScheduleEvaluation {
+    /// The objective at `schedule` and its gradient (`[channels, periods]`), for benchmarks and checks.
+    public static func objective(_ problem: ScheduleProblem, schedule: [Double], gradient: inout [Double]) -> Double {
+        let (value, g) = ScheduleEvaluator(problem).evaluateWithGradient(schedule)
+        gradient = g
+        return value
+    }
+}
+
 extension PlanEvaluation {
     /// A schedule's per-channel figures in the shape flat plans report.
     init(scheduleChannels: [Channel], totalByDraw: [Double], interval: Double, objective: Double, objectiveGradient: [Double]) {

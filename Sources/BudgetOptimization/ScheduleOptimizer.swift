@@ -1,13 +1,14 @@
 import Foundation
 
-/// Maximizes the objective over feasible schedules: SLSQP from the given schedule and the even
-/// one (random starts when they disagree), the genetic algorithm as fallback or cross-check,
-/// both on the same feasible set.
+/// Maximizes the objective over feasible schedules: SLSQP from the given (or the even) schedule,
+/// the genetic algorithm as fallback or cross-check, both on the same feasible set.
 public struct ScheduleOptimizer: Sendable {
     public var choice: OptimizerChoice
     public var seed: UInt64
-    /// Extra random starts for SLSQP when the first two starts disagree (default 2).
+    /// Random schedules added to the genetic algorithm's first population (default 2).
     public var randomStarts: Int
+    /// Draws SLSQP's first pass runs on before polishing on all (default 400).
+    public var coarseDraws = 400
     /// Generations of the genetic algorithm (default 150): with one variable per cell it is a
     /// slow searcher, kept as a cross-check seeded with SLSQP's plan rather than a solver.
     public var geneticGenerations: Int
@@ -33,24 +34,29 @@ public struct ScheduleOptimizer: Sendable {
         }
 
         var slsqpBest: SolverRun?
+        var slsqpEvaluations = 0
         if choice != .ga {
-            let solver = ScheduleSLSQPSolver(problem: problem, feasible: feasible)
-            let fixedStarts = start == nil ? 1 : 2
-            var firstValues: [Double] = []
-            for (i, s) in starts.enumerated() {
-                // As for budgets: random starts only when the given and the even start disagree.
-                if i == fixedStarts, firstValues.count == fixedStarts, fixedStarts == 2,
-                   abs(firstValues[0] - firstValues[1]) <= 1e-7 * max(abs(firstValues[0]), 1e-300) { break }
-                let run = solver.solve(from: s, evaluator: evaluator)
-                guard run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) else {
-                    notices.append("SLSQP from one start ended with '\(run.status)'; that start was discarded")
-                    continue
-                }
-                if i < fixedStarts { firstValues.append(run.value) }
-                if slsqpBest == nil || run.value > slsqpBest!.value { slsqpBest = run }
+            // One start: the given schedule (the flat optimum spread evenly, in a plan) or the even
+            // one. Concave curves have one optimum; S-shaped ones are the genetic algorithm's to
+            // cross-check under `auto`. SLSQP first learns its quasi-Newton Hessian on a few hundred
+            // evenly spaced draws, then polishes on all of them from there: most iterations then
+            // cost a tenth as much.
+            var point = starts[0]
+            if problem.drawCount > 2 * coarseDraws {
+                let coarse = problem.subsampled(to: coarseDraws)
+                let coarseEvaluator = ScheduleEvaluator(coarse)
+                let run = ScheduleSLSQPSolver(problem: coarse, feasible: feasible).solve(from: point, evaluator: coarseEvaluator)
+                slsqpEvaluations += Int((Double(coarseEvaluator.evaluations) * Double(coarse.drawCount) / Double(problem.drawCount)).rounded(.up))
+                if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) { point = run.plan }
+            }
+            let run = ScheduleSLSQPSolver(problem: problem, feasible: feasible).solve(from: point, evaluator: evaluator)
+            if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) {
+                slsqpBest = run
+            } else {
+                notices.append("SLSQP ended with '\(run.status)'; its schedule was discarded")
             }
         }
-        let slsqpEvaluations = evaluator.evaluations
+        slsqpEvaluations += evaluator.evaluations
         var gaRun: SolverRun?
         var gaEvaluations = 0, gaDraws = 0
         if choice == .ga || choice == .auto || slsqpBest == nil {

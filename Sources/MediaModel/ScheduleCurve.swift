@@ -23,7 +23,7 @@ public struct ScheduleCurve: Sendable {
     let parameters: [Double]
     /// Carry-in h_τ (scaled) for τ = 0 … L−2, `[draws, maxLag − 1]`.
     let carryIn: [Double]
-    /// Σ_τ s(h_τ) per draw (before β), `[draws]`.
+    /// s(h_τ) per draw (before β), `[draws, maxLag − 1]`.
     let carryInSaturated: [Double]
     let family: any SaturationFamily
 
@@ -57,8 +57,8 @@ public struct ScheduleCurve: Sendable {
                 return s
             }
             carry += h
-            let inputs = (0..<(periods + L - 1)).map { max($0 < L - 1 ? h[$0] : 0, Self.floor) }
-            saturated.append(saturation.values(at: inputs, parameters: parameters[d]).reduce(0, +))
+            // s(0) = 0 for every family: only the carried-in periods earn anything alone.
+            saturated += L > 1 ? saturation.values(at: h, parameters: parameters[d]) : []
         }
         carryIn = carry
         carryInSaturated = saturated
@@ -71,27 +71,28 @@ public struct ScheduleCurve: Sendable {
         weights = indices.flatMap { c.weights[($0 * L)..<(($0 + 1) * L)] }
         parameters = indices.flatMap { c.parameters[($0 * K)..<(($0 + 1) * K)] }
         carryIn = indices.flatMap { c.carryIn[($0 * (L - 1))..<(($0 + 1) * (L - 1))] }
-        carryInSaturated = indices.map { c.carryInSaturated[$0] }
+        carryInSaturated = indices.flatMap { c.carryInSaturated[($0 * (L - 1))..<(($0 + 1) * (L - 1))] }
     }
 
     /// The curve on draws `indices` (into `[drawCount]`).
     public func subset(_ indices: [Int]) -> ScheduleCurve { ScheduleCurve(copying: self, draws: indices) }
 
-    /// Runs the forward pass of draw d into `a` (inputs), `s` (s(a)), `ds` (s'(a)), each `[counted]`.
+    /// Runs the forward pass of draw d into `a` (inputs, floored), `p` (the plan's part of them),
+    /// `s` (s(a)), `ds` (s'(a)), each `[counted]`.
     @inline(__always)
-    private func forward(_ d: Int, spend x: UnsafePointer<Double>, a: UnsafeMutablePointer<Double>, s: UnsafeMutablePointer<Double>,
+    private func forward(_ d: Int, spend x: UnsafePointer<Double>, a: UnsafeMutablePointer<Double>, p: UnsafeMutablePointer<Double>,
+                         s: UnsafeMutablePointer<Double>,
                          ds: UnsafeMutablePointer<Double>, dp: UnsafeMutablePointer<Double>, k: Int,
                          weights wp: UnsafePointer<Double>, parameters pp: UnsafePointer<Double>, carry cp: UnsafePointer<Double>) {
         let L = maxLag, n = counted, H = periods
         let w = wp + d * L, h = cp + d * (L - 1)
-        for tau in 0..<n { a[tau] = 0 }
-        for tau in 0..<(L - 1) { a[tau] = h[tau] }
+        for tau in 0..<n { p[tau] = 0 }
         for t in 0..<H {
             let xt = x[t]
             if xt == 0 { continue }
-            for l in 0..<L { a[t + l] += w[l] * xt }
+            for l in 0..<L { p[t + l] += w[l] * xt }
         }
-        for tau in 0..<n { a[tau] = max(a[tau], Self.floor) }
+        for tau in 0..<n { a[tau] = max(p[tau] + (tau < L - 1 ? h[tau] : 0), Self.floor) }
         family.evaluate(a, count: n, parameters: pp + d * k, value: s, dInput: ds, dParameters: dp)
     }
 
@@ -101,18 +102,19 @@ public struct ScheduleCurve: Sendable {
         let L = maxLag, n = counted, H = periods, D = drawCount
         let k = parameters.count / max(D, 1)
         let inverseScale = 1 / spendScale
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: H + n * (3 + max(k, 1))) { buffer in
-            let x = buffer.baseAddress!, a = x + H, s = a + n, ds = s + n, dp = ds + n
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: H + n * (4 + max(k, 1))) { buffer in
+            let x = buffer.baseAddress!, a = x + H, p = a + n, s = p + n, ds = s + n, dp = ds + n
             for t in 0..<H { x[t] = spend[t] * inverseScale }
             weights.withUnsafeBufferPointer { wp in
                 parameters.withUnsafeBufferPointer { pp in
                     carryIn.withUnsafeBufferPointer { cp in
                         for d in 0..<D {
-                            forward(d, spend: x, a: a, s: s, ds: ds, dp: dp, k: k, weights: wp.baseAddress!,
+                            forward(d, spend: x, a: a, p: p, s: s, ds: ds, dp: dp, k: k, weights: wp.baseAddress!,
                                     parameters: pp.baseAddress!, carry: cp.baseAddress!)
+                            // Periods the plan does not reach earn what the carry-in earns alone.
                             var total = 0.0
-                            for tau in 0..<n { total += s[tau] }
-                            values[d] = beta[d] * (total - carryInSaturated[d])
+                            for tau in 0..<n where p[tau] > 0 { total += s[tau] - (tau < L - 1 ? carryInSaturated[d * (L - 1) + tau] : 0) }
+                            values[d] = beta[d] * total
                             if let g = gradients {
                                 let w = wp.baseAddress! + d * L, factor = beta[d] * inverseScale
                                 for t in 0..<H {
@@ -137,32 +139,26 @@ public struct ScheduleCurve: Sendable {
         let L = maxLag, n = counted, H = periods, D = drawCount
         let k = parameters.count / max(D, 1)
         var bySpend = [Double](repeating: 0, count: D * H), arriving = bySpend, carry = [Double](repeating: 0, count: D)
-        var a = [Double](repeating: 0, count: n), s = a, ds = a, dp = [Double](repeating: 0, count: n * max(k, 1))
-        var h = a, sh = a, dsh = a
+        var a = [Double](repeating: 0, count: n), p = a, s = a, ds = a, dp = [Double](repeating: 0, count: n * max(k, 1))
         let x = spend.map { max($0, 0) / spendScale }
         for d in 0..<D {
             x.withUnsafeBufferPointer { xp in
                 weights.withUnsafeBufferPointer { wp in
                     parameters.withUnsafeBufferPointer { pp in
                         carryIn.withUnsafeBufferPointer { cp in
-                            forward(d, spend: xp.baseAddress!, a: &a, s: &s, ds: &ds, dp: &dp, k: k, weights: wp.baseAddress!,
-                                    parameters: pp.baseAddress!, carry: cp.baseAddress!)
-                            let zero = [Double](repeating: 0, count: H)
-                            forward(d, spend: zero, a: &h, s: &sh, ds: &dsh, dp: &dp, k: k, weights: wp.baseAddress!,
+                            forward(d, spend: xp.baseAddress!, a: &a, p: &p, s: &s, ds: &ds, dp: &dp, k: k, weights: wp.baseAddress!,
                                     parameters: pp.baseAddress!, carry: cp.baseAddress!)
                         }
                     }
                 }
             }
             let b = beta[d], w = weights[(d * L)..<((d + 1) * L)].map { $0 }
-            carry[d] = b * carryInSaturated[d]
-            for tau in 0..<H { arriving[d * H + tau] = b * s[tau] }
-            for tau in 0..<n {
-                let gain = b * (s[tau] - sh[tau])
-                var planned = 0.0
-                for l in 0..<L where tau - l >= 0 && tau - l < H { planned += w[l] * x[tau - l] }
-                guard planned > 0 else { continue }
-                for l in 0..<L where tau - l >= 0 && tau - l < H { bySpend[d * H + tau - l] += gain * w[l] * x[tau - l] / planned }
+            let alone = (0..<n).map { $0 < L - 1 ? carryInSaturated[d * (L - 1) + $0] : 0 }
+            carry[d] = b * alone.reduce(0, +)
+            for tau in 0..<H { arriving[d * H + tau] = b * (p[tau] > 0 ? s[tau] : alone[tau]) }
+            for tau in 0..<n where p[tau] > 0 {
+                let gain = b * (s[tau] - alone[tau])
+                for l in 0..<L where tau - l >= 0 && tau - l < H { bySpend[d * H + tau - l] += gain * w[l] * x[tau - l] / p[tau] }
             }
         }
         return (bySpend, arriving, carry)

@@ -118,8 +118,6 @@ extension Scenario {
                 guard !f.periodBudgets.contains(where: { $0.key == parsed }) else { throw value.error("'\(key)' is given twice") }
                 f.periodBudgets.append((parsed, amount, value.path))
             }
-            // Keys in the order of the plan, whatever the file's order.
-            f.periodBudgets.sort { $0.path < $1.path }
         }
         if let node = keys["weekly_max"] {
             for (name, value) in try node.entries() {

@@ -79,7 +79,7 @@ struct PlanCommand: ParsableCommand {
                 print(verdict.verdict)
                 print(PlanReport(run).text)
                 let folder = (root.hasSuffix("/") ? root : root + "/") + prefix
-                print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv, report.html; fit in \(folder)fit/\n")
+                print("\nFiles: \(folder)summary.csv, plan.csv, weekly.csv, whatif.csv, report.html; fit in \(folder)fit/\n")
             }
             if !single {
                 print(table(header: ["scenario", "budget", "revenue", "90% band", "ROAS"], rows: runs.map { run, _ in
@@ -138,6 +138,7 @@ struct PlanReport {
         else { out += "interior channels (\(o.interior.joined(separator: ", "))) share a marginal objective of " + String(format: "%.3f (spread %.1e)", o.marginal, o.interiorSpread) }
         if !o.atMinimum.isEmpty { out += "; at their minimum: \(o.atMinimum.joined(separator: ", "))" }
         if !o.atMaximum.isEmpty { out += "; at their maximum: \(o.atMaximum.joined(separator: ", "))" }
+        out += scheduleText  // plans over time (PlanReport+Schedule.swift)
         if !run.whatIfs.isEmpty {
             out += "\n\nWhat-ifs (from the optimized plan):\n"
             out += whatIfTable(run.whatIfs, interval: s.plan.interval, kind: s.data.targetKind)
