@@ -32,7 +32,10 @@ func syntheticScheduleCurves(channels: Int, periods: Int, draws: Int = 4000, see
 
 func benchSchedule() throws {
     print("Schedule optimizer: Hill curves with carry-in, 4000 draws, 13 weekly periods, 8-period carryover, one core")
-    for channels in [5, 20, 50] {
+    // `--channels N` runs one size.
+    let arguments = CommandLine.arguments
+    let only = arguments.firstIndex(of: "--channels").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
+    for channels in only.map({ [$0] }) ?? [5, 20, 50] {
         let (curves, budget) = syntheticScheduleCurves(channels: channels, periods: 13)
         let months = [PeriodBudget(periods: Array(0..<4), amount: 0.25 * budget, label: "month 1"),
                       PeriodBudget(periods: Array(4..<8), amount: 0.35 * budget, label: "month 2"),

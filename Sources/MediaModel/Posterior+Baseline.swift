@@ -2,20 +2,21 @@ import Foundation
 
 extension Posterior {
     /// Each draw's baseline (intercept, trend, seasonality and controls: everything but media)
-    /// over the `periods` periods after the data, `[draws][periods]`, target units.
+    /// over `periods` periods starting `gap` periods after the data's end (default right after
+    /// it), `[draws][periods]`, target units.
     ///
     /// The trend and the Fourier seasonality continue past the data as the model states them.
     /// Future controls are unknown; each is read one seasonal period earlier (the same week last
     /// year, for weekly data with yearly seasonality), or held at its mean when the data are
     /// shorter than that.
-    public func baselineForecast(periods: Int) -> [[Double]] {
-        let T = model.data.periods
+    public func baselineForecast(periods: Int, gap: Int = 0) -> [[Double]] {
+        let T = model.data.periods + max(gap, 0)
         let lag = Int(model.specification.seasonality.period.rounded())
         let controls = model.data.controls
         let future = (0..<periods).map { h -> [Double] in
             controls.map { series in
                 let t = T + h
-                if lag >= 1, t - lag >= 0, t - lag < T { return series[t - lag] }
+                if lag >= 1, t - lag >= 0, t - lag < series.count { return series[t - lag] }
                 return series.reduce(0, +) / Double(max(series.count, 1))
             }
         }

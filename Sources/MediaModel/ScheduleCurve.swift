@@ -167,13 +167,14 @@ public struct ScheduleCurve: Sendable {
 
 extension Posterior {
     /// Every channel's schedule curve over `periods` planned periods, from every posterior draw;
-    /// with `carryIn`, the data's last `maxLag − 1` periods of spend carry into the plan.
-    public func scheduleCurves(periods: Int, carryIn: Bool) -> [ScheduleCurve] {
+    /// with `carryIn`, the data's last `maxLag − 1` periods of spend carry into the plan, across
+    /// `gap` unplanned periods without spend between the data and the plan (default 0).
+    public func scheduleCurves(periods: Int, carryIn: Bool, gap: Int = 0) -> [ScheduleCurve] {
         model.data.channels.enumerated().map { c, name in
             ScheduleCurve(channel: name, saturation: model.specification.saturation.family, periods: periods,
                           spendScale: model.scales.spend[c], adstockWeights: adstockWeights(channel: c),
                           beta: draws.map { $0.beta[c] }, parameters: saturationParameters(channel: c),
-                          history: carryIn ? model.data.spend[c] : [])
+                          history: carryIn ? model.data.spend[c] + Array(repeating: 0, count: max(gap, 0)) : [])
         }
     }
 }

@@ -35,8 +35,23 @@ public enum FlightingPlan {
         let horizon = scenario.plan.horizon
         switch scenario.plan.flighting.carryover {
         case .none: return posterior.responseCurves(horizon: horizon)
-        case .history: return posterior.scheduleCurves(periods: horizon, carryIn: true).map { FlatSchedule($0) }
+        case .history:
+            let gap = gapPeriods(posterior.model.data, start: scenario.plan.start)
+            return posterior.scheduleCurves(periods: horizon, carryIn: true, gap: gap).map { FlatSchedule($0) }
         }
+    }
+
+    /// Periods between the data's last and the plan's first (a `plan.start` past the next
+    /// period): they spend nothing, and the carry-in fades across them.
+    static func gapPeriods(_ data: Dataset, start: String?) -> Int {
+        guard let start, let first = DatasetLoader.isoDay(start), let last = data.dates.last.flatMap(DatasetLoader.isoDay) else { return 0 }
+        if data.cadence == .monthly {
+            guard let a = DatasetLoader.civil(data.dates.last!), let b = DatasetLoader.civil(start) else { return 0 }
+            return max((b.year - a.year) * 12 + b.month - a.month - 1, 0)
+        }
+        let days = data.dates.compactMap(DatasetLoader.isoDay)
+        let step = days.count >= 2 ? max(days[1] - days[0], 1) : 7
+        return max((first - last) / step - 1, 0)
     }
 
     /// The period budgets as groups of planned periods, and the caps `[channels, periods]`.
@@ -102,7 +117,8 @@ public enum FlightingPlan {
         let settings = scenario.plan, f = settings.flighting
         let H = dates.count
         let channels = posterior.model.data.channels
-        let curves = posterior.scheduleCurves(periods: H, carryIn: f.carryover == .history)
+        let curves = posterior.scheduleCurves(periods: H, carryIn: f.carryover == .history,
+                                              gap: gapPeriods(posterior.model.data, start: settings.start))
         let (groups, caps) = f.isScheduled ? try resolve(scenario, channels: channels, dates: dates, budget: budget)
             : ([], [Double](repeating: budget, count: channels.count * H))
         let problem: ScheduleProblem
@@ -124,7 +140,7 @@ public enum FlightingPlan {
             }
         }
         let evaluation = ScheduleEvaluation(problem, schedule: schedule, interval: settings.interval)
-        let baseline = posterior.baselineForecast(periods: H)
+        let baseline = posterior.baselineForecast(periods: H, gap: gapPeriods(posterior.model.data, start: settings.start))
         let D = posterior.drawCount
         let weekly = (0..<H).map { t in Spread((0..<D).map { baseline[$0][t] + evaluation.arrivingByDraw[t][$0] }, interval: settings.interval) }
         return SchedulePlan(problem: problem, schedule: schedule, evaluation: evaluation,

@@ -133,11 +133,14 @@ struct PlanReport {
             + "\(money(run.current.total.mean)) → \(money(t.mean)); change \(signed(u.change.mean)) [\(signed(u.change.lower)) – \(signed(u.change.upper))], "
             + String(format: "P(plan better) %.2f", u.probabilityBetter)
         let o = run.optimality
+        // A weekly schedule states its optimality per budget period instead (PlanReport+Schedule.swift).
+        if run.schedule.report == nil {
         out += "\nOptimality: "
         if o.interior.isEmpty { out += "no channel is strictly inside its bounds" }
         else { out += "interior channels (\(o.interior.joined(separator: ", "))) share a marginal objective of " + String(format: "%.3f (spread %.1e)", o.marginal, o.interiorSpread) }
         if !o.atMinimum.isEmpty { out += "; at their minimum: \(o.atMinimum.joined(separator: ", "))" }
         if !o.atMaximum.isEmpty { out += "; at their maximum: \(o.atMaximum.joined(separator: ", "))" }
+        }
         out += scheduleText  // plans over time (PlanReport+Schedule.swift)
         if !run.whatIfs.isEmpty {
             out += "\n\nWhat-ifs (from the optimized plan):\n"
