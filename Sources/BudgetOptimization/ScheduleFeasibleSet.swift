@@ -51,14 +51,15 @@ struct ScheduleFeasibleSet: Sendable {
         return y
     }
 
-    /// The closest feasible schedule (to the tolerance of Dykstra's iterations, at most 2000).
-    func project(_ x: [Double]) -> [Double] {
+    /// The closest feasible schedule, to the tolerance of Dykstra's iterations: budgets exact,
+    /// channel totals within `tolerance` of the budget (default 1e-9), at most `iterations` rounds.
+    func project(_ x: [Double], tolerance relative: Double = 1e-9, iterations: Int = 1000) -> [Double] {
         var y = projectGroups(x)
         guard channelBoundsMatter, violation(y) > 0 else { return y }
         var current = x
         var p = [Double](repeating: 0, count: x.count), q = p
-        let tolerance = 1e-11 * max(budget, 1)
-        for _ in 0..<2000 {
+        let tolerance = relative * max(budget, 1)
+        for _ in 0..<iterations {
             let a = projectGroups(zip(current, p).map(+))
             for i in p.indices { p[i] = current[i] + p[i] - a[i] }
             let b = projectChannels(zip(a, q).map(+))
@@ -66,7 +67,7 @@ struct ScheduleFeasibleSet: Sendable {
             let change = zip(b, current).reduce(0) { max($0, abs($1.0 - $1.1)) }
             current = b
             y = a
-            if change <= tolerance && violation(a) <= tolerance * Double(periods) { break }
+            if change <= tolerance && violation(a) <= tolerance { break }
         }
         // End on A: the budgets are met exactly; channel totals to Dykstra's tolerance.
         return projectGroups(y)

@@ -68,8 +68,12 @@ public struct ScheduleOptimizer: Sendable {
             let searchEvaluator = ScheduleEvaluator(searchProblem)
             let span = problem.caps.map { min($0, problem.budget / Double(problem.periods)) }
             let search = GeneticSearch(seed: seed, patience: 20, maxGenerations: geneticGenerations)
-            var run = search.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), span: span, repair: feasible.project,
+            // Children are repaired to a looser tolerance (a search needs no more); the plan it
+            // returns is repaired to the full one.
+            var run = search.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), span: span,
+                                   repair: { feasible.project($0, tolerance: 1e-7, iterations: 300) },
                                    random: { feasible.random(using: &$0) }, evaluate: searchEvaluator.evaluate)
+            run.plan = feasible.project(run.plan)
             run.value = evaluator.evaluate(run.plan)
             gaEvaluations = run.evaluations
             gaRun = run

@@ -16,6 +16,8 @@ struct ScheduleSLSQPSolver {
     var maxEvaluations = 1500
     /// Cells above which the augmented Lagrangian replaces SLSQP.
     var largeProblem = 300
+    /// Evaluation limit of one augmented-Lagrangian run.
+    var largeEvaluations = 400
 
     private final class Context {
         let evaluator: ScheduleEvaluator
@@ -138,7 +140,9 @@ struct ScheduleSLSQPSolver {
         }
         nlopt_set_ftol_rel(opt, 1e-12)
         nlopt_set_xtol_rel(opt, 1e-10)
-        nlopt_set_maxeval(opt, Int32(maxEvaluations))
+        // The augmented Lagrangian can crawl on tight budget equalities; its run is bounded and
+        // the point kept (the optimizer's status and the KKT report say how far it got).
+        nlopt_set_maxeval(opt, Int32(large ? min(maxEvaluations, largeEvaluations) : maxEvaluations))
         var x = (0..<n).map { min(start[$0] / scales[$0], upper[$0]) }
         var value = 0.0
         let before = evaluator.evaluations

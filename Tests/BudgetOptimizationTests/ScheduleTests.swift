@@ -115,7 +115,7 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
 
     @Test func periodBudgetsCapsAndPatternsAreMetExactly() throws {
         let H = 13, C = 4, budget = 5e6
-        let responses = scheduleResponses(channels: C, periods: H, lags: 4, draws: 100)
+        let responses = scheduleResponses(channels: C, periods: H, lags: 4, draws: 40)
         // Months of 4, 4 and 5 weeks; the first month's budget is small, the second large.
         let months = [PeriodBudget(periods: Array(0..<4), amount: 0.8e6, label: "2027-01"),
                       PeriodBudget(periods: Array(4..<8), amount: 2.4e6, label: "2027-02"),
@@ -126,7 +126,7 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
                                           lower: [0, 1.2e6, 0, 0], upper: [budget, budget, 1.0e6, budget], caps: caps,
                                           periodBudgets: months)
         for choice in [OptimizerChoice.slsqp, .ga] {
-            let (plan, _) = try ScheduleOptimizer(choice: choice, geneticGenerations: 40).optimize(problem)
+            let (plan, _) = try ScheduleOptimizer(choice: choice, geneticGenerations: 15).optimize(problem)
             for m in months {
                 let spent = m.periods.reduce(0.0) { s, t in s + (0..<C).reduce(0) { $0 + plan[$1 * H + t] } }
                 #expect(abs(spent - m.amount) <= 1e-9 * budget, "\(choice) \(m.label): \(spent) vs \(m.amount)")
