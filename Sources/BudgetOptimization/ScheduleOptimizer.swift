@@ -45,7 +45,9 @@ public struct ScheduleOptimizer: Sendable {
             if problem.drawCount > 2 * coarseDraws {
                 let coarse = problem.subsampled(to: coarseDraws)
                 let coarseEvaluator = ScheduleEvaluator(coarse)
-                let run = ScheduleSLSQPSolver(problem: coarse, feasible: feasible).solve(from: point, evaluator: coarseEvaluator)
+                var coarseSolver = ScheduleSLSQPSolver(problem: coarse, feasible: feasible)
+                coarseSolver.largeEvaluations = coarseSolver.maxEvaluations  // a tenth of the cost: let it converge
+                let run = coarseSolver.solve(from: point, evaluator: coarseEvaluator)
                 slsqpEvaluations += Int((Double(coarseEvaluator.evaluations) * Double(coarse.drawCount) / Double(problem.drawCount)).rounded(.up))
                 if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) { point = run.plan }
             }
