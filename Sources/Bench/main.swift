@@ -67,7 +67,7 @@ func benchThroughput(_ name: String, _ target: any LogDensity, stepSize: Double,
         """)
 }
 
-// `--only sampler|gradient|optimizer|evppi|fit|core|geo|geo-optimizer|geo-gradient|lift` runs one section.
+// `--only sampler|gradient|optimizer|evppi|schedule|fit|core|geo|geo-optimizer|geo-gradient|lift` runs one section.
 let only = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
 }
@@ -87,6 +87,7 @@ let peers = arguments.firstIndex(of: "--peers").flatMap { $0 + 1 < arguments.cou
 if wanted("gradient") { try benchGradient() }
 if wanted("optimizer") { try benchOptimizer() }
 if wanted("evppi") { try benchValueOfInformation() }
+if wanted("schedule") { try benchSchedule() }
 if wanted("fit") { try benchStandardFit(peers: peers) }
 let baseline = arguments.firstIndex(of: "--baseline").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 if wanted("core") { try benchModelCore(baseline: baseline) }

@@ -48,6 +48,9 @@ public struct PlanRun: Sendable {
     public let geo: GeoPlan?
     /// The value of information, computed when first asked for (PlanRun+Insights.swift).
     let insights = PlanInsightsCache()
+    /// The plan over its periods, with carry-in and weekly totals (FlightingPlan.swift).
+    /// Nil for geo data, whose plans are flat (plans over time come for national data first).
+    public let schedule: SchedulePlan?
 
     /// Fits the scenario's model, or reuses a stored fit of the same data and settings.
     public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FittedScenario {
@@ -99,6 +102,10 @@ public struct PlanRun: Sendable {
             throw InputError(.configuration, "\(scenario.file): plan.by_geo: the data have no geos (set data.geo to plan per geo)")
         }
         if data.isGeo {
+            let f = settings.flighting
+            guard !f.isScheduled, f.periodBudgets.isEmpty, f.weeklyMax.isEmpty, f.patterns.isEmpty else {
+                throw InputError(.configuration, "\(scenario.file): plan.flighting, period_budgets and weekly_max are not supported with geo data yet; plan flat spend (flighting: flat)")
+            }
             let model = posterior.model
             let shares = GeoPlan.recentShares(model: model, horizon: horizon)
             let currentPairs = GeoPlan.pairs(of: current, model: model, shares: shares)
@@ -121,7 +128,18 @@ public struct PlanRun: Sendable {
             (allocation, report) = try optimizerSetup.optimize(problem, start: current)
             geoPlan = nil
         }
-        let planEvaluation = PlanEvaluation(planProblem, plan: allocation, interval: settings.interval)
+        var planEvaluation = PlanEvaluation(planProblem, plan: allocation, interval: settings.interval)
+        // Plans over time (issue 12): under weekly flighting the schedule's figures replace the flat plan's.
+        let dates = planDates(data: data, start: settings.start, horizon: horizon)
+        var schedule: SchedulePlan? = nil
+        if !data.isGeo {
+            let plan = try FlightingPlan.plan(scenario, posterior: posterior, budget: budget, flatPlan: allocation,
+                                              optimizer: optimizer ?? settings.optimizer, dates: dates, objective: problem.objective)
+            if let scheduleReport = plan.report {
+                (allocation, report, planEvaluation) = (plan.totals, scheduleReport, plan.evaluation.summary)
+            }
+            schedule = plan
+        }
         let currentEvaluation = PlanEvaluation(problem, plan: current, interval: settings.interval)
         let whatIfs = try scenario.whatIfs.map { try evaluate($0, base: allocation, problem: planProblem, interval: settings.interval) }
         return PlanRun(
@@ -130,7 +148,7 @@ public struct PlanRun: Sendable {
             current: currentEvaluation, uplift: planEvaluation.uplift(over: currentEvaluation, interval: settings.interval),
             optimality: settings.byGeo && geoPlan != nil ? geoPlan!.optimality
                 : OptimalityReport(planProblem, plan: allocation, gradient: planEvaluation.objectiveGradient),
-            whatIfs: whatIfs, dates: planDates(data: data, start: settings.start, horizon: horizon), geo: geoPlan)
+            whatIfs: whatIfs, dates: dates, geo: geoPlan, schedule: schedule)
     }
 
     static func makeProblem(_ scenario: Scenario, posterior: Posterior, budget: Double) throws -> BudgetProblem {
@@ -138,7 +156,11 @@ public struct PlanRun: Sendable {
         let lower = channels.map { scenario.plan.bounds[$0]?.min ?? 0 }
         let upper = channels.map { scenario.plan.bounds[$0]?.max ?? budget }
         do {
-            return try BudgetProblem(channels: channels, responses: posterior.channelResponses(horizon: scenario.plan.horizon),
+            // Geo data: each channel's geo curves in their recent split (no carry-in yet); national
+            // data: the curves with the carry-in from history (FlightingPlan.flatResponses).
+            let responses = posterior.model.geoCount > 1 ? posterior.channelResponses(horizon: scenario.plan.horizon)
+                : FlightingPlan.flatResponses(scenario, posterior: posterior)
+            return try BudgetProblem(channels: channels, responses: responses,
                                      budget: budget, lower: lower, upper: upper, objective: scenario.plan.objective)
         } catch let error as BudgetError {
             throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
@@ -221,26 +243,25 @@ public struct PlanRun: Sendable {
                         csvNumber(budget > 0 ? t.mean / budget : .nan), csvNumber(optimality.marginal), "", "",
                         csvNumber(outside.filter { !$0.isNaN }.max() ?? 0)].joined(separator: ","))
 
-        // Spend is flat, so each period's row carries 1/H of the channel's (or pair's) spend and revenue.
-        var rows = [geo == nil ? "period,date,channel,spend,revenue_mean,revenue_p05,revenue_p95"
-                                : "period,date,geo,channel,spend,revenue_mean,revenue_p05,revenue_p95"]
-        let h = Double(dates.count)
-        for (p, date) in dates.enumerated() {
-            if let geo {
-                for (r, pair) in geo.evaluation.channels.enumerated() {
-                    rows.append([String(p + 1), date, csvField(geo.geos[r]), csvField(geo.channels[r]), csvNumber(pair.spend / h),
+        // plan.csv and weekly.csv: each period's spend and what it buys (FlightingPlan.swift); geo
+        // plans: each (period, geo, channel)'s flat share (no weekly.csv yet).
+        var periodFiles: [(name: String, contents: String)]
+        if let schedule {
+            periodFiles = FlightingPlan.files(schedule, dates: dates)
+        } else {
+            var rows = ["period,date,geo,channel,spend,revenue_mean,revenue_p05,revenue_p95"]
+            let h = Double(dates.count)
+            for (p, date) in dates.enumerated() {
+                for (r, pair) in (geo?.evaluation.channels ?? []).enumerated() {
+                    rows.append([String(p + 1), date, csvField(geo!.geos[r]), csvField(geo!.channels[r]), csvNumber(pair.spend / h),
                                  csvNumber(pair.revenue.mean / h), csvNumber(pair.revenue.lower / h), csvNumber(pair.revenue.upper / h)]
                         .joined(separator: ","))
                 }
-                continue
             }
-            for c in plan.channels {
-                rows.append([String(p + 1), date, csvField(c.name), csvNumber(c.spend / h), csvNumber(c.revenue.mean / h),
-                             csvNumber(c.revenue.lower / h), csvNumber(c.revenue.upper / h)].joined(separator: ","))
-            }
+            periodFiles = [("plan.csv", rows.joined(separator: "\n") + "\n")]
         }
-        return [("summary.csv", summary.joined(separator: "\n") + "\n"), ("plan.csv", rows.joined(separator: "\n") + "\n"),
-                ("whatif.csv", Self.whatIfCSV(whatIfs)), ("experiments.csv", Self.experimentsCSV(experiments))]
+        return [("summary.csv", summary.joined(separator: "\n") + "\n")] + periodFiles
+            + [("whatif.csv", Self.whatIfCSV(whatIfs)), ("experiments.csv", Self.experimentsCSV(experiments))]
             + (geo.map { [("geos.csv", $0.csv)] } ?? []) + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
     }
 

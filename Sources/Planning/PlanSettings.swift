@@ -19,6 +19,8 @@ public struct PlanSettings: Sendable {
     public var byGeo = false
     /// Geo data with `byGeo`: per-geo [min, max] totals over the horizon, by geo name.
     public var geoBounds: [String: (min: Double, max: Double)] = [:]
+    /// Plans over time: flighting, period budgets, weekly caps, carry-in (FlightingSettings.swift).
+    public var flighting = FlightingSettings()
 
     public init() {}
 }
@@ -38,7 +40,7 @@ public struct WhatIf: Sendable {
 extension Scenario {
     static func parsePlan(_ node: YAMLValue, channels: [String]) throws -> PlanSettings {
         var plan = PlanSettings()
-        let keys = try node.mapping(allowed: ["horizon", "start", "budget", "bounds", "objective", "optimizer", "interval", "by_geo", "geo_bounds"])
+        let keys = try node.mapping(allowed: ["horizon", "start", "budget", "bounds", "objective", "optimizer", "interval", "by_geo", "geo_bounds"] + flightingKeys)
         if let h = keys["horizon"] {
             plan.horizon = try h.int()
             guard (1...520).contains(plan.horizon) else { throw h.error("expected 1 to 520 periods, got \(plan.horizon)") }
@@ -111,6 +113,7 @@ extension Scenario {
             plan.interval = try i.double()
             guard plan.interval > 0, plan.interval < 1 else { throw i.error("expected a width between 0 and 1, e.g. 0.90") }
         }
+        plan.flighting = try parseFlighting(keys, horizon: plan.horizon, channels: channels)
         return plan
     }
 

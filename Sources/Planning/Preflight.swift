@@ -65,6 +65,7 @@ public enum Preflight {
                 throw InputError(.configuration, "\(where_): plan.bounds: the budget \(money(budget)) is above the sum of the channel maximums \(money(maximum)); raise a maximum or lower the budget")
             }
         }
+        if budgetRange == nil { try FlightingPlan.check(scenario, data: data, budget: budget) }
         let recent = data.spend.map { $0.suffix(plan.horizon).reduce(0, +) }
         let recentTotal = recent.reduce(0, +)
         for (move, base) in moves {

@@ -79,7 +79,7 @@ struct PlanCommand: ParsableCommand {
                 print(verdict.verdict)
                 print(PlanReport(run).text)
                 let folder = (root.hasSuffix("/") ? root : root + "/") + prefix
-                print("\nFiles: \(folder)summary.csv, plan.csv, whatif.csv, experiments.csv, \(run.geo == nil ? "" : "geos.csv, ")report.html; fit in \(folder)fit/\n")
+                print("\nFiles: \(folder)summary.csv, plan.csv, \(run.schedule == nil ? "" : "weekly.csv, ")whatif.csv, experiments.csv, \(run.geo == nil ? "" : "geos.csv, ")report.html; fit in \(folder)fit/\n")
             }
             if !single {
                 print(table(header: ["scenario", "budget", "revenue", "90% band", "ROAS"], rows: runs.map { run, _ in
@@ -133,11 +133,15 @@ struct PlanReport {
             + "\(money(run.current.total.mean)) → \(money(t.mean)); change \(signed(u.change.mean)) [\(signed(u.change.lower)) – \(signed(u.change.upper))], "
             + String(format: "P(plan better) %.2f", u.probabilityBetter)
         let o = run.optimality
+        // A weekly schedule states its optimality per budget period instead (PlanReport+Schedule.swift).
+        if run.schedule?.report == nil {
         out += "\nOptimality: "
         if o.interior.isEmpty { out += "no channel is strictly inside its bounds" }
         else { out += "interior \(names(o.interior, "channels")) share a marginal objective of " + String(format: "%.3f (spread %.1e)", o.marginal, o.interiorSpread) }
         if !o.atMinimum.isEmpty { out += "; at their minimum: \(names(o.atMinimum, "channels"))" }
         if !o.atMaximum.isEmpty { out += "; at their maximum: \(names(o.atMaximum, "channels"))" }
+        }
+        out += scheduleText  // plans over time (PlanReport+Schedule.swift)
         out += "\n\n" + PlanInsightsText.extrapolation(run) + "\n\n" + PlanInsightsText.experiments(run)
         out += GeoPlanReport(run).text
         if !run.whatIfs.isEmpty {

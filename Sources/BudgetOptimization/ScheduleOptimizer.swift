@@ -1,0 +1,98 @@
+import Foundation
+
+/// Maximizes the objective over feasible schedules: SLSQP from the given (or the even) schedule,
+/// the genetic algorithm as fallback or cross-check, both on the same feasible set.
+public struct ScheduleOptimizer: Sendable {
+    public var choice: OptimizerChoice
+    public var seed: UInt64
+    /// Random schedules added to the genetic algorithm's first population (default 2).
+    public var randomStarts: Int
+    /// Draws SLSQP's first pass runs on before polishing on all (default 400).
+    public var coarseDraws = 400
+    /// Generations of the genetic algorithm (default 150): with one variable per cell it is a
+    /// slow searcher, kept as a cross-check seeded with SLSQP's plan rather than a solver.
+    public var geneticGenerations: Int
+
+    public init(choice: OptimizerChoice = .auto, seed: UInt64 = 1, randomStarts: Int = 2, geneticGenerations: Int = 150) {
+        self.choice = choice; self.seed = seed; self.randomStarts = randomStarts; self.geneticGenerations = geneticGenerations
+    }
+
+    /// - Parameter start: a schedule to start from, `[channels, periods]`, repaired onto the set.
+    /// - Returns: the schedule `[channels, periods]` and how it was found.
+    public func optimize(_ problem: ScheduleProblem, start: [Double]? = nil) throws -> (plan: [Double], report: OptimizerReport) {
+        let clock = Date()
+        let feasible = ScheduleFeasibleSet(problem)
+        let evaluator = ScheduleEvaluator(problem)
+        var rng = SplitMix(seed: seed)
+        var starts: [[Double]] = []
+        if let start { starts.append(feasible.project(start)) }
+        starts.append(feasible.evenSplit())
+        for _ in 0..<randomStarts { starts.append(feasible.random(using: &rng)) }
+        var notices: [String] = []
+        guard starts.allSatisfy({ feasible.isFeasible($0, tolerance: 1e-7) }) else {
+            throw BudgetError.infeasible("no schedule meets the budget, the period budgets, the channel bounds and the caps together; loosen one of them")
+        }
+
+        var slsqpBest: SolverRun?
+        var slsqpEvaluations = 0
+        if choice != .ga {
+            // One start: the given schedule (the flat optimum spread evenly, in a plan) or the even
+            // one. Concave curves have one optimum; S-shaped ones are the genetic algorithm's to
+            // cross-check under `auto`. SLSQP first learns its quasi-Newton Hessian on a few hundred
+            // evenly spaced draws, then polishes on all of them from there: most iterations then
+            // cost a tenth as much.
+            var point = starts[0]
+            if problem.drawCount > 2 * coarseDraws {
+                let coarse = problem.subsampled(to: coarseDraws)
+                let coarseEvaluator = ScheduleEvaluator(coarse)
+                var coarseSolver = ScheduleSLSQPSolver(problem: coarse, feasible: feasible)
+                coarseSolver.largeEvaluations = coarseSolver.maxEvaluations  // a tenth of the cost: let it converge
+                let run = coarseSolver.solve(from: point, evaluator: coarseEvaluator)
+                slsqpEvaluations += Int((Double(coarseEvaluator.evaluations) * Double(coarse.drawCount) / Double(problem.drawCount)).rounded(.up))
+                if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) { point = run.plan }
+            }
+            let run = ScheduleSLSQPSolver(problem: problem, feasible: feasible).solve(from: point, evaluator: evaluator)
+            if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) {
+                slsqpBest = run
+            } else {
+                notices.append("SLSQP ended with '\(run.status)'; its schedule was discarded")
+            }
+        }
+        slsqpEvaluations += evaluator.evaluations
+        var gaRun: SolverRun?
+        var gaEvaluations = 0, gaDraws = 0
+        if choice == .ga || choice == .auto || slsqpBest == nil {
+            if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }
+            var searchDraws = 400
+            if case .cvar(let alpha) = problem.objective { searchDraws = max(400, Int(min((100 / alpha).rounded(.up), 1e9))) }
+            let searchProblem = problem.subsampled(to: searchDraws)
+            gaDraws = searchProblem.drawCount
+            let searchEvaluator = ScheduleEvaluator(searchProblem)
+            let span = problem.caps.map { min($0, problem.budget / Double(problem.periods)) }
+            let search = GeneticSearch(seed: seed, patience: 20, maxGenerations: geneticGenerations)
+            // Children are repaired to a looser tolerance (a search needs no more); the plan it
+            // returns is repaired to the full one.
+            var run = search.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), span: span,
+                                   repair: { feasible.project($0, tolerance: 1e-7, iterations: 300) },
+                                   random: { feasible.random(using: &$0) }, evaluate: searchEvaluator.evaluate)
+            run.plan = feasible.project(run.plan)
+            run.value = evaluator.evaluate(run.plan)
+            gaEvaluations = run.evaluations
+            gaRun = run
+        }
+        let seconds = Date().timeIntervalSince(clock)
+        func report(_ run: SolverRun, method: String, gap: Double?) -> OptimizerReport {
+            OptimizerReport(method: method, status: run.status, slsqpEvaluations: slsqpEvaluations,
+                            geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,
+                            crossCheckGap: gap, notices: notices)
+        }
+        switch (slsqpBest, gaRun) {
+        case let (s?, g?):
+            let gap = (s.value - g.value) / max(abs(s.value), 1e-300)
+            return g.value > s.value ? (g.plan, report(g, method: "ga", gap: gap)) : (s.plan, report(s, method: "slsqp", gap: gap))
+        case let (s?, nil): return (s.plan, report(s, method: "slsqp", gap: nil))
+        case let (nil, g?): return (g.plan, report(g, method: "ga", gap: nil))
+        case (nil, nil): throw BudgetError.failed("no optimizer found a feasible schedule")
+        }
+    }
+}

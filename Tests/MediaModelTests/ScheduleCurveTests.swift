@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import MediaModel
+import Sampling
+
+@Suite struct ScheduleCurveTests {
+    /// A small fitted posterior to take curves from (short run: only the arithmetic is tested).
+    func posterior() throws -> Posterior {
+        let history = fourChannelTruth(saturation: .hill, periods: 60).simulate(seed: 4)
+        var config = SamplerConfiguration()
+        config.chains = 2; config.warmup = 100; config.draws = 20; config.seed = 4
+        return try Posterior(model: try MediaMixModel(data: history.dataset, specification: ModelSpecification()), configuration: config)
+    }
+
+    func schedule(_ post: Posterior, channel c: Int, horizon: Int, seed: Int) -> [Double] {
+        let weekly = post.model.data.totalSpend[c] / Double(post.model.data.periods)
+        return (0..<horizon).map { t -> Double in
+            let step = Double((seed * 7 + t * 5) % 11)
+            return weekly * (0.2 + 0.16 * step)
+        }
+    }
+
+    @Test func evenSpendWithoutHistoryIsTheFlatCurve() throws {
+        let post = try posterior()
+        let H = 13
+        let flat = post.responseCurves(horizon: H), curves = post.scheduleCurves(periods: H, carryIn: false)
+        for c in curves.indices {
+            let budget = 1.3 * post.model.data.totalSpend[c] / Double(post.model.data.periods) * Double(H)
+            let D = curves[c].drawCount
+            var v = [Double](repeating: 0, count: D), s = v, w = v, g = [Double](repeating: 0, count: D * H)
+            flat[c].evaluate(budget: budget, values: &v, slopes: &s)
+            let even = [Double](repeating: budget / Double(H), count: H)
+            curves[c].evaluate(spend: even, values: &w, gradients: &g)
+            for d in 0..<D {
+                let weekly = budget / Double(H) / post.model.scales.spend[c]
+                let flight = Array(repeating: weekly, count: H) + Array(repeating: 0, count: post.model.specification.maxLag - 1)
+                let model = post.draws[d].beta[c] * post.model.saturatedSpend(channel: c, theta: post.unconstrainedDraws[d], spend: flight).reduce(0, +)
+                #expect(abs(w[d] - v[d]) <= 1e-9 * abs(v[d]), "channel \(c) draw \(d): \(w[d]) vs \(v[d]) model \(model)")
+                let slope = (0..<H).reduce(0) { $0 + g[d * H + $1] } / Double(H)
+                #expect(abs(slope - s[d]) <= 1e-9 * abs(s[d]), "channel \(c) draw \(d): slope \(slope) vs \(s[d])")
+            }
+        }
+    }
+
+    @Test func carryInFromHistoryIsTheModelRunOnThroughThePlan() throws {
+        let post = try posterior()
+        let H = 6, L = post.model.specification.maxLag
+        for (c, curve) in post.scheduleCurves(periods: H, carryIn: true).enumerated() {
+            let plan = schedule(post, channel: c, horizon: H, seed: c)
+            var values = [Double](repeating: 0, count: curve.drawCount), g = [Double](repeating: 0, count: curve.drawCount * H)
+            curve.evaluate(spend: plan, values: &values, gradients: &g)
+            let parts = curve.breakdown(spend: plan)
+            let scale = post.model.scales.spend[c]
+            let past = post.model.data.spend[c].suffix(L - 1).map { $0 / scale }
+            for d in [0, 13, 39] {
+                // The model's own carryover over the history, the plan and its tail; only the plan
+                // window and tail are counted.
+                func counted(_ x: [Double]) -> [Double] {
+                    Array(post.model.saturatedSpend(channel: c, theta: post.unconstrainedDraws[d], spend: past + x + Array(repeating: 0, count: L - 1)).dropFirst(L - 1))
+                }
+                let beta = post.draws[d].beta[c]
+                let with = counted(plan.map { $0 / scale }), alone = counted(Array(repeating: 0, count: H))
+                let bought = beta * (with.reduce(0, +) - alone.reduce(0, +))
+                #expect(abs(values[d] - bought) <= 1e-9 * abs(bought), "channel \(c) draw \(d): \(values[d]) vs \(bought)")
+                #expect(abs(parts.carryIn[d] - beta * alone.reduce(0, +)) <= 1e-9 * abs(parts.carryIn[d]) + 1e-12)
+                for t in 0..<H { #expect(abs(parts.arriving[d * H + t] - beta * with[t]) <= 1e-9 * abs(beta * with[t]) + 1e-12) }
+                let attributed = (0..<H).reduce(0) { $0 + parts.bySpendPeriod[d * H + $1] }
+                #expect(abs(attributed - values[d]) <= 1e-9 * abs(values[d]), "the periods' shares add up to what the plan buys")
+            }
+        }
+    }
+
+    @Test func gradientsMatchCentralDifferences() throws {
+        let post = try posterior()
+        let H = 9
+        for (c, curve) in post.scheduleCurves(periods: H, carryIn: true).enumerated() {
+            let plan = schedule(post, channel: c, horizon: H, seed: 3 + c)
+            let D = curve.drawCount
+            var v = [Double](repeating: 0, count: D), g = [Double](repeating: 0, count: D * H), up = v, down = v
+            curve.evaluate(spend: plan, values: &v, gradients: &g)
+            for t in 0..<H {
+                let h = 1e-5 * plan[t]
+                var a = plan, b = plan
+                a[t] += h; b[t] -= h
+                curve.evaluate(spend: a, values: &up, gradients: nil)
+                curve.evaluate(spend: b, values: &down, gradients: nil)
+                for d in 0..<D {
+                    let numeric = (up[d] - down[d]) / (2 * h)
+                    #expect(abs(numeric - g[d * H + t]) <= 1e-5 * max(abs(g[d * H + t]), 1e-9), "channel \(c) period \(t) draw \(d)")
+                }
+            }
+        }
+    }
+
+    @Test func baselineRecoversTheFittedMeanLessMedia() throws {
+        let post = try posterior()
+        let T = post.model.data.periods
+        for d in [0, 21, 39] {
+            let values = post.model.constrained(post.unconstrainedDraws[d])
+            let draw = post.draws[d]
+            for t in [0, T / 2, T - 1] {
+                let controls = post.model.data.controls.map { $0[t] }
+                let baseline = post.model.baseline(draw: values, intercept: draw.intercept, period: t, controls: controls)
+                let expected = draw.fitted[t] - draw.contributions.reduce(0) { $0 + $1[t] }
+                #expect(abs(baseline - expected) <= 1e-9 * abs(expected), "draw \(d) period \(t): \(baseline) vs \(expected)")
+            }
+        }
+        #expect(post.baselineForecast(periods: 4).allSatisfy { $0.count == 4 && $0.allSatisfy(\.isFinite) })
+    }
+}
