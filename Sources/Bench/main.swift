@@ -89,3 +89,5 @@ if wanted("optimizer") { try benchOptimizer() }
 if wanted("fit") { try benchStandardFit(peers: peers) }
 let baseline = arguments.firstIndex(of: "--baseline").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 if wanted("core") { try benchModelCore(baseline: baseline) }
+// The decision study (issue 11): `--worlds N --chains C --warmup W --draws D --objective YAML --model YAML --world i,j`.
+if wanted("decisions") { try benchDecisions(arguments: arguments) }
