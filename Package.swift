@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "ReferenceDensities", dependencies: ["Sampling"]),
         .target(name: "Autodiff", swiftSettings: numericSettings),
         .target(name: "MediaModel", dependencies: ["Sampling", "Autodiff"], swiftSettings: numericSettings),
-        .target(name: "Planning", dependencies: ["MediaModel", "Sampling", "BudgetOptimization", "Yams"]),
+        // Model comparison by PSIS-LOO and stacking: pointwise log-likelihoods in, no marketing.
+        .target(name: "ModelComparison", swiftSettings: numericSettings),
+        .target(name: "Planning", dependencies: ["MediaModel", "Sampling", "BudgetOptimization", "ModelComparison", "Yams"]),
         .target(name: "BudgetOptimization", dependencies: ["CNLopt"], swiftSettings: numericSettings),
         .systemLibrary(
             name: "CNLopt",
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "CNLoptTests", dependencies: ["CNLopt"]),
         .testTarget(name: "BudgetOptimizationTests", dependencies: ["BudgetOptimization"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
+        .testTarget(name: "ModelComparisonTests", dependencies: ["ModelComparison"], exclude: ["Fixtures"]),
         .testTarget(name: "MediaModelTests", dependencies: ["MediaModel", "Sampling", "Autodiff"]),
         .testTarget(
             name: "PlanningTests",
