@@ -52,6 +52,13 @@ struct WorldScore {
     var note: String
     /// Per channel: true ROAS, fitted mean, p05, p95; and the plan's and current mix's spend.
     var detail: [String] = []
+    /// The saturation family of the fit plans were made with (the best by PSIS-LOO under `auto`),
+    /// whether plans used the stacked posterior, and whether the comparison tells the true
+    /// saturation family from the others clearly (|Δelpd| > 2 se between the best candidate of
+    /// the true family and the best of the others; nil without `auto`).
+    var chosenSaturation = ""
+    var stacked = false
+    var familyVisible: Bool? = nil
 
     var gainAvailable: Double { trueOracle - trueCurrent }
     /// Share of the oracle's uplift the plan captured (nil when there was almost nothing to gain).
@@ -91,6 +98,8 @@ func benchDecisions(arguments: [String]) throws {
                      score.captured.map { String(format: "%.2f", $0) } ?? "n/a", String(format: "%.0f", score.seconds)]
         print(cells.joined(separator: " | ") + (score.note.isEmpty ? "" : "  " + score.note))
         if settings.verbose { print(score.detail.joined(separator: "\n")) }
+        // An interim summary, so a long study that has to be stopped still says something.
+        if scores.count == 30 && indices.count > 30 { print("\n(interim) " + studySummary(scores)) }
         fflush(nil)
     }
     print("\n" + studySummary(scores))
@@ -157,9 +166,22 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         }
     }
     if !run.fitReused, let warnings = try? convergenceNote(run) { note = warnings }
+    var visible: Bool? = nil
+    if scenario.model.choosesFamily, let comparison = try FitRun.run(scenario).comparison {
+        // The candidates come back from the cache: only their LOO is computed again.
+        let rows = comparison.rows
+        let trueFamily = world.saturation
+        if let other = rows[0].saturation == trueFamily ? rows.first(where: { $0.saturation != trueFamily })
+            : rows.first(where: { $0.saturation == trueFamily }) {
+            visible = abs(other.delta) > 2 * other.deltaStandardError
+        }
+        note += (note.isEmpty ? "" : "; ") + "LOO: \(rows[0].model)\(comparison.stacked ? " (stacked)" : "")"
+    }
     return WorldScore(world: world, roasError: errors.reduce(0, +) / Double(errors.count), channelsCovered: covered,
                       channels: errors.count, probabilityBetter: run.uplift.probabilityBetter, truePlan: planValue,
-                      trueCurrent: currentValue, trueOracle: oracleValue, seconds: seconds, note: note, detail: detail)
+                      trueCurrent: currentValue, trueOracle: oracleValue, seconds: seconds, note: note, detail: detail,
+                      chosenSaturation: run.posterior.model.specification.saturation.rawValue, stacked: run.posterior.stack != nil,
+                      familyVisible: visible)
 }
 
 /// A short flag when the fit did not converge (so a bad score can be told from a bad fit).
@@ -200,6 +222,16 @@ func studySummary(_ scores: [WorldScore]) -> String {
         let claimed = bin.map(\.probabilityBetter).reduce(0, +) / Double(bin.count)
         let observed = Double(bin.filter { $0.truePlan > $0.trueCurrent }.count) / Double(bin.count)
         out += String(format: "    [%.1f, %.1f]: %2d worlds, claimed %.2f, observed %.2f\n", lo, min(hi, 1), bin.count, claimed, observed)
+    }
+    let choosing = scores.filter { $0.familyVisible != nil }
+    if !choosing.isEmpty {
+        func right(_ xs: [WorldScore]) -> String {
+            "\(xs.filter { $0.chosenSaturation == $0.world.saturation.rawValue }.count) of \(xs.count)"
+        }
+        let visible = choosing.filter { $0.familyVisible == true }
+        out += "  saturation family chosen by PSIS-LOO is the true one: \(right(choosing)) worlds; where the comparison "
+            + "separates the true family by more than 2 se: \(right(visible)); plans on the stacked posterior: "
+            + "\(choosing.filter(\.stacked).count) of \(choosing.count)\n"
     }
     let seconds = scores.map(\.seconds).reduce(0, +)
     out += String(format: "  fitting and planning time: %.0f s in all (%.1f s per world; measured while other builds share the 2 cores)\n",

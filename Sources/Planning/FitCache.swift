@@ -32,6 +32,7 @@ public enum FitCache {
         // Only geo data add a line, so national keys (and the fits stored under them) stay valid.
         if let geo = d.geo { text += "geo:\(geo)|\(d.population ?? "")\n" }
         text += "\(m.adstock.rawValue)|\(m.maxLag)|\(m.saturation.rawValue)|\(m.seasonality.period)|\(m.seasonality.order)|\(m.trend.rawValue)|\(m.likelihood)\n"
+        text += "media prior: \(m.mediaPrior)\(m.choosesFamily ? " auto \(m.chooseSaturation) \(m.chooseAdstock)" : "")\n"
         text += m.priors.global.keys.sorted().map { "\($0)=\(m.priors.global[$0]!)" }.joined(separator: ";") + "\n"
         for channel in m.priors.channel.keys.sorted() {
             let own = m.priors.channel[channel]!
