@@ -10,20 +10,24 @@ public struct PosteriorStack: Sendable {
     /// Which draws of each component the stack keeps, `[models][kept draws]`.
     public let drawIndices: [[Int]]
 
-    /// Keeps about weightₖ × `drawCount` draws of model k, evenly spaced through its chains (at
-    /// least one draw of every model with weight); the counts add up to `drawCount`.
+    /// Keeps about weightₖ × `drawCount` draws of model k, evenly spaced through its chains; the
+    /// counts add up to `drawCount`.
     public init(components: [Posterior], weights: [Double], drawCount: Int) {
         precondition(components.count == weights.count && !components.isEmpty)
         self.components = components
         self.weights = weights
-        // Largest remainders: the counts add up exactly.
-        let raw = weights.map { $0 * Double(drawCount) }
-        var counts = raw.map { Int($0.rounded(.down)) }
-        let order = raw.indices.sorted { raw[$0] - Double(counts[$0]) > raw[$1] - Double(counts[$1]) }
-        for k in order.prefix(drawCount - counts.reduce(0, +)) { counts[k] += 1 }
-        drawIndices = zip(components, counts).map { posterior, n in
+        drawIndices = zip(components, Self.drawCounts(weights: weights, total: drawCount)).map { posterior, n in
             (0..<n).map { $0 * posterior.drawCount / max(n, 1) }
         }
+    }
+
+    /// Draws per model: weightₖ × `total` rounded by largest remainders, so they add up to `total`.
+    static func drawCounts(weights: [Double], total: Int) -> [Int] {
+        let raw = weights.map { $0 * Double(total) }
+        var counts = raw.map { Int($0.rounded(.down)) }
+        let order = raw.indices.sorted { raw[$0] - Double(counts[$0]) > raw[$1] - Double(counts[$1]) }
+        for k in order.prefix(total - counts.reduce(0, +)) { counts[k] += 1 }
+        return counts
     }
 
     /// Every channel's response curve with the stack's draws, models one after another.
