@@ -21,6 +21,14 @@ public struct PosteriorStack: Sendable {
         }
     }
 
+    /// The models and their shares of the draws, e.g. `hill+geometric 62%, logistic+weibull 38%`.
+    public var summary: String {
+        zip(components, drawIndices).map { posterior, kept in
+            let spec = posterior.model.specification
+            return "\(spec.saturation.rawValue)+\(spec.adstock.rawValue) \(Int((100 * Double(kept.count) / Double(max(drawIndices.joined().count, 1))).rounded()))%"
+        }.joined(separator: ", ")
+    }
+
     /// Draws per model: weightₖ × `total` rounded by largest remainders, so they add up to `total`.
     static func drawCounts(weights: [Double], total: Int) -> [Int] {
         let raw = weights.map { $0 * Double(total) }

@@ -96,3 +96,11 @@ func familyComparisonText(_ comparison: FamilyComparison) -> String {
     }
     return out
 }
+
+/// For `mixplan plan` under `auto`: which curves the plan was made on ("" when the scenario names its families).
+func curveFamilyNote(_ run: PlanRun) -> String {
+    if let stack = run.posterior.stack { return "; curves: the stacked posterior (\(stack.summary) of the draws; fit/model_comparison.csv)" }
+    guard run.scenario.model.choosesFamily else { return "" }
+    let spec = run.posterior.model.specification
+    return "; curves: \(spec.saturation.rawValue)+\(spec.adstock.rawValue), which dominates by PSIS-LOO (fit/model_comparison.csv)"
+}
