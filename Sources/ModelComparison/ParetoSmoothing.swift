@@ -11,10 +11,14 @@ public enum ParetoSmoothing {
     ///   - relativeEfficiency: the draws' effective share (ESS / draws); it sets the tail length
     ///     M = ⌊3·√(S/r)⌋ when S·r > 225, else ⌊S/5⌋ (as ArviZ and the loo package do).
     /// - Returns: log weights summing (after exp) to 1, `[draws]`, and k̂ (`.infinity` when the
-    ///   tail cannot be fitted; then the weights are only normalized, not smoothed).
+    ///   tail cannot be fitted, or there are under 10 draws; then the weights are only normalized).
     public static func smooth(logRatios: [Double], relativeEfficiency: Double = 1) -> (logWeights: [Double], k: Double) {
         let S = logRatios.count
-        precondition(S >= 10, "Pareto smoothing needs at least 10 draws")
+        // Too few draws for a tail of five: plain normalized ratios, and k̂ says not to trust them.
+        guard S >= 10 else {
+            let total = logSumExp(logRatios)
+            return (logRatios.map { $0 - total }, .infinity)
+        }
         let r = relativeEfficiency > 0 && relativeEfficiency.isFinite ? relativeEfficiency : 1
         let tail = Double(S) * r > 225 ? Int((3 * (Double(S) / r).squareRoot()).rounded(.down)) : S / 5
         let M = min(max(tail, 5), S - 1)

@@ -113,6 +113,11 @@ struct LOOFixture: Decodable {
         }
     }
 
+    @Test func tooFewDrawsAreFlaggedNotTrapped() {
+        let loo = LeaveOneOut(logLikelihood: [[-1, -2], [-1.5, -2.2], [-0.9, -1.8]])
+        #expect(loo.badParetoK == 2 && loo.elpd.isFinite)
+    }
+
     @Test func oneModelGetsAllTheWeight() {
         #expect(Stacking.weights(pointwise: [[-1, -2]]) == [1])
     }
