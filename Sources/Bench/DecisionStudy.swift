@@ -19,6 +19,9 @@ struct DecisionStudySettings {
     var only: [Int]? = nil
     /// Per-channel ROAS lines under each world.
     var verbose = false
+    /// A fit cache kept after the study (default: a temporary one, removed), so a second study
+    /// with another objective reuses the fits.
+    var cache: String? = nil
 
     init(arguments: [String]) {
         func value(_ flag: String) -> String? {
@@ -32,6 +35,7 @@ struct DecisionStudySettings {
         if let v = value("--objective") { objective = v }
         if let v = value("--model") { model = v }
         verbose = arguments.contains("--verbose")
+        cache = value("--cache")
         if let v = value("--world") { only = v.split(separator: ",").compactMap { Int($0) } }
     }
 }
@@ -76,7 +80,7 @@ func benchDecisions(arguments: [String]) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     // The study's fits go to a cache of their own, never the user's.
-    setenv("MIXPLAN_CACHE", folder.appendingPathComponent("cache").path, 1)
+    setenv("MIXPLAN_CACHE", settings.cache ?? folder.appendingPathComponent("cache").path, 1)
 
     print("""
         Decision study: \(settings.worlds) worlds (study seed \(settings.seed)), sampler \(settings.chains) chains × \
