@@ -148,7 +148,13 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
     let trueROAS = history.roas
     var errors: [Double] = [], covered = 0, detail: [String] = []
     for c in data.channels.indices {
-        let draws = run.posterior.roas(channel: c)
+        // The ROAS of the draws the plan used: the stack's when plans use the stacked posterior.
+        let draws = run.posterior.stack.map { stack in
+            zip(stack.components, stack.drawIndices).flatMap { posterior, kept in
+                let roas = posterior.roas(channel: c)
+                return kept.map { roas[$0] }
+            }
+        } ?? run.posterior.roas(channel: c)
         let s = Spread(draws, interval: 0.90)
         errors.append(abs(s.mean - trueROAS[c]) / trueROAS[c])
         if s.lower <= trueROAS[c] && trueROAS[c] <= s.upper { covered += 1 }
@@ -175,11 +181,14 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         // The candidates come back from the cache: only their LOO is computed again.
         let rows = comparison.rows
         let trueFamily = world.saturation
+        note += (note.isEmpty ? "" : "; ") + "LOO: \(rows[0].model)\(comparison.stacked ? " (stacked)" : "")"
         if let other = rows[0].saturation == trueFamily ? rows.first(where: { $0.saturation != trueFamily })
             : rows.first(where: { $0.saturation == trueFamily }) {
             visible = abs(other.delta) > 2 * other.deltaStandardError
+            if visible == true {
+                note += String(format: ", separated: %@ %.1f ± %.1f behind", other.model, -other.delta, other.deltaStandardError)
+            }
         }
-        note += (note.isEmpty ? "" : "; ") + "LOO: \(rows[0].model)\(comparison.stacked ? " (stacked)" : "")"
     }
     return WorldScore(world: world, roasError: errors.reduce(0, +) / Double(errors.count), channelsCovered: covered,
                       channels: errors.count, probabilityBetter: run.uplift.probabilityBetter, truePlan: planValue,
