@@ -58,8 +58,8 @@ struct WorldScore {
     var detail: [String] = []
     /// The saturation family of the fit plans were made with (the best by PSIS-LOO under `auto`),
     /// whether plans used the stacked posterior, and whether the comparison tells the true
-    /// saturation family from the others clearly (|Δelpd| > 2 se between the best candidate of
-    /// the true family and the best of the others; nil without `auto`).
+    /// saturation family from the others clearly (|Δelpd| > max(4, 2 se) between the best
+    /// candidate of the true family and the best of the others; nil without `auto`).
     var chosenSaturation = ""
     var stacked = false
     var familyVisible: Bool? = nil
@@ -184,7 +184,8 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         note += (note.isEmpty ? "" : "; ") + "LOO: \(rows[0].model)\(comparison.stacked ? " (stacked)" : "")"
         if let other = rows[0].saturation == trueFamily ? rows.first(where: { $0.saturation != trueFamily })
             : rows.first(where: { $0.saturation == trueFamily }) {
-            visible = abs(other.delta) > 2 * other.deltaStandardError
+            // Differences under 4 in elpd are small whatever their se (Vehtari et al., LOO FAQ).
+            visible = abs(other.delta) > max(4, 2 * other.deltaStandardError)
             if visible == true {
                 note += String(format: ", separated: %@ %.1f ± %.1f behind", other.model, -other.delta, other.deltaStandardError)
             }
@@ -243,7 +244,7 @@ func studySummary(_ scores: [WorldScore]) -> String {
         }
         let visible = choosing.filter { $0.familyVisible == true }
         out += "  saturation family chosen by PSIS-LOO is the true one: \(right(choosing)) worlds; where the comparison "
-            + "separates the true family by more than 2 se: \(right(visible)); plans on the stacked posterior: "
+            + "separates the true family (|Δelpd| > max(4, 2 se)): \(right(visible)); plans on the stacked posterior: "
             + "\(choosing.filter(\.stacked).count) of \(choosing.count)\n"
     }
     let seconds = scores.map(\.seconds).reduce(0, +)
