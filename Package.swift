@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "ReferenceDensities", dependencies: ["Sampling"]),
         .target(name: "Autodiff", swiftSettings: numericSettings),
         .target(name: "MediaModel", dependencies: ["Sampling", "Autodiff"], swiftSettings: numericSettings),
-        .target(name: "Planning", dependencies: ["MediaModel", "Sampling", "BudgetOptimization", "GeoExperiment", "Yams"]),
+        // Model comparison by PSIS-LOO and stacking: pointwise log-likelihoods in, no marketing.
+        .target(name: "ModelComparison", swiftSettings: numericSettings),
+        .target(name: "Planning", dependencies: ["MediaModel", "Sampling", "BudgetOptimization", "GeoExperiment", "ModelComparison", "Yams"]),
         // Geo experiments: a Bayesian synthetic control sampled by our NUTS, and a geo simulator.
         .target(name: "GeoExperiment", dependencies: ["Sampling", "MediaModel"], swiftSettings: numericSettings),
         .target(name: "BudgetOptimization", dependencies: ["CNLopt"], swiftSettings: numericSettings),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "CNLoptTests", dependencies: ["CNLopt"]),
         .testTarget(name: "BudgetOptimizationTests", dependencies: ["BudgetOptimization"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
+        .testTarget(name: "ModelComparisonTests", dependencies: ["ModelComparison"], exclude: ["Fixtures"]),
         .testTarget(name: "MediaModelTests", dependencies: ["MediaModel", "Sampling", "Autodiff"]),
         .testTarget(name: "GeoExperimentTests", dependencies: ["GeoExperiment", "MediaModel", "Sampling"]),
         .testTarget(

@@ -95,3 +95,5 @@ if wanted("geo") || wanted("geo-optimizer") { try benchGeoOptimizer() }
 if wanted("geo") || wanted("geo-gradient") { try benchGeoGradient() }
 if wanted("geo") { try benchGeo() }
 if wanted("lift") { try benchLift() }
+// The decision study (issue 11): `--worlds N --chains C --warmup W --draws D --objective YAML --model YAML --world i,j`.
+if wanted("decisions") { try benchDecisions(arguments: arguments) }

@@ -69,10 +69,42 @@ public struct ModelSpecification: Sendable, Equatable {
     public var trend: TrendKind = .linear
     public var likelihood: Likelihood = .normal
     public var priors = PriorOverrides()
+    /// The default prior on media effects for channels without their own (default: ROAS
+    /// LogNormal(0.2, 0.9), for revenue targets; scenarios with `data.target_kind: units` use
+    /// `MediaPrior.unitsDefault`).
+    public var mediaPrior: MediaPrior = .revenueDefault
     /// Experiments the fit is calibrated to (default none).
     public var liftTests: [LiftTest] = []
     /// Geo data only: how channel effects are shared across geos (default partial pooling).
     public var hierarchy: Hierarchy = .partial
+    /// `model.saturation: auto` / `model.adstock.type: auto` (a scenario's default when it names
+    /// no family): fit every candidate family and let PSIS-LOO choose. A specification built in
+    /// code keeps the one family it names (false).
+    public var chooseSaturation = false
+    public var chooseAdstock = false
 
     public init() {}
+
+    /// The saturation families `auto` compares.
+    public static let saturationCandidates: [SaturationKind] = [.hill, .logistic, .michaelisMenten]
+    /// The carryover families `auto` compares: geometric (peak in the week of spend) and Weibull
+    /// (a delayed peak or a long tail, which also covers the delayed family's shapes).
+    public static let adstockCandidates: [AdstockKind] = [.geometric, .weibull]
+
+    public var choosesFamily: Bool { chooseSaturation || chooseAdstock }
+
+    /// The specifications to compare, each naming one family of each kind (saturation varying
+    /// fastest); just this one when nothing is `auto`.
+    public var candidates: [ModelSpecification] {
+        let adstocks = chooseAdstock ? Self.adstockCandidates : [adstock]
+        let saturations = chooseSaturation ? Self.saturationCandidates : [saturation]
+        return adstocks.flatMap { a in
+            saturations.map { s in
+                var spec = self
+                spec.adstock = a; spec.saturation = s
+                spec.chooseAdstock = false; spec.chooseSaturation = false
+                return spec
+            }
+        }
+    }
 }

@@ -61,7 +61,8 @@ public struct ResponseCurve: Sendable {
 extension Posterior {
     /// Every channel's response curve over `horizon` periods, from every posterior draw.
     public func responseCurves(horizon: Int) -> [ResponseCurve] {
-        model.data.channels.enumerated().map { c, name in
+        if let stack { return stack.responseCurves(horizon: horizon) }  // issue 11: plan on the stacked draws
+        return model.data.channels.enumerated().map { c, name in
             ResponseCurve(channel: name, saturation: model.specification.saturation, horizon: horizon,
                           spendScale: model.scales.spend[c], adstockWeights: curves.map { $0[c].weights },
                           beta: draws.map { $0.beta[c] }, parameters: curves.map { $0[c].saturation })

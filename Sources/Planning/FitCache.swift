@@ -20,7 +20,7 @@ public enum FitCache {
     /// Changes whenever the model's or the sampler's arithmetic changes the draws for the same
     /// data, settings and seed (even in the last bit), so a fit stored by an older build is never
     /// reused as if this build had made it.
-    static let engineRevision = "mixplan-fit-v3"
+    static let engineRevision = "mixplan-fit-v4"  // v4: issue 11's default priors
 
     /// A stable key for the data bytes, the engine revision and every setting that changes the draws.
     static func key(_ scenario: Scenario) throws -> String {
@@ -32,6 +32,7 @@ public enum FitCache {
         // Only geo data add a line, so national keys (and the fits stored under them) stay valid.
         if let geo = d.geo { text += "geo:\(geo)|\(d.population ?? "")|\(m.hierarchy.rawValue)\n" }
         text += "\(m.adstock.rawValue)|\(m.maxLag)|\(m.saturation.rawValue)|\(m.seasonality.period)|\(m.seasonality.order)|\(m.trend.rawValue)|\(m.likelihood)\n"
+        text += "media prior: \(m.mediaPrior)\(m.choosesFamily ? " auto \(m.chooseSaturation) \(m.chooseAdstock)" : "")\n"
         text += m.priors.global.keys.sorted().map { "\($0)=\(m.priors.global[$0]!)" }.joined(separator: ";") + "\n"
         for channel in m.priors.channel.keys.sorted() {
             let own = m.priors.channel[channel]!

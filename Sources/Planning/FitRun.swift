@@ -18,12 +18,16 @@ public struct FitRun: Sendable {
     /// (both empty for national data).
     public let geos: [GeoChannelSummary]
     public let geoChecks: [GeoFitCheck]
+    /// When a family was `auto`: the candidates compared by PSIS-LOO (this fit is then the best
+    /// candidate's, and its scenario names that candidate's families).
+    public var comparison: FamilyComparison? = nil
 
     /// Loads the data, builds the model and samples it.
     /// - Parameter dataset: the scenario's data when the caller already loaded it.
     public static func run(_ scenario: Scenario, dataset loaded: Dataset? = nil,
                            progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FitRun {
         let dataset = try loaded ?? DatasetLoader.load(scenario.data, minimumRows: 1)
+        if scenario.model.choosesFamily { return try choosingFamily(scenario, dataset: dataset, progress: progress).fit }
         try DesignCheck.check(dataset, scenario: scenario)
         let model: MediaMixModel
         do { model = try MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)) } catch let error as ModelError {
@@ -36,7 +40,11 @@ public struct FitRun: Sendable {
         }
         let start = Date()
         let posterior = try Posterior(model: model, configuration: scenario.sampler, progress: progress)
-        let seconds = Date().timeIntervalSince(start)
+        return made(scenario, posterior: posterior, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// The fit's summaries and checks, drawn from a posterior sampled now or read back from the cache.
+    static func made(_ scenario: Scenario, posterior: Posterior, seconds: Double) -> FitRun {
         let quantities = posterior.quantities()
         let summaries = quantities.map { ($0.name, ParameterSummary(posterior.byChain($0.values))) }
         return FitRun(
@@ -45,8 +53,8 @@ public struct FitRun: Sendable {
             convergence: ConvergenceReport(result: posterior.sampling, summaries: summaries.map(\.1)),
             liftTests: posterior.liftTestChecks(),
             summaries: summaries, seconds: seconds,
-            geos: dataset.isGeo ? posterior.geoSummaries() : [],
-            geoChecks: dataset.isGeo ? posterior.geoFitChecks(seed: scenario.sampler.seed) : [])
+            geos: posterior.model.data.isGeo ? posterior.geoSummaries() : [],
+            geoChecks: posterior.model.data.isGeo ? posterior.geoFitChecks(seed: scenario.sampler.seed) : [])
     }
 
     /// `draws.csv`, `summary.csv` and `channels.csv` as CONTRACT.md lays them out,
@@ -55,6 +63,7 @@ public struct FitRun: Sendable {
         [("draws.csv", drawsCSV()), ("summary.csv", summaryCSV()), ("channels.csv", channelsCSV())]
             + (liftTests.isEmpty ? [] : [("lift_tests.csv", liftTestsCSV())])
             + (geos.isEmpty ? [] : [("geos.csv", Self.geosCSV(geos))])
+            + (comparison.map { [("model_comparison.csv", $0.csv())] } ?? [])
             + ReportFile.files(Report.fit(self))
     }
 

@@ -32,6 +32,17 @@ public enum FlightingPlan {
     /// The responses a flat plan optimizes: today's curves without carry-in, or the schedule
     /// curves read as even spend when history carries in.
     static func flatResponses(_ scenario: Scenario, posterior: Posterior) -> [any ChannelResponse] {
+        // A stacked posterior (issue 11): each model's responses on the draws it contributes.
+        if let stack = posterior.stack, scenario.plan.flighting.carryover == .history {
+            let perModel = stack.components.map { component -> [any ChannelResponse] in
+                var single = component
+                single.stack = nil
+                return flatResponses(scenario, posterior: single)
+            }
+            return perModel[0].indices.map { c in
+                MixedResponse(parts: zip(perModel, stack.drawIndices).filter { !$1.isEmpty }.map { $0[c].restricted(to: $1) })
+            }
+        }
         let horizon = scenario.plan.horizon
         switch scenario.plan.flighting.carryover {
         case .none: return posterior.responseCurves(horizon: horizon)

@@ -54,6 +54,7 @@ public struct PlanRun: Sendable {
 
     /// Fits the scenario's model, or reuses a stored fit of the same data and settings.
     public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FittedScenario {
+        if scenario.model.choosesFamily { return try FitRun.fittedChoosingFamily(scenario, progress: progress) }  // issue 11
         let key = try FitCache.key(scenario)
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
         if let model = try? MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)),

@@ -38,7 +38,11 @@ public struct Scenario: Sendable {
         let name = try top["name"]?.string() ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         guard let dataNode = top["data"] else { throw root.error("the scenario needs a 'data' block (file, date, target, channels)") }
         let data = try parseData(dataNode, folder: folder)
-        let model = try top["model"].map { try parseModel($0, channels: data.channels, folder: folder) } ?? ModelSpecification()
+        var model = try top["model"].map { try parseModel($0, channels: data.channels, folder: folder) } ?? ModelSpecification()
+        if top["model"] == nil { model.chooseAdstock = true; model.chooseSaturation = true }
+        // ROAS means nothing for a target that is not money: there the default belief is the
+        // share of the target media explain.
+        if data.targetKind == .units, !statesMediaPrior(top["model"]) { model.mediaPrior = .unitsDefault }
         let sampler = try top["sampler"].map(parseSampler) ?? SamplerConfiguration()
         let plan = try top["plan"].map { try parsePlan($0, channels: data.channels) } ?? PlanSettings()
         let whatIfs = try top["what_if"].map { try parseWhatIfs($0, channels: data.channels) } ?? []
@@ -86,22 +90,30 @@ public struct Scenario: Sendable {
             targetKind: try keys["target_kind"].map { try choice($0, TargetKind.self) } ?? .revenue)
     }
 
+    /// Whether the model block states the default media prior itself (`priors.roas` or `priors.media_share`).
+    static func statesMediaPrior(_ model: YAMLValue?) -> Bool {
+        guard let model, let priors = (try? model.entries())?.first(where: { $0.0 == "priors" })?.1 else { return false }
+        return ((try? priors.entries()) ?? []).contains { $0.0 == "roas" || $0.0 == "media_share" }
+    }
+
     static func parseModel(_ node: YAMLValue, channels: [String], folder: URL) throws -> ModelSpecification {
         var spec = ModelSpecification()
+        // A family the scenario does not name is chosen from the data (issue 11).
+        spec.chooseAdstock = true; spec.chooseSaturation = true
         let keys = try node.mapping(allowed: ["adstock", "saturation", "seasonality", "trend", "likelihood", "priors", "lift_tests", "hierarchy"])
         if let adstock = keys["adstock"] {
             if adstock.isMapping {
                 let a = try adstock.mapping(allowed: ["type", "max_lag"])
-                if let t = a["type"] { spec.adstock = try choice(t, AdstockKind.self) }
+                if let t = a["type"] { try family(t, auto: &spec.chooseAdstock) { spec.adstock = try choice(t, AdstockKind.self) } }
                 if let lag = a["max_lag"] {
                     spec.maxLag = try lag.int()
                     guard (1...104).contains(spec.maxLag) else { throw lag.error("expected 1 to 104 periods, got \(spec.maxLag)") }
                 }
             } else {
-                spec.adstock = try choice(adstock, AdstockKind.self)
+                try family(adstock, auto: &spec.chooseAdstock) { spec.adstock = try choice(adstock, AdstockKind.self) }
             }
         }
-        if let s = keys["saturation"] { spec.saturation = try choice(s, SaturationKind.self) }
+        if let s = keys["saturation"] { try family(s, auto: &spec.chooseSaturation) { spec.saturation = try choice(s, SaturationKind.self) } }
         if let t = keys["trend"] { spec.trend = try choice(t, TrendKind.self) }
         if let h = keys["hierarchy"] { spec.hierarchy = try choice(h, Hierarchy.self) }
         if let season = keys["seasonality"] {
@@ -141,8 +153,13 @@ public struct Scenario: Sendable {
             let raw = try lift.string()
             spec.liftTests = try LiftTestFile.load(file: resolve(raw, in: folder), channels: channels)
         }
-        if let priors = keys["priors"] { spec.priors = try parsePriors(priors, channels: channels) }
+        if let priors = keys["priors"] { spec.priors = try parsePriors(priors, channels: channels, mediaPrior: &spec.mediaPrior) }
         return spec
+    }
+
+    /// `auto` sets `auto`; any other value is a family name, read by `named`.
+    static func family(_ node: YAMLValue, auto: inout Bool, named: () throws -> Void) throws {
+        if node.scalarText == "auto" { auto = true } else { auto = false; try named() }
     }
 
     static func choice<T: RawRepresentable & CaseIterable>(_ node: YAMLValue, _: T.Type) throws -> T where T.RawValue == String {
@@ -154,10 +171,22 @@ public struct Scenario: Sendable {
         return value
     }
 
-    static func parsePriors(_ node: YAMLValue, channels: [String]) throws -> PriorOverrides {
+    static func parsePriors(_ node: YAMLValue, channels: [String], mediaPrior: inout MediaPrior) throws -> PriorOverrides {
         var out = PriorOverrides()
         for (key, value) in try node.entries() {
-            if PriorOverrides.globalKeys.contains(key) {
+            if key == "roas" {
+                // Every channel's default ROAS belief: {lognormal: {mu, sigma}} or {lognormal: {mean, sd}}.
+                guard case .logNormal(let mu, let sigma) = try parseDistribution(value) else {
+                    throw value.error("the default ROAS prior must be a log-normal, e.g. {lognormal: {mu: 0.2, sigma: 0.8}}")
+                }
+                mediaPrior = .roas(mu: mu, sigma: sigma)
+            } else if key == "media_share" {
+                let r = try value.mapping(allowed: ["mean", "sd"])
+                guard let m = r["mean"], let s = r["sd"] else { throw value.error("media_share needs mean and sd, e.g. {mean: 0.4, sd: 0.2}") }
+                let mean = try m.double(), sd = try s.double()
+                guard mean > 0, mean < 1, sd > 0, sd < 1 else { throw value.error("media_share mean and sd must lie between 0 and 1, got \(mean) and \(sd)") }
+                mediaPrior = .mediaShare(mean: mean, sd: sd)
+            } else if PriorOverrides.globalKeys.contains(key) {
                 out.global[key] = try parseDistribution(value)
             } else if channels.contains(key) {
                 for (param, dist) in try value.entries() {
@@ -175,7 +204,7 @@ public struct Scenario: Sendable {
                     }
                 }
             } else {
-                let valid = PriorOverrides.globalKeys + channels
+                let valid = PriorOverrides.globalKeys + ["roas", "media_share"] + channels
                 throw value.error("'\(key)' is neither a model parameter nor a channel\(suggestion(key, in: valid)); expected one of \(valid.joined(separator: ", "))")
             }
         }

@@ -106,6 +106,7 @@ struct PlanReport {
         let pct = Int((s.plan.interval * 100).rounded())
         var out = "Plan: \(s.name) — \(s.plan.horizon) periods from \(run.dates.first ?? "?"), budget \(money(run.problem.budget)), objective \(s.plan.objective)\n"
         out += "Fit: " + (run.fitReused ? "reused (same data and settings)" : String(format: "fitted in %.1f s", run.fitSeconds))
+        out += curveFamilyNote(run)  // issue 11
         var counts: [String] = []
         if r.slsqpEvaluations > 0 { counts.append("SLSQP \(r.slsqpEvaluations) evaluations") }
         if r.geneticEvaluations > 0 { counts.append("GA \(r.geneticEvaluations) on \(r.geneticSearchDraws) draws") }

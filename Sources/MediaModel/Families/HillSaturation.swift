@@ -6,9 +6,13 @@ struct HillSaturation: SaturationFamily {
     var name: String { "hill" }
 
     func parameters(_ context: ChannelContext) -> [FamilyParameter] {
+        // κ: median at the channel's median weekly spend, 90% within 0.44–2.3× it, so the bend
+        // stays where the data can see it; slope: median 1 (Michaelis–Menten), 90% within
+        // 0.52–1.93, so an S-curve needs the data's say-so and a small channel cannot buy a large
+        // ROAS with a steep curve it never tested (README.md, "Default priors").
         [FamilyParameter(name: "half_saturation", support: .positive, priorKey: "half_saturation",
-                         defaultPrior: .logNormal(mu: log(context.medianScaledSpend), sigma: 0.7)),
-         FamilyParameter(name: "hill_slope", support: .positive, priorKey: "slope", defaultPrior: .logNormal(mu: 0.3, sigma: 0.5))]
+                         defaultPrior: .logNormal(mu: log(context.medianScaledSpend), sigma: 0.5)),
+         FamilyParameter(name: "hill_slope", support: .positive, priorKey: "slope", defaultPrior: .logNormal(mu: 0, sigma: 0.4))]
     }
 
     func evaluate(_ a: UnsafePointer<Double>, count: Int, parameters p: UnsafePointer<Double>,

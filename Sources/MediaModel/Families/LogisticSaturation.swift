@@ -6,7 +6,11 @@ struct LogisticSaturation: SaturationFamily {
     var name: String { "logistic" }
 
     func parameters(_ context: ChannelContext) -> [FamilyParameter] {
-        [FamilyParameter(name: "saturation_lambda", support: .positive, priorKey: "lambda", defaultPrior: .gamma(shape: 3, rate: 1))]
+        // The curve reaches half its ceiling at a = ln 3/λ: λ's median puts that point at the
+        // channel's median weekly spend, 90% within 0.44–2.3× it (as Hill's κ). PyMC-Marketing's
+        // Gamma(3, 1) ignores where the channel's spend lies.
+        [FamilyParameter(name: "saturation_lambda", support: .positive, priorKey: "lambda",
+                         defaultPrior: .logNormal(mu: log(log(3) / context.medianScaledSpend), sigma: 0.5))]
     }
 
     func evaluate(_ a: UnsafePointer<Double>, count: Int, parameters p: UnsafePointer<Double>,

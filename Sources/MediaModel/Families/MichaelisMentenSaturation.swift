@@ -6,8 +6,9 @@ struct MichaelisMentenSaturation: SaturationFamily {
     var name: String { "michaelis_menten" }
 
     func parameters(_ context: ChannelContext) -> [FamilyParameter] {
+        // κ near the channel's median weekly spend, as for Hill.
         [FamilyParameter(name: "half_saturation", support: .positive, priorKey: "half_saturation",
-                         defaultPrior: .logNormal(mu: log(context.medianScaledSpend), sigma: 0.7))]
+                         defaultPrior: .logNormal(mu: log(context.medianScaledSpend), sigma: 0.5))]
     }
 
     func evaluate(_ a: UnsafePointer<Double>, count: Int, parameters p: UnsafePointer<Double>,

@@ -1,0 +1,256 @@
+import BudgetOptimization
+import Foundation
+import MediaModel
+import Planning
+import Sampling
+
+/// Settings of the decision study (`mixplan-bench --only decisions`).
+struct DecisionStudySettings {
+    var worlds = 40
+    var seed: UInt64 = 11
+    var chains = 2
+    var warmup = 500
+    var draws = 500
+    /// The scenario's `plan.objective`, as YAML (`mean`, `{cvar: 0.1}`, `{cvar_uplift: 0.1}`…).
+    var objective = "mean"
+    /// Extra `model:` keys as YAML flow entries (e.g. `saturation: hill`), empty for the defaults.
+    var model = ""
+    /// Only worlds with these indices (for looking into one).
+    var only: [Int]? = nil
+    /// Per-channel ROAS lines under each world.
+    var verbose = false
+    /// A fit cache kept after the study (default: a temporary one, removed), so a second study
+    /// with another objective reuses the fits.
+    var cache: String? = nil
+
+    init(arguments: [String]) {
+        func value(_ flag: String) -> String? {
+            arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+        }
+        if let v = value("--worlds").flatMap(Int.init) { worlds = v }
+        if let v = value("--study-seed").flatMap(UInt64.init) { seed = v }
+        if let v = value("--chains").flatMap(Int.init) { chains = v }
+        if let v = value("--warmup").flatMap(Int.init) { warmup = v }
+        if let v = value("--draws").flatMap(Int.init) { draws = v }
+        if let v = value("--objective") { objective = v }
+        if let v = value("--model") { model = v }
+        verbose = arguments.contains("--verbose")
+        cache = value("--cache")
+        if let v = value("--world") { only = v.split(separator: ",").compactMap { Int($0) } }
+    }
+}
+
+/// What one world's fit and plan scored against its truth.
+struct WorldScore {
+    var world: SimulatedWorld
+    /// Mean over channels of |fitted mean ROAS − true ROAS| / true ROAS.
+    var roasError: Double
+    var channelsCovered: Int
+    var channels: Int
+    var probabilityBetter: Double
+    /// True revenue of the plan, the current mix and the oracle's plan (horizon and tail).
+    var truePlan: Double
+    var trueCurrent: Double
+    var trueOracle: Double
+    var seconds: Double
+    var note: String
+    /// Per channel: true ROAS, fitted mean, p05, p95; and the plan's and current mix's spend.
+    var detail: [String] = []
+    /// The saturation family of the fit plans were made with (the best by PSIS-LOO under `auto`),
+    /// whether plans used the stacked posterior, and whether the comparison tells the true
+    /// saturation family from the others clearly (|Δelpd| > max(4, 2 se) between the best
+    /// candidate of the true family and the best of the others; nil without `auto`).
+    var chosenSaturation = ""
+    var stacked = false
+    var familyVisible: Bool? = nil
+
+    var gainAvailable: Double { trueOracle - trueCurrent }
+    /// Share of the oracle's uplift the plan captured (nil when there was almost nothing to gain).
+    var captured: Double? { gainAvailable > 0.005 * trueCurrent ? (truePlan - trueCurrent) / gainAvailable : nil }
+    /// Worse than the current mix by more than rounding.
+    var worse: Bool { truePlan < trueCurrent - 1e-6 * trueCurrent }
+}
+
+/// The decision study (issue 11): seeded worlds with varied truths; each is fitted with the
+/// defaults through the same path as `mixplan plan` (a scenario file over the world's CSV), its
+/// next quarter planned at the last quarter's budget, and the plan scored against the true curves.
+func benchDecisions(arguments: [String]) throws {
+    let settings = DecisionStudySettings(arguments: arguments)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mixplan-decisions-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // The study's fits go to a cache of their own, never the user's.
+    setenv("MIXPLAN_CACHE", settings.cache ?? folder.appendingPathComponent("cache").path, 1)
+
+    print("""
+        Decision study: \(settings.worlds) worlds (study seed \(settings.seed)), sampler \(settings.chains) chains × \
+        (\(settings.warmup) warmup + \(settings.draws) draws), plan objective \(settings.objective), \
+        model \(settings.model.isEmpty ? "defaults" : "{\(settings.model)}"), horizon 13 at the last 13 weeks' budget
+
+        """)
+    let header = ["world", "truth", "ROAS err", "in 90%", "P(better)", "true uplift", "oracle uplift", "captured", "s"]
+    print(header.joined(separator: " | "))
+    var scores: [WorldScore] = []
+    let indices = settings.only ?? Array(0..<settings.worlds)
+    for i in indices {
+        let score = try studyWorld(SimulatedWorld.draw(index: i, seed: settings.seed), settings: settings, folder: folder)
+        scores.append(score)
+        let cells = [String(i), score.world.label, pct(score.roasError), "\(score.channelsCovered)/\(score.channels)",
+                     String(format: "%.2f", score.probabilityBetter),
+                     pct((score.truePlan - score.trueCurrent) / score.trueCurrent),
+                     pct(score.gainAvailable / score.trueCurrent),
+                     score.captured.map { String(format: "%.2f", $0) } ?? "n/a", String(format: "%.0f", score.seconds)]
+        print(cells.joined(separator: " | ") + (score.note.isEmpty ? "" : "  " + score.note))
+        if settings.verbose { print(score.detail.joined(separator: "\n")) }
+        // An interim summary, so a long study that has to be stopped still says something.
+        if scores.count == 30 && indices.count > 30 { print("\n(interim) " + studySummary(scores)) }
+        fflush(nil)
+    }
+    print("\n" + studySummary(scores))
+}
+
+func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder: URL) throws -> WorldScore {
+    let (world, history) = drawn.simulate()
+    let dir = folder.appendingPathComponent("world-\(world.index)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let data = history.dataset
+    var csv = (["week", "revenue"] + data.channels).joined(separator: ",") + "\n"
+    for t in 0..<data.periods {
+        csv += ([data.dates[t], "\(data.target[t])"] + data.spend.map { String(format: "%.0f", $0[t]) }).joined(separator: ",") + "\n"
+    }
+    try Data(csv.utf8).write(to: dir.appendingPathComponent("data.csv"))
+    var modelKeys = settings.model.isEmpty ? [] : [settings.model]
+    if !history.liftTests.isEmpty {
+        let lines = ["channel,x,delta_x,delta_y,sigma"] + history.liftTests.map {
+            "\($0.channel),\($0.spend),\($0.change),\($0.lift),\($0.standardError)"
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("lift.csv"))
+        modelKeys.append("lift_tests: lift.csv")
+    }
+    let yaml = """
+        name: world \(world.index)
+        data: {file: data.csv, date: week, target: revenue, channels: [\(data.channels.joined(separator: ", "))]}
+        \(modelKeys.isEmpty ? "" : "model: {\(modelKeys.joined(separator: ", "))}")
+        sampler: {chains: \(settings.chains), warmup: \(settings.warmup), draws: \(settings.draws), seed: \(world.index + 1)}
+        plan:
+          horizon: 13
+          objective: \(settings.objective)
+        """
+    let path = dir.appendingPathComponent("scenario.yaml").path
+    try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+
+    let start = Date()
+    let scenario = try Scenario.load(path: path)
+    let run = try PlanRun.run(scenario)
+    let seconds = Date().timeIntervalSince(start)
+
+    // ROAS against the truth over the history.
+    let trueROAS = history.roas
+    var errors: [Double] = [], covered = 0, detail: [String] = []
+    for c in data.channels.indices {
+        // The ROAS of the draws the plan used: the stack's when plans use the stacked posterior.
+        let draws = run.posterior.stack.map { stack in
+            zip(stack.components, stack.drawIndices).flatMap { posterior, kept in
+                let roas = posterior.roas(channel: c)
+                return kept.map { roas[$0] }
+            }
+        } ?? run.posterior.roas(channel: c)
+        let s = Spread(draws, interval: 0.90)
+        errors.append(abs(s.mean - trueROAS[c]) / trueROAS[c])
+        if s.lower <= trueROAS[c] && trueROAS[c] <= s.upper { covered += 1 }
+        detail.append(String(format: "    %@: true ROAS %.2f, fitted %.2f [%.2f – %.2f]; plan %@ vs current %@", data.channels[c],
+                             trueROAS[c], s.mean, s.lower, s.upper, money(run.allocation[c]), money(run.currentAllocation[c])))
+    }
+
+    // The plan, the current mix and the best plan, each judged on the true curves.
+    let truth = world.trueResponses(horizon: run.problem.drawCount > 0 ? scenario.plan.horizon : 13, history: history)
+    let trueProblem = try BudgetProblem(channels: data.channels, responses: truth, budget: run.problem.budget,
+                                        lower: run.problem.lower, upper: run.problem.upper)
+    func trueRevenue(_ plan: [Double]) -> Double { PlanEvaluation(trueProblem, plan: plan).total.mean }
+    let planValue = trueRevenue(run.allocation), currentValue = trueRevenue(run.currentAllocation)
+    var oracleValue = max(planValue, currentValue)
+    var note = ""
+    for start in [run.currentAllocation, run.allocation] {
+        if let (oracle, _) = try? BudgetOptimizer(choice: .auto, seed: 1).optimize(trueProblem, start: start) {
+            oracleValue = max(oracleValue, trueRevenue(oracle))
+        }
+    }
+    if !run.fitReused, let warnings = try? convergenceNote(run) { note = warnings }
+    var visible: Bool? = nil
+    if scenario.model.choosesFamily, let comparison = try FitRun.run(scenario).comparison {
+        // The candidates come back from the cache: only their LOO is computed again.
+        let rows = comparison.rows
+        let trueFamily = world.saturation
+        note += (note.isEmpty ? "" : "; ") + "LOO: \(rows[0].model)\(comparison.stacked ? " (stacked)" : "")"
+        if let other = rows[0].saturation == trueFamily ? rows.first(where: { $0.saturation != trueFamily })
+            : rows.first(where: { $0.saturation == trueFamily }) {
+            // Differences under 4 in elpd are small whatever their se (Vehtari et al., LOO FAQ).
+            visible = abs(other.delta) > max(4, 2 * other.deltaStandardError)
+            if visible == true {
+                note += String(format: ", separated: %@ %.1f ± %.1f behind", other.model, -other.delta, other.deltaStandardError)
+            }
+        }
+    }
+    return WorldScore(world: world, roasError: errors.reduce(0, +) / Double(errors.count), channelsCovered: covered,
+                      channels: errors.count, probabilityBetter: run.uplift.probabilityBetter, truePlan: planValue,
+                      trueCurrent: currentValue, trueOracle: oracleValue, seconds: seconds, note: note, detail: detail,
+                      chosenSaturation: run.posterior.model.specification.saturation.rawValue, stacked: run.posterior.stack != nil,
+                      familyVisible: visible)
+}
+
+/// A short flag when the fit did not converge (so a bad score can be told from a bad fit).
+func convergenceNote(_ run: PlanRun) throws -> String {
+    let summaries = (0..<run.posterior.model.parameters.count).map { run.posterior.sampling.summary(ofCoordinate: $0) }
+    let rHat = summaries.map(\.rHat).filter { !$0.isNaN }.max() ?? .nan
+    let divergences = run.posterior.sampling.divergences
+    var flags: [String] = []
+    if rHat > 1.05 { flags.append(String(format: "R-hat %.2f", rHat)) }
+    if divergences > 0 { flags.append("\(divergences) divergent") }
+    return flags.joined(separator: ", ")
+}
+
+func studySummary(_ scores: [WorldScore]) -> String {
+    func quantile(_ xs: [Double], _ p: Double) -> Double {
+        guard !xs.isEmpty else { return .nan }
+        let s = xs.sorted(), h = Double(s.count - 1) * p
+        let i = Int(h.rounded(.down)), j = min(i + 1, s.count - 1)
+        return s[i] + (h - Double(i)) * (s[j] - s[i])
+    }
+    let errors = scores.map(\.roasError)
+    let lowCorrelation = scores.filter { $0.world.spendCorrelation <= 0.3 }.map(\.roasError)
+    let covered = scores.reduce(0) { $0 + $1.channelsCovered }, channels = scores.reduce(0) { $0 + $1.channels }
+    let captured = scores.compactMap(\.captured)
+    let worse = scores.filter(\.worse)
+    var out = "Summary over \(scores.count) worlds\n"
+    out += "  ROAS mean abs relative error: median \(pct(quantile(errors, 0.5))), p90 \(pct(quantile(errors, 0.9)))"
+        + "; worlds with correlation ≤ 0.3 (\(lowCorrelation.count)): median \(pct(quantile(lowCorrelation, 0.5)))\n"
+    out += "  true ROAS inside the 90% band: \(covered) of \(channels) channels (\(pct(Double(covered) / Double(max(channels, 1)))))\n"
+    out += "  share of the oracle's uplift captured (\(captured.count) worlds with ≥ 0.5% to gain): "
+        + String(format: "median %.2f, p10 %.2f, worst %.2f\n", quantile(captured, 0.5), quantile(captured, 0.1), captured.min() ?? .nan)
+    out += "  plans worse than the current mix: \(worse.count) of \(scores.count); of those claiming P(better) ≥ 0.9: "
+        + "\(worse.filter { $0.probabilityBetter >= 0.9 }.count)\n"
+    out += "  calibration of P(plan better) (claimed mean vs observed share better):\n"
+    for (lo, hi) in [(0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)] {
+        let bin = scores.filter { $0.probabilityBetter >= lo && $0.probabilityBetter < hi }
+        guard !bin.isEmpty else { out += String(format: "    [%.1f, %.1f): no worlds\n", lo, min(hi, 1)); continue }
+        let claimed = bin.map(\.probabilityBetter).reduce(0, +) / Double(bin.count)
+        let observed = Double(bin.filter { $0.truePlan > $0.trueCurrent }.count) / Double(bin.count)
+        out += String(format: "    [%.1f, %.1f]: %2d worlds, claimed %.2f, observed %.2f\n", lo, min(hi, 1), bin.count, claimed, observed)
+    }
+    let choosing = scores.filter { $0.familyVisible != nil }
+    if !choosing.isEmpty {
+        func right(_ xs: [WorldScore]) -> String {
+            "\(xs.filter { $0.chosenSaturation == $0.world.saturation.rawValue }.count) of \(xs.count)"
+        }
+        let visible = choosing.filter { $0.familyVisible == true }
+        out += "  saturation family chosen by PSIS-LOO is the true one: \(right(choosing)) worlds; where the comparison "
+            + "separates the true family (|Δelpd| > max(4, 2 se)): \(right(visible)); plans on the stacked posterior: "
+            + "\(choosing.filter(\.stacked).count) of \(choosing.count)\n"
+    }
+    let seconds = scores.map(\.seconds).reduce(0, +)
+    out += String(format: "  fitting and planning time: %.0f s in all (%.1f s per world; measured while other builds share the 2 cores)\n",
+                  seconds, seconds / Double(max(scores.count, 1)))
+    return out
+}
+
+func pct(_ x: Double) -> String { x.isFinite ? String(format: "%.1f%%", 100 * x) : "n/a" }

@@ -1,0 +1,87 @@
+import Foundation
+import MediaModel
+import ModelComparison
+
+/// Candidate models of the same data compared by PSIS-LOO, with stacking weights and the decision
+/// a plan follows: the best model alone when it dominates, else the stacked posteriors.
+public struct FamilyComparison: Sendable {
+    public struct Row: Sendable {
+        /// `saturation+adstock`, e.g. `hill+geometric`.
+        public var model: String
+        public var saturation: SaturationKind
+        public var adstock: AdstockKind
+        public var elpd: Double
+        public var standardError: Double
+        /// elpd − best elpd (0 for the best, negative otherwise).
+        public var delta: Double
+        /// Standard error of that difference, from the pointwise differences (0 for the best).
+        public var deltaStandardError: Double
+        public var effectiveParameters: Double
+        public var weight: Double
+        /// Observations whose k̂ exceeds the threshold for this many draws.
+        public var badParetoK: Int
+        /// Whether plans use this model's draws.
+        public var chosen: Bool
+    }
+
+    /// Best first.
+    public var rows: [Row]
+    /// True when plans use the stacked posteriors; false when the best model alone.
+    public var stacked: Bool
+    /// The k̂ threshold the warnings used.
+    public var paretoThreshold: Double
+
+    /// The best model's stacking weight from which it alone is planned with: the other models
+    /// would then supply under a tenth of the draws.
+    public static let dominance = 0.9
+    /// Models below this weight are left out of the stack (their few draws add noise, not risk).
+    public static let negligibleWeight = 0.02
+
+    /// - Parameters:
+    ///   - models: each candidate's families and pointwise log-likelihood, `[draws][observations]`.
+    ///   - relativeEfficiency: each candidate's ESS / draws.
+    public init(models: [(saturation: SaturationKind, adstock: AdstockKind, logLikelihood: [[Double]], relativeEfficiency: Double)]) {
+        let loos = models.map { LeaveOneOut(logLikelihood: $0.logLikelihood, relativeEfficiency: $0.relativeEfficiency) }
+        let weights = Stacking.weights(pointwise: loos.map(\.pointwise))
+        let best = loos.indices.max { loos[$0].elpd < loos[$1].elpd }!
+        stacked = weights[best] < Self.dominance
+        paretoThreshold = ParetoSmoothing.threshold(draws: loos[best].draws)
+        var rows = loos.indices.map { k in
+            let differences = zip(loos[k].pointwise, loos[best].pointwise).map { $0 - $1 }
+            let n = Double(differences.count), mean = differences.reduce(0, +) / n
+            let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / max(n - 1, 1)
+            return Row(model: "\(models[k].saturation.rawValue)+\(models[k].adstock.rawValue)", saturation: models[k].saturation,
+                       adstock: models[k].adstock, elpd: loos[k].elpd, standardError: loos[k].standardError,
+                       delta: loos[k].elpd - loos[best].elpd, deltaStandardError: (n * variance).squareRoot(),
+                       effectiveParameters: loos[k].effectiveParameters, weight: weights[k], badParetoK: loos[k].badParetoK,
+                       chosen: k == best)
+        }
+        if stacked { for k in rows.indices { rows[k].chosen = rows[k].weight >= Self.negligibleWeight } }
+        self.rows = rows.sorted { $0.elpd > $1.elpd }
+    }
+
+    /// The rows whose draws plans use, with their weights renormalized.
+    public var planWeights: [(model: String, weight: Double)] {
+        let used = rows.filter(\.chosen)
+        let total = used.reduce(0) { $0 + $1.weight }
+        return used.map { ($0.model, stacked ? $0.weight / total : 1) }
+    }
+
+    /// One sentence saying what plans are made with.
+    public var decision: String {
+        if !stacked {
+            return String(format: "%@ dominates (stacking weight %.2f ≥ %.2f): plans use its posterior alone", rows[0].model, rows[0].weight, Self.dominance)
+        }
+        return "no model dominates: plans use the stacked posterior (" + planWeights.map { String(format: "%@ %.0f%%", $0.model, 100 * $0.weight) }.joined(separator: ", ") + " of the draws)"
+    }
+
+    /// `model_comparison.csv`: `model,elpd_loo,se,delta,weight,pareto_k_bad,chosen`.
+    public func csv() -> String {
+        var lines = ["model,elpd_loo,se,delta,weight,pareto_k_bad,chosen"]
+        for r in rows {
+            lines.append([r.model, csvNumber(r.elpd), csvNumber(r.standardError), csvNumber(r.delta), csvNumber(r.weight),
+                          String(r.badParetoK), r.chosen ? "true" : "false"].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import MediaModel
+import Sampling
+
+extension FitRun {
+    /// Fits every candidate family of an `auto` scenario (each reusing a stored fit of the same
+    /// data and settings), compares them by PSIS-LOO, and returns the best candidate's fit with
+    /// the comparison; when no candidate dominates, its posterior carries the stack plans use.
+    /// `reused` is true when every candidate came from the cache.
+    static func choosingFamily(_ scenario: Scenario, dataset: Dataset,
+                               progress: (@Sendable (SamplingProgress) -> Void)?) throws -> (fit: FitRun, reused: Bool) {
+        var fits: [FitRun] = [], reused = true
+        for spec in scenario.model.candidates {
+            var candidate = scenario
+            candidate.model = spec
+            let key = try FitCache.key(candidate)
+            if let model = try? MediaMixModel(data: dataset, specification: spec.adapted(to: dataset)),
+               let (posterior, _) = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
+                fits.append(made(candidate, posterior: posterior, seconds: 0))
+            } else {
+                let fit = try run(candidate, dataset: dataset, progress: progress)
+                FitCache.store(key: key, fit: fit)
+                fits.append(fit)
+                reused = false
+            }
+        }
+        let comparison = FamilyComparison(models: fits.map { fit in
+            let spec = fit.posterior.model.specification
+            return (spec.saturation, spec.adstock, fit.posterior.pointwiseLogLikelihood(), relativeEfficiency(fit.posterior))
+        })
+        let best = fits.first { $0.posterior.model.specification.saturation == comparison.rows[0].saturation
+            && $0.posterior.model.specification.adstock == comparison.rows[0].adstock }!
+        var posterior = best.posterior
+        if comparison.stacked {
+            let used = comparison.rows.filter(\.chosen)
+            let components = used.map { row in
+                fits.first { $0.posterior.model.specification.saturation == row.saturation && $0.posterior.model.specification.adstock == row.adstock }!.posterior
+            }
+            posterior.stack = PosteriorStack(components: components, weights: comparison.planWeights.map(\.weight),
+                                             drawCount: best.posterior.drawCount)
+        }
+        var fit = made(best.scenario, posterior: posterior, seconds: fits.reduce(0) { $0 + $1.seconds })
+        fit.comparison = comparison
+        return (fit, reused)
+    }
+
+    /// `PlanRun.posterior(for:)` for an `auto` scenario.
+    static func fittedChoosingFamily(_ scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)?) throws -> FittedScenario {
+        let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
+        let (fit, reused) = try choosingFamily(scenario, dataset: dataset, progress: progress)
+        return FittedScenario(posterior: fit.posterior, files: fit.files(), reused: reused, seconds: fit.seconds,
+                              convergence: fit.convergence)
+    }
+
+    /// The posterior's ESS per draw, averaged over the sampled coordinates (ArviZ's default r_eff
+    /// for PSIS-LOO averages the ESS of the mean over the posterior's variables the same way).
+    static func relativeEfficiency(_ posterior: Posterior) -> Double {
+        let sampling = posterior.sampling
+        let draws = Double(sampling.chains.reduce(0) { $0 + $1.drawCount })
+        let ess = (0..<posterior.model.dimension).map { sampling.summary(ofCoordinate: $0).essBulk }.filter(\.isFinite)
+        guard !ess.isEmpty, draws > 0 else { return 1 }
+        return max(ess.reduce(0, +) / Double(ess.count) / draws, 0.01)
+    }
+}

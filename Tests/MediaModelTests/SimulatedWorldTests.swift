@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+@testable import MediaModel
+
+/// The decision study's worlds: seeded, varied as documented, and true to their drawn ROAS.
+@Suite struct SimulatedWorldTests {
+    @Test func worldsAreSeededAndSpanTheStatedRanges() {
+        let worlds = (0..<40).map { SimulatedWorld.draw(index: $0, seed: 11) }
+        #expect(worlds.map(\.channels.count).min()! >= 2 && worlds.map(\.channels.count).max()! <= 8)
+        #expect(Set(worlds.map { $0.periods / 52 }).isSubset(of: [2, 3, 4]))
+        #expect(worlds.map(\.spendCorrelation).min()! < 0.3 && worlds.map(\.spendCorrelation).max()! > 0.8)
+        #expect(Set(worlds.map(\.saturation)) == Set(ModelSpecification.saturationCandidates))
+        #expect(worlds.contains { !$0.normalizedCarryover } && worlds.contains(where: \.hasLiftTests))
+        #expect(worlds.contains { $0.channels.contains(where: \.flighted) })
+        let again = SimulatedWorld.draw(index: 7, seed: 11).simulate().history.dataset
+        #expect(again.target == worlds[7].simulate().history.dataset.target)
+    }
+
+    @Test func historyEarnsTheDrawnROASAndLiftTestsAreNearTheTruth() {
+        for index in 0..<12 {
+            let (world, history) = SimulatedWorld.draw(index: index, seed: 3).simulate()
+            for (got, drawn) in zip(history.roas, world.drawnROAS) { #expect(abs(got - drawn) <= 1e-9 * drawn) }
+            // A flighted channel is off in some weeks; the others always spend.
+            for (c, ch) in world.channels.enumerated() where ch.flighted { #expect(history.dataset.spend[c].contains(0)) }
+            for test in history.liftTests {
+                let c = world.channels.firstIndex { $0.name == test.channel }!
+                let truth = world.steadyLift(channel: c, spend: test.spend, change: test.change, scale: history.spendScale[c])
+                #expect(abs(test.lift - truth) <= 5 * test.standardError + 1)
+            }
+        }
+    }
+}

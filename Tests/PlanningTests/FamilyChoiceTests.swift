@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import MediaModel
+import Sampling
+@testable import Planning
+
+/// `model.saturation: auto` and `model.adstock.type: auto`: how scenarios state them, the default
+/// media priors scenarios get, and the choice itself on data simulated from a known family.
+@Suite struct FamilyChoiceTests {
+    func load(_ model: String, targetKind: String = "revenue") throws -> Scenario {
+        let dir = temporaryFolder()
+        let yaml = """
+            name: t
+            data: {file: d.csv, date: week, target: revenue, channels: [tv, search], target_kind: \(targetKind)}
+            \(model)
+            """
+        return try Scenario.load(path: write(yaml, "s.yaml", in: dir))
+    }
+
+    @Test func aFamilyTheScenarioDoesNotNameIsChosen() throws {
+        let none = try load("")
+        #expect(none.model.chooseSaturation && none.model.chooseAdstock)
+        #expect(none.model.candidates.count == 6)
+        let named = try load("model: {saturation: hill, adstock: {type: weibull, max_lag: 10}}")
+        #expect(!named.model.choosesFamily && named.model.candidates.map(\.saturation) == [.hill])
+        let half = try load("model: {saturation: auto, adstock: {max_lag: 10}}")
+        #expect(half.model.chooseSaturation && half.model.chooseAdstock && half.model.maxLag == 10)
+        let onlySaturation = try load("model: {saturation: auto, adstock: geometric}")
+        #expect(onlySaturation.model.candidates.map(\.saturation) == ModelSpecification.saturationCandidates)
+        #expect(onlySaturation.model.candidates.allSatisfy { $0.adstock == .geometric && !$0.choosesFamily })
+    }
+
+    @Test func defaultMediaPriorFollowsTheTargetKind() throws {
+        #expect(try load("").model.mediaPrior == .roas(mu: 0.2, sigma: 0.9))
+        #expect(try load("", targetKind: "units").model.mediaPrior == .mediaShare(mean: 0.4, sd: 0.2))
+        // A stated default wins over the target kind's.
+        let stated = try load("model: {priors: {roas: {lognormal: {mu: 0.5, sigma: 0.4}}}}", targetKind: "units")
+        #expect(stated.model.mediaPrior == .roas(mu: 0.5, sigma: 0.4))
+        let share = try load("model: {priors: {media_share: {mean: 0.3, sd: 0.1}}}")
+        #expect(share.model.mediaPrior == .mediaShare(mean: 0.3, sd: 0.1))
+        #expect(inputError { _ = try load("model: {priors: {media_share: {mean: 1.3, sd: 0.1}}}") }?.kind == .configuration)
+        #expect(inputError { _ = try load("model: {priors: {roas: {gamma: {shape: 2, rate: 1}}}}") }?.message.contains("log-normal") == true)
+    }
+
+    /// Two channels, one strongly S-shaped (Hill slope 3): PSIS-LOO must prefer the Hill family
+    /// to the two concave ones, write the comparison, and the plan must run on what it chose.
+    @Test func looPrefersTheTrueSShapedFamily() throws {
+        var truth = SimulationTruth(periods: 156, intercept: 1000, noise: 8, channels: [
+            .init(name: "tv", weeklySpend: 100, effect: 600, alpha: 0.3, halfSaturation: 0.55, slope: 3),
+            .init(name: "search", weeklySpend: 60, effect: 250, alpha: 0.2, halfSaturation: 0.5, slope: 3),
+        ])
+        truth.spendCorrelation = 0.2
+        let history = truth.simulate(seed: 31)
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        write(history.csv, "d.csv", in: dir)
+        let path = write("""
+            name: s-curve
+            data: {file: d.csv, date: week, target: revenue, channels: [tv, search]}
+            model: {saturation: auto, adstock: geometric}
+            sampler: {chains: 2, warmup: 300, draws: 300, seed: 4}
+            plan: {horizon: 13}
+            """, "s.yaml", in: dir)
+        setenv("MIXPLAN_CACHE", dir.appendingPathComponent("cache").path, 1)
+        let scenario = try Scenario.load(path: path)
+        let fit = try FitRun.run(scenario)
+        let comparison = try #require(fit.comparison)
+        #expect(comparison.rows.count == 3)
+        #expect(comparison.rows[0].saturation == .hill, "\(comparison.rows.map { ($0.model, $0.elpd, $0.standardError) })")
+        #expect(fit.posterior.model.specification.saturation == .hill)
+        #expect(abs(comparison.rows.map(\.weight).reduce(0, +) - 1) < 1e-9)
+        #expect(comparison.rows.first { $0.saturation == .michaelisMenten }!.delta < 0)
+        let csv = try #require(fit.files().first { $0.name == "model_comparison.csv" }?.contents)
+        #expect(csv.hasPrefix("model,elpd_loo,se,delta,weight,pareto_k_bad,chosen\nhill+geometric,"))
+        // The plan reuses the three stored fits and plans on the chosen (or stacked) draws.
+        let run = try PlanRun.run(scenario)
+        #expect(run.fitReused)
+        #expect(run.fitFiles.contains { $0.name == "model_comparison.csv" })
+        #expect(run.problem.drawCount == 600)
+    }
+}
