@@ -90,5 +90,5 @@ if wanted("evppi") { try benchValueOfInformation() }
 if wanted("fit") { try benchStandardFit(peers: peers) }
 let baseline = arguments.firstIndex(of: "--baseline").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 if wanted("core") { try benchModelCore(baseline: baseline) }
-if wanted("geo") { try benchGeo() }
+if wanted("geo") { try benchGeo(peers: peers) }
 if wanted("lift") { try benchLift() }
