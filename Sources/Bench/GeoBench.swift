@@ -107,6 +107,7 @@ func runPyMCGeo(peers: String?, csv: String, channels: [String], folder: URL, mi
     p.standardError = err
     let done = DispatchSemaphore(value: 0)
     p.terminationHandler = { _ in done.signal() }
+    fflush(nil)  // all streams: MixPlan's figures show while the peer runs, which can take many minutes
     let start = Date()
     do { try p.run() } catch {
         print("  PyMC-Marketing geo MMM: failed to start (\(error))"); return
@@ -118,7 +119,8 @@ func runPyMCGeo(peers: String?, csv: String, channels: [String], folder: URL, mi
             kill(-p.processIdentifier, SIGKILL); kill(p.processIdentifier, SIGKILL)
             done.wait()
         }
-        print("  PyMC-Marketing geo MMM: timed out after \(f(limit)) s (MIXPLAN_PEER_TIMEOUT)"); return
+        print("  PyMC-Marketing geo MMM: timed out after \(f(limit)) s (MIXPLAN_PEER_TIMEOUT); MixPlan's fit was at least "
+              + "\(String(format: "%.1f", limit / mixplan.seconds))× faster in wall time"); return
     }
     let wall = Date().timeIntervalSince(start)
     let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
@@ -136,7 +138,7 @@ func runPyMCGeo(peers: String?, csv: String, channels: [String], folder: URL, mi
           PyMC-Marketing geo MMM (dims=geo, Hill, media parameters per geo, unpooled), same data, 4 chains × (1000 + 1000), 2 at a time, \
         \(json["parameter_count"] ?? "?") parameters:
             sampling \(f(sampling)) s, whole fit \(f(total)) s, process \(f(wall)) s, min bulk ESS \(f(ess)), max R-hat \(rHat), \
-        divergences \(json["divergences"] ?? "?"), \(f(pymcRate)) ESS/s, max RSS \(f(rss)) MB
+        divergences \(json["divergences"] ?? "?"), \(f(pymcRate)) ESS/s, max RSS \(f(rss)) MB (MixPlan's process \(f(mixplan.maxRSSMB)) MB)
             ratio: MixPlan / PyMC-Marketing ESS per second (sampling) = \(String(format: "%.1f", mixplanRate / pymcRate))×, \
         wall time (whole fit) \(String(format: "%.1f", total / mixplan.seconds))× faster
         """)
