@@ -85,6 +85,7 @@ struct GeoFitFigures {
 func runPyMCGeo(peers: String?, csv: String, channels: [String], folder: URL, mixplan: GeoFitFigures) {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let script = root.appendingPathComponent("Benchmarks/peers/pymc_geo_fit.py").path
+    defer { fflush(nil) }
     guard peers != nil else { print("  PyMC-Marketing geo MMM: skipped (no --peers given)"); return }
     let venv = ProcessInfo.processInfo.environment["MIXPLAN_PEERS_VENV"]
         ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/mixplan-peers").path
