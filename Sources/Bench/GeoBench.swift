@@ -120,8 +120,9 @@ func runPyMCGeo(peers: String?, csv: String, channels: [String], folder: URL, mi
             kill(-p.processIdentifier, SIGKILL); kill(p.processIdentifier, SIGKILL)
             done.wait()
         }
-        print("  PyMC-Marketing geo MMM: timed out after \(f(limit)) s (MIXPLAN_PEER_TIMEOUT); MixPlan's fit was at least "
-              + "\(String(format: "%.1f", limit / mixplan.seconds))× faster in wall time"); return
+        let bound = limit > mixplan.seconds
+            ? "; MixPlan's fit was at least \(String(format: "%.1f", limit / mixplan.seconds))× faster in wall time" : ""
+        print("  PyMC-Marketing geo MMM: timed out after \(f(limit)) s (MIXPLAN_PEER_TIMEOUT)\(bound)"); return
     }
     let wall = Date().timeIntervalSince(start)
     let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
@@ -136,7 +137,7 @@ func runPyMCGeo(peers: String?, csv: String, channels: [String], folder: URL, mi
     let rHat = (json["rhat_max"] as? Double).map { String(format: "%.4f", $0) } ?? "?"
     let pymcRate = ess / sampling, mixplanRate = mixplan.essBulk / mixplan.seconds
     print("""
-          PyMC-Marketing geo MMM (dims=geo, Hill, media parameters per geo, unpooled), same data, 4 chains × (1000 + 1000), 2 at a time, \
+          PyMC-Marketing geo MMM (dims=geo, Hill, media parameters per geo, unpooled), same data, \(json["chains"] ?? "?") chains × (\(json["tune"] ?? "?") + \(json["draws"] ?? "?")), \(json["cores"] ?? "?") at a time, \
         \(json["parameter_count"] ?? "?") parameters:
             sampling \(f(sampling)) s, whole fit \(f(total)) s, process \(f(wall)) s, min bulk ESS \(f(ess)), max R-hat \(rHat), \
         divergences \(json["divergences"] ?? "?"), \(f(pymcRate)) ESS/s, max RSS \(f(rss)) MB (MixPlan's process \(f(mixplan.maxRSSMB)) MB)
