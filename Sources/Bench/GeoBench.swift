@@ -7,8 +7,13 @@ import Sampling
 /// Geo fits on simulated regional data (partial pooling, Hill curves, geometric carryover):
 /// 24 geos × 104 weeks × 4 channels and 40 geos × 156 weeks × 5 channels, 4 chains × (1000 + 1000).
 /// Prints wall time, convergence, ESS per second, max RSS and how often the true national ROAS
-/// falls in its 90% band.
-func benchGeo() throws {
+/// falls in its 90% band. With `peers` given (as `make bench` does) and the peers' Python environment
+/// present, PyMC-Marketing's geo MMM fits the same simulated history afterwards
+/// (Benchmarks/peers/pymc_geo_fit.py) and both are printed side by side.
+func benchGeo(peers: String?) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mixplan-bench-geo-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
     for (geos, weeks, channels) in [(24, 104, 4), (40, 156, 5)] {
         let names = ["tv", "search", "social", "youtube", "display"]
         var truth = HierarchicalGeoTruth(geos: geos, periods: weeks, channels: (0..<channels).map { c in
@@ -19,6 +24,8 @@ func benchGeo() throws {
         truth.seasonalAmplitude = 400_000
         truth.trend = 300_000
         let history = truth.simulate(seed: UInt64(geos))
+        let csv = folder.appendingPathComponent("geo-\(geos).csv")
+        try Data(history.csv.utf8).write(to: csv)
         let model = try MediaMixModel(data: history.dataset, specification: ModelSpecification())
         var config = SamplerConfiguration()
         config.seed = 1
@@ -43,6 +50,8 @@ func benchGeo() throws {
             max RSS \(f(Double(usage.ru_maxrss) / 1024)) MB
               true national ROAS inside the 90% band: \(inside) of \(channels)
             """)
+        let mixplan = GeoFitFigures(seconds: seconds, essBulk: minBulk, maxRSSMB: Double(usage.ru_maxrss) / 1024)
+        runPyMCGeo(peers: peers, csv: csv.path, channels: history.dataset.channels, folder: folder, mixplan: mixplan)
         // The budget over every (geo, channel) pair across all draws, as plan.by_geo does it, on one core.
         let curves: [any ChannelResponse] = posterior.pairCurves(horizon: 13)
         let recent = model.rows.map { history.dataset.spend(geo: $0.geo, channel: $0.channel).suffix(13).reduce(0, +) }
@@ -109,4 +118,81 @@ func benchGeoGradient() throws {
         print(String(format: "  %-24@ forward %7.1f µs, backward %7.1f µs", name as NSString, f * 1e6, b * 1e6))
     }
     print("")
+}
+
+/// MixPlan's figures for one geo fit, for the ratios against the peer.
+struct GeoFitFigures {
+    /// Warmup + sampling wall time, seconds.
+    var seconds: Double
+    /// Smallest bulk ESS over the sampled coordinates.
+    var essBulk: Double
+    /// Peak resident memory of the bench process so far, MB.
+    var maxRSSMB: Double
+}
+
+/// PyMC-Marketing's multidimensional MMM (dims=("geo",)) on the same long CSV, 4 chains × (1000 + 1000),
+/// 2 chains at a time, stopped after MIXPLAN_PEER_TIMEOUT seconds (default 600). Prints one line
+/// when skipped, timed out or failed.
+func runPyMCGeo(peers: String?, csv: String, channels: [String], folder: URL, mixplan: GeoFitFigures) {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let script = root.appendingPathComponent("Benchmarks/peers/pymc_geo_fit.py").path
+    defer { fflush(nil) }
+    guard peers != nil else { print("  PyMC-Marketing geo MMM: skipped (no --peers given)"); return }
+    let venv = ProcessInfo.processInfo.environment["MIXPLAN_PEERS_VENV"]
+        ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/mixplan-peers").path
+    guard FileManager.default.isExecutableFile(atPath: venv + "/bin/python") else {
+        print("  PyMC-Marketing geo MMM: skipped (no Python environment at \(venv))"); return
+    }
+    let limit = ProcessInfo.processInfo.environment["MIXPLAN_PEER_TIMEOUT"].flatMap(Double.init) ?? 600
+    let outPath = folder.appendingPathComponent("pymc-geo.json").path, errPath = folder.appendingPathComponent("pymc-geo.log").path
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+    guard let out = FileHandle(forWritingAtPath: outPath), let err = FileHandle(forWritingAtPath: errPath) else {
+        print("  PyMC-Marketing geo MMM: failed (cannot write to \(folder.path))"); return
+    }
+    defer { try? out.close(); try? err.close() }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: venv + "/bin/python")
+    p.arguments = [script, csv, "--channels", channels.joined(separator: ","), "--saturation", "hill",
+                   "--chains", "4", "--tune", "1000", "--draws", "1000", "--seed", "1", "--cores", "2"]
+    p.standardOutput = out
+    p.standardError = err
+    let done = DispatchSemaphore(value: 0)
+    p.terminationHandler = { _ in done.signal() }
+    fflush(nil)  // all streams: MixPlan's figures show while the peer runs, which can take many minutes
+    let start = Date()
+    do { try p.run() } catch {
+        print("  PyMC-Marketing geo MMM: failed to start (\(error))"); return
+    }
+    if done.wait(timeout: .now() + limit) == .timedOut {
+        // The script leads its own process group, so this also ends its chain workers.
+        kill(-p.processIdentifier, SIGTERM); kill(p.processIdentifier, SIGTERM)
+        if done.wait(timeout: .now() + 10) == .timedOut {
+            kill(-p.processIdentifier, SIGKILL); kill(p.processIdentifier, SIGKILL)
+            done.wait()
+        }
+        let bound = limit > mixplan.seconds
+            ? "; MixPlan's fit was at least \(String(format: "%.1f", limit / mixplan.seconds))× faster in wall time" : ""
+        print("  PyMC-Marketing geo MMM: timed out after \(f(limit)) s (MIXPLAN_PEER_TIMEOUT)\(bound)"); return
+    }
+    let wall = Date().timeIntervalSince(start)
+    let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    guard let line = text.split(separator: "\n").last,
+          let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+          let sampling = json["sampling_seconds"] as? Double, let ess = json["ess_bulk_min"] as? Double else {
+        let log = ((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "").split(separator: "\n").last ?? ""
+        print("  PyMC-Marketing geo MMM: failed (exit \(p.terminationStatus)): \(log)"); return
+    }
+    let total = json["total_fit_seconds"] as? Double ?? .nan
+    let rss = max(json["max_rss_mb"] as? Double ?? .nan, json["max_rss_children_mb"] as? Double ?? .nan)
+    let rHat = (json["rhat_max"] as? Double).map { String(format: "%.4f", $0) } ?? "?"
+    let pymcRate = ess / sampling, mixplanRate = mixplan.essBulk / mixplan.seconds
+    print("""
+          PyMC-Marketing geo MMM (dims=geo, Hill, media parameters per geo, unpooled), same data, \(json["chains"] ?? "?") chains × (\(json["tune"] ?? "?") + \(json["draws"] ?? "?")), \(json["cores"] ?? "?") at a time, \
+        \(json["parameter_count"] ?? "?") parameters:
+            sampling \(f(sampling)) s, whole fit \(f(total)) s, process \(f(wall)) s, min bulk ESS \(f(ess)), max R-hat \(rHat), \
+        divergences \(json["divergences"] ?? "?"), \(f(pymcRate)) ESS/s, max RSS \(f(rss)) MB (MixPlan's process \(f(mixplan.maxRSSMB)) MB)
+            ratio: MixPlan / PyMC-Marketing ESS per second (sampling) = \(String(format: "%.1f", mixplanRate / pymcRate))×, \
+        wall time (whole fit) \(String(format: "%.1f", total / mixplan.seconds))× faster
+        """)
 }

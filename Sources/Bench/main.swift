@@ -93,7 +93,7 @@ let baseline = arguments.firstIndex(of: "--baseline").flatMap { $0 + 1 < argumen
 if wanted("core") { try benchModelCore(baseline: baseline) }
 if wanted("geo") || wanted("geo-optimizer") { try benchGeoOptimizer() }
 if wanted("geo") || wanted("geo-gradient") { try benchGeoGradient() }
-if wanted("geo") { try benchGeo() }
+if wanted("geo") { try benchGeo(peers: peers) }
 if wanted("lift") { try benchLift() }
 // The decision study (issue 11): `--worlds N --chains C --warmup W --draws D --objective YAML --model YAML --world i,j`.
 if wanted("decisions") { try benchDecisions(arguments: arguments) }
