@@ -125,25 +125,14 @@ extension ModelProgram {
         let channelBeta = b.sumRows(b.multiply(beta, b.constant(s.rowShare)), into: b.constant(Array(repeating: 0, count: C)),
                                     rowGroup: rowChannel, length: 1)
 
-        let family: LocationScaleLikelihood.Family = switch s.likelihood {
-        case .normal: .normal
-        case .studentT(let nu): .studentT(degreesOfFreedom: nu)
-        }
         let scale = b.gather(sigma, indices: (0..<(G * T)).map { $0 / T })
-        let (logLikelihood, pointwise) = b.likelihood(family, observed: b.constant(s.target), mean: mean, scale: scale, pointwise: true)
+        let (logLikelihood, pointwise) = b.likelihood(family(s.likelihood), observed: b.constant(s.target), mean: mean, scale: scale, pointwise: true)
         terms.append(logLikelihood)
 
         // Lift tests in national-equivalent units: every geo at the same per-size spend.
         if !s.liftTests.isEmpty {
-            let n = s.liftTests.count
-            let spends = b.constant(s.liftTests.flatMap { [$0.before, $0.after] })
-            let answered = b.saturation(s.saturation, input: spends, parameters: saturationParameters,
-                                        rowParameter: s.liftTests.flatMap { [$0.channel, $0.channel] }, length: 1)
-            let gain = b.subtract(b.gather(answered, indices: (0..<n).map { 2 * $0 + 1 }),
-                                  b.gather(answered, indices: (0..<n).map { 2 * $0 }))
-            let modelled = b.multiply(b.gather(channelBeta, indices: s.liftTests.map(\.channel)), gain)
-            terms.append(b.likelihood(.normal, observed: b.constant(s.liftTests.map(\.lift)), mean: modelled,
-                                      scale: b.constant(s.liftTests.map(\.standardError))).total)
+            terms.append(liftTestLikelihood(&b, tests: s.liftTests, saturation: s.saturation, parameters: saturationParameters,
+                                            channelBeta: channelBeta))
         }
         let logPosterior = b.total(terms)
         let nodes = ModelNodes(logPosterior: logPosterior, mean: mean, contributions: contributions, beta: beta,

@@ -107,24 +107,11 @@ enum ModelProgram {
         let contributions = b.scaleRows(saturated, by: beta, rowScale: channelRows, length: T)
         let mean = b.sumRows(contributions, into: baseline, rowGroup: Array(repeating: 0, count: C), length: T)
 
-        let family: LocationScaleLikelihood.Family = switch s.likelihood {
-        case .normal: .normal
-        case .studentT(let nu): .studentT(degreesOfFreedom: nu)
-        }
-        let (logLikelihood, pointwise) = b.likelihood(family, observed: b.constant(s.target), mean: mean, scale: sigma, pointwise: true)
+        let (logLikelihood, pointwise) = b.likelihood(family(s.likelihood), observed: b.constant(s.target), mean: mean, scale: sigma, pointwise: true)
         terms.append(logLikelihood)
 
-        // Lift tests: Normal(lift | β·(s(after) − s(before)), se), the curve read at both spends.
         if !s.liftTests.isEmpty {
-            let n = s.liftTests.count
-            let spends = b.constant(s.liftTests.flatMap { [$0.before, $0.after] })
-            let answered = b.saturation(s.saturation, input: spends, parameters: saturationParameters,
-                                        rowParameter: s.liftTests.flatMap { [$0.channel, $0.channel] }, length: 1)
-            let gain = b.subtract(b.gather(answered, indices: (0..<n).map { 2 * $0 + 1 }),
-                                  b.gather(answered, indices: (0..<n).map { 2 * $0 }))
-            let modelled = b.multiply(b.gather(beta, indices: s.liftTests.map(\.channel)), gain)
-            terms.append(b.likelihood(.normal, observed: b.constant(s.liftTests.map(\.lift)), mean: modelled,
-                                      scale: b.constant(s.liftTests.map(\.standardError))).total)
+            terms.append(liftTestLikelihood(&b, tests: s.liftTests, saturation: s.saturation, parameters: saturationParameters, channelBeta: beta))
         }
         let logPosterior = b.total(terms)
         let nodes = ModelNodes(logPosterior: logPosterior, mean: mean, contributions: contributions, beta: beta,
@@ -132,5 +119,28 @@ enum ModelProgram {
                                adstockWeights: weights, adstockTotals: weightTotals,
                                adstockParameters: adstockParameters, saturationParameters: saturationParameters)
         return (b.program(output: logPosterior), nodes)
+    }
+
+    /// The likelihood family of the model's specification, as the engine names it.
+    static func family(_ likelihood: Likelihood) -> LocationScaleLikelihood.Family {
+        switch likelihood {
+        case .normal: .normal
+        case .studentT(let nu): .studentT(degreesOfFreedom: nu)
+        }
+    }
+
+    /// Lift tests: Σ log Normal(lift | β_c·(s(after) − s(before)), se), each channel's curve read
+    /// at both spends and scaled by its (national-equivalent) β, `channelBeta` `[channels]`.
+    static func liftTestLikelihood(_ b: inout ProgramBuilder, tests: [ScaledLiftTest], saturation: any SaturationFamily,
+                                   parameters: [Node], channelBeta: Node) -> Node {
+        let n = tests.count
+        let spends = b.constant(tests.flatMap { [$0.before, $0.after] })
+        let answered = b.saturation(saturation, input: spends, parameters: parameters,
+                                    rowParameter: tests.flatMap { [$0.channel, $0.channel] }, length: 1)
+        let gain = b.subtract(b.gather(answered, indices: (0..<n).map { 2 * $0 + 1 }),
+                              b.gather(answered, indices: (0..<n).map { 2 * $0 }))
+        let modelled = b.multiply(b.gather(channelBeta, indices: tests.map(\.channel)), gain)
+        return b.likelihood(.normal, observed: b.constant(tests.map(\.lift)), mean: modelled,
+                            scale: b.constant(tests.map(\.standardError))).total
     }
 }
