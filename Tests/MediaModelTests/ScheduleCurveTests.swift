@@ -108,3 +108,20 @@ import Sampling
         #expect(post.baselineForecast(periods: 4).allSatisfy { $0.count == 4 && $0.allSatisfy(\.isFinite) })
     }
 }
+
+/// A carry-in that dies away to a subnormal number (fast-decaying carryover) is read at the same
+/// floor as the forward pass: the curve's values stay finite and an even schedule earns more than
+/// nothing. (It once reached the lane-wise log as garbage and gave −∞ revenue.)
+@Suite struct ScheduleCurveCarryInFloorTests {
+    @Test func aVanishingCarryInKeepsValuesFinite() {
+        let weights = [0.9, 0.1, 1e-150, 1e-300, 1e-310, 0, 0, 0]
+        let curve = ScheduleCurve(channel: "tv", saturation: SaturationKind.hill.family, periods: 13, spendScale: 100,
+                                  adstockWeights: [weights], beta: [1000], parameters: [[0.5, 1.1]],
+                                  history: Array(repeating: 50, count: 20))
+        let spend = [Double](repeating: 40, count: 13)
+        var values = [0.0], gradients = [Double](repeating: 0, count: 13)
+        spend.withUnsafeBufferPointer { curve.evaluate(spend: $0.baseAddress!, values: &values, gradients: &gradients) }
+        #expect(values[0].isFinite && values[0] > 0, "revenue \(values[0])")
+        #expect(gradients.allSatisfy { $0.isFinite })
+    }
+}
