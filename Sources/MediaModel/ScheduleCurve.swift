@@ -57,10 +57,10 @@ public struct ScheduleCurve: Sendable {
                 return s
             }
             carry += h
-            // s(0) = 0 for every family: only the carried-in periods earn anything alone. Read at
-            // the same floor as the forward pass, so the two agree where the carry-in has died away
-            // (a subnormal carry-in would otherwise reach the curve's lane-wise log as garbage).
-            saturated += L > 1 ? saturation.values(at: h.map { max($0, Self.floor) }, parameters: parameters[d]) : []
+            // s(0) = 0 for every family: only the carried-in periods earn anything alone. A carry-in
+            // that has died away below the forward pass's floor earns nothing (a subnormal one would
+            // otherwise reach the curve's lane-wise log as garbage).
+            saturated += L > 1 ? saturation.values(at: h.map { $0 < Self.floor ? 0 : $0 }, parameters: parameters[d]) : []
         }
         carryIn = carry
         carryInSaturated = saturated
