@@ -112,24 +112,10 @@ struct SLSQPSolver {
         }
     }
 
-    /// σ_c from the objective's curvature along each channel at `start`, measured by a forward
-    /// difference of the gradient with every channel moved at once (exact for the diagonal when
-    /// the objective is a sum of per-channel curves, which `mean` is). Flat or convex directions
-    /// get the scale of the typical channel; every ratio to budget/channels stays in [1e-3, 1e3].
-    /// - Parameter g0: the objective's gradient at `start`.
+    /// σ_c from the objective's curvature along each channel at `start` (`curvatureScales`).
     func variableScales(at start: [Double], gradient g0: [Double], objectiveScale: Double, evaluator: ObjectiveEvaluator) -> [Double] {
-        let n = start.count
-        let unit = max(problem.budget / Double(n), 1e-12)
-        let steps = start.map { 1e-4 * max($0, unit) }
-        let (_, g1) = evaluator.evaluateWithGradient(zip(start, steps).map(+))
-        let curvature = (0..<n).map { c in abs(g1[c] - g0[c]) / steps[c] }
-        let positive = curvature.filter { $0 > 0 && $0.isFinite }.sorted()
-        guard !positive.isEmpty else { return Array(repeating: unit, count: n) }
-        let typical = positive[positive.count / 2]
-        return curvature.map { h in
-            let used = h.isFinite && h >= 1e-6 * typical ? h : typical
-            let sigma = (objectiveScale / used).squareRoot()
-            return min(max(sigma, 1e-3 * unit), 1e3 * unit)
+        curvatureScales(at: start, gradient: g0, objectiveScale: objectiveScale, budget: problem.budget) {
+            evaluator.evaluateWithGradient($0).1
         }
     }
 
@@ -200,5 +186,27 @@ struct SLSQPSolver {
         let plan = feasible.project((0..<n).map { x[$0] * scales[$0] })
         let planValue = evaluator.evaluate(plan)
         return SolverRun(plan: plan, value: planValue, status: SolverStatus(result), evaluations: context.evaluations + 3)
+    }
+}
+
+/// SLSQP's variable scales σ_i = √(J₀ / |∂²J/∂x_i²|) at `start`, the curvature measured by a
+/// forward difference of the gradient (`gradientAt`) with every variable moved at once (exact for
+/// the diagonal when the objective is a sum of per-variable curves). Flat or convex directions get
+/// the typical scale; every ratio to budget/variables stays in [1e-3, 1e3]. Shared by the flat and
+/// the schedule solvers.
+/// - Parameter g0: the objective's gradient at `start`.
+func curvatureScales(at start: [Double], gradient g0: [Double], objectiveScale: Double, budget: Double,
+                     gradientAt: ([Double]) -> [Double]) -> [Double] {
+    let n = start.count
+    let unit = max(budget / Double(n), 1e-12)
+    let steps = start.map { 1e-4 * max($0, unit) }
+    let g1 = gradientAt(zip(start, steps).map(+))
+    let curvature = (0..<n).map { i in abs(g1[i] - g0[i]) / steps[i] }
+    let positive = curvature.filter { $0 > 0 && $0.isFinite }.sorted()
+    guard !positive.isEmpty else { return Array(repeating: unit, count: n) }
+    let typical = positive[positive.count / 2]
+    return curvature.map { h in
+        let used = h.isFinite && h >= 1e-6 * typical ? h : typical
+        return min(max((objectiveScale / used).squareRoot(), 1e-3 * unit), 1e3 * unit)
     }
 }

@@ -40,20 +40,9 @@ struct ScheduleSLSQPSolver {
         }
     }
 
-    /// σ_i from a forward difference of the gradient with every cell moved at once; flat or
-    /// convex directions get the typical scale; every ratio to budget/cells stays in [1e-3, 1e3].
     func variableScales(at start: [Double], gradient g0: [Double], objectiveScale: Double, evaluator: ScheduleEvaluator) -> [Double] {
-        let n = start.count
-        let unit = max(problem.budget / Double(n), 1e-12)
-        let steps = start.map { 1e-4 * max($0, unit) }
-        let (_, g1) = evaluator.evaluateWithGradient(zip(start, steps).map(+))
-        let curvature = (0..<n).map { i in abs(g1[i] - g0[i]) / steps[i] }
-        let positive = curvature.filter { $0 > 0 && $0.isFinite }.sorted()
-        guard !positive.isEmpty else { return Array(repeating: unit, count: n) }
-        let typical = positive[positive.count / 2]
-        return curvature.map { h in
-            let used = h.isFinite && h >= 1e-6 * typical ? h : typical
-            return min(max((objectiveScale / used).squareRoot(), 1e-3 * unit), 1e3 * unit)
+        curvatureScales(at: start, gradient: g0, objectiveScale: objectiveScale, budget: problem.budget) {
+            evaluator.evaluateWithGradient($0).1
         }
     }
 

@@ -56,10 +56,7 @@ extension ModelProgram {
         let T = s.periods, G = s.geos, R = s.rows.count, C = s.channels
         var b = ProgramBuilder(inputCount: s.parameters.count)
         var terms: [Node] = []
-        let ps = s.parameters
-        let (constrained, jacobian) = b.constrain(b.input, supports: ps.map(\.support), jacobian: ps.map { $0.prior != .flat })
-        terms.append(jacobian)
-        terms.append(b.priorDensity(constrained, priors: ps.map(\.prior)))
+        let constrained = constrainAll(&b, s.parameters, terms: &terms)
         func block(_ indices: [Int]) -> Node { b.gather(constrained, indices: indices) }
         let level = block(s.levelIndices)
         let trend = s.trendIndices.map { block($0) }

@@ -61,13 +61,7 @@ enum ModelProgram {
         var b = ProgramBuilder(inputCount: s.parameters.count)
         var terms: [Node] = []
 
-        // Every sampled coordinate constrained at once, with the log-Jacobian (where a prior is
-        // stated on that scale) and the priors; blocks are then read out of the constrained vector.
-        // One operation each instead of one per block: the blocks are small and many.
-        let ps = s.parameters
-        let (constrained, jacobian) = b.constrain(b.input, supports: ps.map(\.support), jacobian: ps.map { $0.prior != .flat })
-        terms.append(jacobian)
-        terms.append(b.priorDensity(constrained, priors: ps.map(\.prior)))
+        let constrained = constrainAll(&b, s.parameters, terms: &terms)
         func block(_ indices: [Int]) -> Node { b.gather(constrained, indices: indices) }
         let level = block([s.levelIndex])
         let trend = s.trendIndex.map { block([$0]) }
@@ -119,6 +113,16 @@ enum ModelProgram {
                                adstockWeights: weights, adstockTotals: weightTotals,
                                adstockParameters: adstockParameters, saturationParameters: saturationParameters)
         return (b.program(output: logPosterior), nodes)
+    }
+
+    /// Every sampled coordinate constrained at once, with the log-Jacobian (where a prior is
+    /// stated on that scale) and the priors appended to `terms`; blocks are then read out of the
+    /// constrained vector. One operation each instead of one per block: the blocks are small and many.
+    static func constrainAll(_ b: inout ProgramBuilder, _ ps: [ModelParameter], terms: inout [Node]) -> Node {
+        let (constrained, jacobian) = b.constrain(b.input, supports: ps.map(\.support), jacobian: ps.map { $0.prior != .flat })
+        terms.append(jacobian)
+        terms.append(b.priorDensity(constrained, priors: ps.map(\.prior)))
+        return constrained
     }
 
     /// The likelihood family of the model's specification, as the engine names it.

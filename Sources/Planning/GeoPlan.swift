@@ -19,8 +19,10 @@ public struct GeoPlan: Sendable {
     /// The pairs of a geo fit as a budget problem: every pair's own curve and the total budget; with
     /// `grouped`, `plan.bounds` bound each channel's total over its geos and `plan.geo_bounds` each
     /// geo's total over its channels.
-    static func problem(_ scenario: Scenario, posterior: Posterior, budget: Double, grouped: Bool = false) throws -> BudgetProblem {
-        let model = posterior.model, data = model.data
+    /// - Parameter curves: every pair's curve, `[rows]` (`Posterior.pairCurves`).
+    static func problem(_ scenario: Scenario, model: MediaMixModel, curves: [any ChannelResponse], budget: Double,
+                        grouped: Bool = false) throws -> BudgetProblem {
+        let data = model.data
         let names = model.rows.map { "\(data.geos[$0.geo])/\(data.channels[$0.channel])" }
         var groups: [SpendGroup] = []
         if grouped {
@@ -36,7 +38,7 @@ public struct GeoPlan: Sendable {
             }
         }
         do {
-            return try BudgetProblem(channels: names, responses: posterior.pairCurves(horizon: scenario.plan.horizon),
+            return try BudgetProblem(channels: names, responses: curves,
                                      budget: budget, objective: scenario.plan.objective, groups: groups)
         } catch let error as BudgetError {
             throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")

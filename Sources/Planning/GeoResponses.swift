@@ -13,12 +13,15 @@ struct SplitResponse: ChannelResponse {
     func evaluate(budget: Double, values: UnsafeMutablePointer<Double>, slopes: UnsafeMutablePointer<Double>) {
         let D = drawCount
         for d in 0..<D { values[d] = 0; slopes[d] = 0 }
-        var v = [Double](repeating: 0, count: D), s = v
-        for (part, share) in zip(parts, shares) where share > 0 {
-            part.evaluate(budget: budget * share, values: &v, slopes: &s)
-            for d in 0..<D {
-                values[d] += v[d]
-                slopes[d] += share * s[d]
+        // Scratch per call, not per part: this runs inside the optimizer's objective.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * D) { buffer in
+            let v = buffer.baseAddress!, s = v + D
+            for (part, share) in zip(parts, shares) where share > 0 {
+                part.evaluate(budget: budget * share, values: v, slopes: s)
+                for d in 0..<D {
+                    values[d] += v[d]
+                    slopes[d] += share * s[d]
+                }
             }
         }
     }
@@ -28,13 +31,11 @@ struct SplitResponse: ChannelResponse {
     }
 }
 
-extension Posterior {
-    /// The responses a plan allocates channel totals over, `[channels]`: each channel's curve for
-    /// national data; for geo data each channel's geo curves in the split of its last `horizon`
-    /// periods' spend (of its whole history when those are empty).
-    func channelResponses(horizon: Int) -> [any ChannelResponse] {
-        guard model.geoCount > 1 else { return responseCurves(horizon: horizon) }
-        let pairs = pairCurves(horizon: horizon)
+extension SplitResponse {
+    /// The responses a plan allocates channel totals over for geo data, `[channels]`: each
+    /// channel's pair curves (`pairs`, `[rows]` in `model.rows` order) in the split of its last
+    /// `horizon` periods' spend (of its whole history when those are empty).
+    static func channels(of pairs: [any ChannelResponse], model: MediaMixModel, horizon: Int) -> [any ChannelResponse] {
         let shares = GeoPlan.recentShares(model: model, horizon: horizon)
         return model.data.channels.indices.map { c in
             let rows = model.rows.indices.filter { model.rows[$0].channel == c }

@@ -87,8 +87,11 @@ public struct PlanRun: Sendable {
         // The current mix: the last `horizon` periods' spend, scaled to the plan's budget.
         let recentTotal = recent.reduce(0, +)
         let current = recentTotal > 0 ? recent.map { $0 / recentTotal * budget } : recent.map { _ in budget / Double(recent.count) }
+        // Geo data: every (geo, channel) pair's curve, built once for the channel problem and the pairs'.
+        let pairCurves: [any ChannelResponse] = data.isGeo ? posterior.pairCurves(horizon: horizon) : []
         // cvar_uplift measures each draw's revenue against the current mix's.
-        let problem = try anchored(makeProblem(scenario, posterior: posterior, budget: budget), at: current, scenario)
+        let problem = try anchored(makeProblem(scenario, posterior: posterior, budget: budget, pairCurves: pairCurves),
+                                   at: current, scenario)
         let optimizerSetup = BudgetOptimizer(choice: optimizer ?? settings.optimizer, seed: scenario.sampler.seed)
         var planProblem = problem, allocation: [Double], report: OptimizerReport, geoPlan: GeoPlan?
         if !settings.geoBounds.isEmpty {
@@ -110,7 +113,7 @@ public struct PlanRun: Sendable {
             let model = posterior.model
             let shares = GeoPlan.recentShares(model: model, horizon: horizon)
             let currentPairs = GeoPlan.pairs(of: current, model: model, shares: shares)
-            let pairProblem = try anchored(GeoPlan.problem(scenario, posterior: posterior, budget: budget, grouped: settings.byGeo),
+            let pairProblem = try anchored(GeoPlan.problem(scenario, model: model, curves: pairCurves, budget: budget, grouped: settings.byGeo),
                                            at: currentPairs, scenario)
             if settings.byGeo {
                 // The optimizer moves money between geos too; channel figures read the chosen split.
@@ -152,14 +155,15 @@ public struct PlanRun: Sendable {
             whatIfs: whatIfs, dates: dates, geo: geoPlan, schedule: schedule)
     }
 
-    static func makeProblem(_ scenario: Scenario, posterior: Posterior, budget: Double) throws -> BudgetProblem {
+    /// - Parameter pairCurves: geo data: every (geo, channel) pair's curve, `[rows]`.
+    static func makeProblem(_ scenario: Scenario, posterior: Posterior, budget: Double, pairCurves: [any ChannelResponse]) throws -> BudgetProblem {
         let channels = posterior.model.data.channels
         let lower = channels.map { scenario.plan.bounds[$0]?.min ?? 0 }
         let upper = channels.map { scenario.plan.bounds[$0]?.max ?? budget }
         do {
             // Geo data: each channel's geo curves in their recent split (no carry-in yet); national
             // data: the curves with the carry-in from history (FlightingPlan.flatResponses).
-            let responses = posterior.model.geoCount > 1 ? posterior.channelResponses(horizon: scenario.plan.horizon)
+            let responses = posterior.model.geoCount > 1 ? SplitResponse.channels(of: pairCurves, model: posterior.model, horizon: scenario.plan.horizon)
                 : FlightingPlan.flatResponses(scenario, posterior: posterior)
             return try BudgetProblem(channels: channels, responses: responses,
                                      budget: budget, lower: lower, upper: upper, objective: scenario.plan.objective)

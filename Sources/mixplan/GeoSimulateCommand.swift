@@ -27,19 +27,10 @@ struct GeoSimulateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let history = GeoSimulationTruth.geoExample.simulate(seed: seed)
-            let url = URL(fileURLWithPath: out)
-            var files = [(url.lastPathComponent, history.csv)]
-            // Every file goes into --out's folder, so the whole set is written or none of it.
-            func beside(_ path: String, option: String) throws -> String {
-                let other = URL(fileURLWithPath: path)
-                guard other.deletingLastPathComponent().path == url.deletingLastPathComponent().path else {
-                    throw InputError(.usage, "--\(option) must be in the same folder as --out")
-                }
-                return other.lastPathComponent
-            }
-            if let national { files.append((try beside(national, option: "national"), history.nationalCSV)) }
-            if let truth { files.append((try beside(truth, option: "truth"), history.truthCSV)) }
-            try OutputFolder.place(files, into: url.deletingLastPathComponent().path)
+            try writeSimulated(out: out, contents: history.csv, companions: [
+                (national, "national", { history.nationalCSV }),
+                (truth, "truth", { history.truthCSV }),
+            ])
         }
     }
 }

@@ -26,22 +26,10 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let history = SimulationTruth.weeklyExample.simulate(seed: seed)
-            let url = URL(fileURLWithPath: out)
-            var files = [(url.lastPathComponent, history.csv)]
-            // Every file goes into --out's folder, so the whole set is written or none of it.
-            func beside(_ path: String, option: String) throws -> String {
-                let other = URL(fileURLWithPath: path)
-                guard other.deletingLastPathComponent().path == url.deletingLastPathComponent().path else {
-                    throw InputError(.usage, "--\(option) must be in the same folder as --out")
-                }
-                return other.lastPathComponent
-            }
-            if let truth { files.append((try beside(truth, option: "truth"), history.truthCSV)) }
-            if let lift {
-                let tests = SimulationTruth.weeklyExample.liftTests(on: ["tv", "search"], in: history, seed: nil)
-                files.append((try beside(lift, option: "lift"), LiftTestFile.csv(tests)))
-            }
-            try OutputFolder.place(files, into: url.deletingLastPathComponent().path)
+            try writeSimulated(out: out, contents: history.csv, companions: [
+                (truth, "truth", { history.truthCSV }),
+                (lift, "lift", { LiftTestFile.csv(SimulationTruth.weeklyExample.liftTests(on: ["tv", "search"], in: history, seed: nil)) }),
+            ])
         }
     }
 }

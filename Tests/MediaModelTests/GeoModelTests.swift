@@ -55,20 +55,7 @@ private func band90(_ values: [Double]) -> (lower: Double, upper: Double) {
         spec.liftTests = [LiftTest(channel: "tv", spend: 100_000, change: 30_000, lift: 20_000, standardError: 5_000)]
         let model = try MediaMixModel(data: history.dataset, specification: spec)
         #expect(model.rows.count == 3 * 3 - 1, "geo g01 has no search spend: \(model.rows)")
-        var rng = SeededGenerator(seed: 23)
-        for _ in 0..<3 {
-            let theta = (0..<model.dimension).map { _ in rng.normal() * 0.7 }
-            let (value, gradient) = model.logDensityAndGradient(at: theta)
-            #expect(value.isFinite)
-            for i in 0..<model.dimension {
-                let h = 1e-5
-                var up = theta, down = theta
-                up[i] += h; down[i] -= h
-                let numeric = (model.logDensityAndGradient(at: up).value - model.logDensityAndGradient(at: down).value) / (2 * h)
-                #expect(abs(numeric - gradient[i]) < 1e-5 * max(1, abs(numeric)),
-                        "\(hierarchy) \(model.parameters[i].name): analytic \(gradient[i]), numeric \(numeric)")
-            }
-        }
+        expectGradientMatchesFiniteDifferences(model, points: 3, spread: 0.7, seed: 23, label: "\(hierarchy)")
     }
 
     @Test func partialPoolingRecoversNationalROAS() throws {

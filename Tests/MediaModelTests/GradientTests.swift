@@ -56,21 +56,7 @@ import Sampling
             ]
         }
         let model = try MediaMixModel(data: history.dataset, specification: spec)
-        var rng = SeededGenerator(seed: 17)
-        for _ in 0..<4 {
-            let theta = (0..<model.dimension).map { _ in rng.normal() * 0.8 }
-            let (value, gradient) = model.logDensityAndGradient(at: theta)
-            #expect(value.isFinite)
-            for i in 0..<model.dimension {
-                let h = 1e-5
-                var up = theta, down = theta
-                up[i] += h; down[i] -= h
-                let numeric = (model.logDensityAndGradient(at: up).value - model.logDensityAndGradient(at: down).value) / (2 * h)
-                let tolerance = 1e-5 * max(1, abs(numeric))
-                #expect(abs(numeric - gradient[i]) < tolerance,
-                        "\(variant) \(model.parameters[i].name): analytic \(gradient[i]), numeric \(numeric)")
-            }
-        }
+        expectGradientMatchesFiniteDifferences(model, points: 4, spread: 0.8, seed: 17, label: "\(variant)")
     }
 
     @Test func constantSpendAdstocksToItself() throws {
