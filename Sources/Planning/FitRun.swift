@@ -88,6 +88,9 @@ public struct FitRun: Sendable {
             "# model = media-mix (\(scenario.model.adstock.rawValue) adstock, max_lag \(scenario.model.maxLag), \(scenario.model.saturation.rawValue) saturation)",
             "# chains = \(config.chains), num_warmup = \(config.warmup), num_samples = \(config.draws), seed = \(config.seed)",
             "# algorithm = hmc, engine = nuts, metric = \(config.metric.rawValue)_e, max_depth = \(config.maxTreeDepth), delta = \(config.targetAcceptance)",
+            // Where the gradients went: warmup's share is what a better start or metric would save.
+            "# gradient evaluations per chain (warmup/sampling): "
+                + sampling.chains.map { "\($0.warmupGradientEvaluations)/\($0.samplingGradientEvaluations)" }.joined(separator: ", "),
             "# parameters before 'intercept' are on the model's internal scale (target / max|target|, spend / max spend);",
             "# intercept, beta.k and contribution.k are in the target's units; k follows data.channels: "
                 + scenario.data.channels.enumerated().map { "\($0.offset + 1)=\($0.element)" }.joined(separator: ", "),

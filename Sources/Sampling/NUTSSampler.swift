@@ -90,6 +90,9 @@ private func runChain(_ chain: Int, target shared: any LogDensity, config: Sampl
     var warmupStatistics: [TransitionInfo] = []
     if config.warmup > 0 {
         var adapter = WarmupAdapter(configuration: config, dimension: n)
+        if let inverse = adapter.initialInverseMetric(kind: config.metric, gradient: state.gradient, dimension: n) {
+            metric.update(inverse: inverse)
+        }
         if config.adaptStepSize { kernel.initializeStepSize(at: state) }
         for iteration in 0..<config.warmup {
             let info = kernel.transition(state)
@@ -98,7 +101,7 @@ private func runChain(_ chain: Int, target shared: any LogDensity, config: Sampl
                 warmupDraws.append(contentsOf: UnsafeBufferPointer(start: state.q, count: n))
                 warmupStatistics.append(info)
             }
-            let step = adapter.learn(iteration: iteration, position: state.q, acceptStat: info.acceptStat)
+            let step = adapter.learn(iteration: iteration, position: state.q, gradient: state.gradient, acceptStat: info.acceptStat)
             if let inverse = step.newInverseMetric {
                 metric.update(inverse: inverse)
                 if config.adaptStepSize { kernel.initializeStepSize(at: state) }

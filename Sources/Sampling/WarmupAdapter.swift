@@ -13,6 +13,8 @@ struct WarmupAdapter {
     let adaptMetric: Bool
     private var dualAveraging: DualAveraging
     private var estimator: WelfordEstimator
+    /// The gradients' variances in the current window (gradient-informed diagonal warmup only).
+    private var gradients: WelfordEstimator?
 
     init(configuration: SamplerConfiguration, dimension: Int) {
         schedule = WarmupSchedule(warmup: configuration.warmup)
@@ -22,19 +24,48 @@ struct WarmupAdapter {
         dualAveraging = DualAveraging(initialStepSize: configuration.initialStepSize,
                                       targetAcceptance: configuration.targetAcceptance)
         estimator = WelfordEstimator(kind: configuration.metric, dimension: dimension)
+        if configuration.gradientInformedWarmup && configuration.metric == .diagonal {
+            gradients = WelfordEstimator(kind: .diagonal, dimension: dimension)
+        }
+        gradientInformed = configuration.gradientInformedWarmup
+    }
+
+    private let gradientInformed: Bool
+
+    /// The inverse metric to start warmup from, given the gradient at the initial point: nil for
+    /// Stan's identity; else 1/|∂ᵢ log p| on the diagonal (clamped to [10⁻⁸, 10⁴], 1 where the
+    /// gradient vanishes). For a Gaussian coordinate of variance σ² started at x, |∂ log p| = |x|/σ²,
+    /// so with x of order one (random starts are uniform on [−2, 2]) this is the variance's scale.
+    func initialInverseMetric(kind: MetricKind, gradient: UnsafePointer<Double>, dimension n: Int) -> [Double]? {
+        guard adaptMetric, gradientInformed else { return nil }
+        var inverse = [Double](repeating: 0, count: kind == .dense ? n * n : n)
+        for i in 0..<n {
+            let g = abs(gradient[i])
+            inverse[kind == .dense ? i * n + i : i] = g > 0 && g.isFinite ? min(max(1 / g, 1e-8), 1e4) : 1
+        }
+        return inverse
     }
 
     /// After each warmup transition: returns the next step size, and a new metric when a slow
     /// window has just ended.
-    mutating func learn(iteration: Int, position: UnsafePointer<Double>, acceptStat: Double) -> Step {
+    mutating func learn(iteration: Int, position: UnsafePointer<Double>, gradient: UnsafePointer<Double>,
+                        acceptStat: Double) -> Step {
         var step = Step()
         if adaptStepSize { step.stepSize = dualAveraging.update(acceptStat: acceptStat) }
         guard adaptMetric, let window = schedule.metricWindows.first(where: { $0.contains(iteration) })
         else { return step }
         estimator.add(position)
+        gradients?.add(gradient)
         if iteration == window.upperBound - 1 {
-            step.newInverseMetric = estimator.regularizedCovariance()
+            if let gradients, window != schedule.metricWindows.last {
+                // Both variances shrunk as Stan shrinks one, so neither can be zero.
+                let positions = estimator.regularizedCovariance(), slopes = gradients.regularizedCovariance()
+                step.newInverseMetric = zip(positions, slopes).map { q, g in g.isFinite ? (q / g).squareRoot() : q }
+            } else {
+                step.newInverseMetric = estimator.regularizedCovariance()
+            }
             estimator.restart()
+            gradients?.restart()
         }
         return step
     }

@@ -42,10 +42,15 @@ struct WelfordEstimator {
     /// Sample (co)variance shrunk toward 10⁻³·I as Stan does: w·S + 10⁻³(1 − w)·I with
     /// w = k/(k + 5), which keeps a short window's estimate positive definite.
     func regularizedCovariance() -> [Double] {
+        Self.regularize(m2.map { $0 / Double(max(count - 1, 1)) }, count: count, kind: kind, dimension: n)
+    }
+
+    /// w·S + 10⁻³(1 − w)·I with w = k/(k + 5) for an estimate S from k draws.
+    static func regularize(_ estimate: [Double], count: Int, kind: MetricKind, dimension n: Int) -> [Double] {
         let k = Double(count)
         let w = k / (k + 5)
         let ridge = 1e-3 * 5 / (k + 5)
-        var out = m2.map { w * $0 / max(k - 1, 1) }
+        var out = estimate.map { w * $0 }
         switch kind {
         case .diagonal:
             for i in 0..<n { out[i] += ridge }

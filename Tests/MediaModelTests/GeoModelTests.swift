@@ -60,7 +60,9 @@ private func band90(_ values: [Double]) -> (lower: Double, upper: Double) {
 
     @Test func partialPoolingRecoversNationalROAS() throws {
         let history = geoTruth(geos: 8).simulate(seed: 3)
-        let posterior = try geoFit(history, hierarchy: .partial, seed: 3, draws: 600)
+        // Stan's default acceptance leaves a stray divergence or two at the curves' edges, seed
+        // to seed; 0.9 keeps the check about the hierarchy.
+        let posterior = try geoFit(history, hierarchy: .partial, seed: 3, draws: 600, targetAcceptance: 0.9)
         let inside = history.roas.indices.filter { c in
             let b = band90(posterior.roas(channel: c))
             return b.lower <= history.roas[c] && history.roas[c] <= b.upper
@@ -117,8 +119,10 @@ private func band90(_ values: [Double]) -> (lower: Double, upper: Double) {
         #expect(posterior.sampling.divergences <= 2, "divergences \(posterior.sampling.divergences) of \(posterior.drawCount)")
         let tauIndex = posterior.model.parameters.firstIndex { $0.name == "roas_tau.1" }!
         let tau = posterior.unconstrainedDraws.map { exp($0[tauIndex]) }.sorted()
-        #expect(tau[tau.count / 2] < 0.3, "median τ of tv \(tau[tau.count / 2]) with a true τ of 0.01")
-        // τ does reach the small values a centred model could not sample.
-        #expect(tau[tau.count / 10] < 0.1, "10th percentile of τ \(tau[tau.count / 10])")
+        // The data pull τ below its prior, HalfNormal(0.5): median 0.337, P(τ < 0.1) = 0.159.
+        #expect(tau[tau.count / 2] < 0.337, "median τ of tv \(tau[tau.count / 2]) with a true τ of 0.01")
+        // τ does reach the small values a centred model could not sample, more often than the prior.
+        let below = Double(tau.filter { $0 < 0.1 }.count) / Double(tau.count)
+        #expect(below > 0.159, "P(τ < 0.1) \(below)")
     }
 }
