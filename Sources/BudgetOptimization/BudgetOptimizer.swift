@@ -144,6 +144,7 @@ public struct BudgetOptimizer: Sendable {
         case (nil, nil):
             throw BudgetError.failed("no optimizer found a feasible plan")
         }
+        chosen.plan = polishSlivers(chosen.plan, problem: problem, feasible: feasible, evaluator: evaluator, resolve: !large)
         // Never worse than the plan the caller started from: for cvar_uplift that is what makes
         // the worst-α uplift of the returned plan at least 0 when the current mix is feasible.
         if let first = starts.first, start != nil, evaluator.evaluate(first) > evaluator.evaluate(chosen.plan) {
@@ -151,5 +152,23 @@ public struct BudgetOptimizer: Sendable {
             chosen.report.notices.append("no optimizer improved on the starting plan; it is kept")
         }
         return chosen
+    }
+
+    /// `SmallSpendPolish`, then (when `resolve` and the polish found slivers) one more SLSQP run
+    /// with the channels still in the corner held where the polish put them: without that corner
+    /// SLSQP meets the other channels' conditions to its tolerance, which it cannot while they are
+    /// free. A last polish follows the new common
+    /// marginal. Each step is kept only when feasible and no worse.
+    private func polishSlivers(_ plan: [Double], problem: BudgetProblem, feasible: FeasibleSet, evaluator: ObjectiveEvaluator,
+                               resolve: Bool) -> [Double] {
+        let polish = SmallSpendPolish(problem: problem, feasible: feasible)
+        let (first, slivers) = polish.polish(plan, evaluator: evaluator)
+        guard resolve, first != plan || !slivers.isEmpty, slivers.count < plan.count,
+              let fixed = try? problem.fixing(slivers, at: first)
+        else { return first }
+        let run = SLSQPSolver(problem: fixed, feasible: FeasibleSet(fixed)).solve(from: first, evaluator: ObjectiveEvaluator(fixed))
+        guard run.status.pointIsUsable, feasible.isFeasible(run.plan, tolerance: 1e-9),
+              evaluator.evaluate(run.plan) >= evaluator.evaluate(first) else { return first }
+        return polish.polish(run.plan, evaluator: evaluator).plan
     }
 }

@@ -82,6 +82,15 @@ public struct BudgetProblem: Sendable {
         return copy
     }
 
+    /// The same problem with the variables `indices` held at their values in `plan` (both bounds
+    /// set there).
+    func fixing(_ indices: [Int], at plan: [Double]) throws -> BudgetProblem {
+        var lo = lower, hi = upper
+        for i in indices { lo[i] = plan[i]; hi[i] = plan[i] }
+        return try BudgetProblem(channels: channels, responses: responses, budget: budget, lower: lo, upper: hi,
+                                 objective: objective, groups: groups)
+    }
+
     /// The same problem with another objective (same draws, budget and bounds).
     public func with(objective: PlanObjective) throws -> BudgetProblem {
         try BudgetProblem(channels: channels, responses: responses, budget: budget, lower: lower, upper: upper, objective: objective,

@@ -91,6 +91,28 @@ final class ObjectiveEvaluator {
         return value / Double(k)
     }
 
+    /// ∂J/∂R_d at plan `b`: how much each draw's total revenue weighs in the objective,
+    /// `[draws]`, so that ∂J/∂b_c = Σ_d w_d·r'_{c,d}. Constant for the mean; for a CVaR, 1/k on the
+    /// plan's k worst draws; for mean − λ·sd, (1 − λ(R_d − R̄)/sd)/D.
+    func drawWeights(at b: [Double]) -> [Double] {
+        _ = evaluate(b)
+        let D = draws
+        switch problem.objective {
+        case .mean:
+            return Array(repeating: 1 / Double(D), count: D)
+        case .meanMinusSD(let lambda):
+            let mean = totals.reduce(0, +) / Double(D)
+            let sd = (totals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(D)).squareRoot()
+            return totals.map { (1 - (sd > 0 ? lambda * ($0 - mean) / sd : 0)) / Double(D) }
+        case .cvar(let alpha), .cvarUplift(let alpha, _):
+            // evaluate(b) left `order` sorted by the outcome the tail is taken of.
+            let k = max(1, Int((alpha * Double(D)).rounded(.up)))
+            var w = [Double](repeating: 0, count: D)
+            for i in 0..<k { w[order[i]] = 1 / Double(k) }
+            return w
+        }
+    }
+
     /// A size for the objective when its value at a plan says nothing of its scale: the uplift
     /// over a baseline is 0 at the baseline, so SLSQP scales it by the revenue there instead.
     var magnitude: Double {

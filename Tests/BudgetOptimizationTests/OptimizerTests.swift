@@ -227,3 +227,31 @@ import Testing
         #expect(change.mean > 0 && probability > 0.9, "uplift \(change), P \(probability)")
     }
 }
+
+/// Curves whose marginal is unbounded at zero (a Hill slope below 1, as some posterior draws have)
+/// put a small channel's optimum at a few currency units: positive, but so close to the bound
+/// that SLSQP's quasi-Newton steps stall there and leave its marginal far from the others'.
+@Suite struct TinyOptimumTests {
+    @Test func tinyInteriorSpendMeetsTheFirstOrderConditions() throws {
+        // Four log curves (marginals of a few currency units per unit) take the budget; two Hill curves with slope ½, κ = 10⁵ and a plateau of
+        // a few thousand have marginal ≈ a/(2√(bκ)), equal to the common λ at b = (a/2λ)²/κ, a
+        // few currency units.
+        let logs = [(5e6, 2e-6), (3e6, 5e-6), (8e6, 1e-6), (2e6, 4e-6)].enumerated().map {
+            LogResponse(a: draws(mean: $1.0, spread: 0.3, count: 400, seed: 40 + UInt64($0)), k: $1.1) as any ChannelResponse
+        }
+        let hills = [2_000.0, 5_000.0].enumerated().map {
+            HillResponse(a: draws(mean: $1, spread: 0.3, count: 400, seed: 60 + UInt64($0)), kappa: 1e5, slope: 0.5) as any ChannelResponse
+        }
+        let budget = 3_000_000.0
+        let problem = try BudgetProblem(channels: (1...6).map { "c\($0)" }, responses: logs + hills, budget: budget)
+        for choice in [OptimizerChoice.slsqp, .auto] {
+            let (plan, _) = try BudgetOptimizer(choice: choice).optimize(problem)
+            #expect(plan[4] > 0 && plan[4] < 10 && plan[5] > 0 && plan[5] < 100, "\(choice): small channels at \(plan[4]), \(plan[5])")
+            let kkt = OptimalityReport(problem, plan: plan, gradient: PlanEvaluation(problem, plan: plan).objectiveGradient)
+            // c5's optimum (under a unit) is inside the report's slack of the bound, so it counts
+            // as at its minimum, where its marginal must not exceed the common one.
+            #expect(kkt.interior.count >= 5 && kkt.interiorSpread < 1e-5 && kkt.boundViolation < 1e-5, "\(choice): interior \(kkt.interior), spread \(kkt.interiorSpread), plan \(plan), marginals \(PlanEvaluation(problem, plan: plan).objectiveGradient)")
+            #expect(abs(plan.reduce(0, +) - budget) <= 1e-9 * budget)
+        }
+    }
+}
