@@ -28,6 +28,14 @@ final class ScheduleEvaluator {
         order = Array(0..<draws)
     }
 
+    /// A size for the objective when its value says nothing of its scale: the uplift over a
+    /// baseline is near 0 at the baseline, so gaps are measured against the revenue instead
+    /// (0 for other objectives). Read after an evaluation.
+    var magnitude: Double {
+        guard case .cvarUplift = problem.objective else { return 0 }
+        return totals.reduce(0) { $0 + abs($1) } / Double(max(draws, 1))
+    }
+
     /// The objective at schedule `s` (`[channels, periods]`); when `gradient` is given, fills
     /// ∂J/∂s (`[channels, periods]`).
     func evaluate(_ s: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
