@@ -23,9 +23,10 @@ public struct SamplerConfiguration: Sendable, Equatable {
     public var adaptMetric = true
     /// Let the gradient speed up metric adaptation (default true; false is Stan's adaptation
     /// exactly). Warmup starts from the inverse metric 1/|∇ log p| at the initial point instead
-    /// of the identity, and every slow window but the last estimates the diagonal from the draws'
-    /// and gradients' variances, √(Var q / Var ∇), which is exact for a Gaussian and steady in a
-    /// short window (the idea of Seyboldt's nutpie). The last window uses the draws alone, as
+    /// of the identity; the initial fast interval updates the diagonal every 15 iterations, and
+    /// every slow window but the last estimates it too, from the draws' and gradients' variances,
+    /// √(Var q / Var ∇), which is exact for a Gaussian and steady in a short window (the idea of
+    /// Seyboldt's nutpie). The last window uses the draws alone, as
     /// Stan does, so the metric the chains sample with is the draws' covariance.
     ///
     /// Why: on badly scaled targets the identity start drives the first hundred iterations to

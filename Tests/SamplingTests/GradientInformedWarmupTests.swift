@@ -39,6 +39,29 @@ import ReferenceDensities
         }
     }
 
+    /// Before the first slow window, the metric is updated every 15 iterations from those
+    /// iterations alone (a start far out in the tails must not set the scale for 100 iterations);
+    /// Stan's adaptation leaves it alone there.
+    @Test func initialIntervalUpdatesTheMetricEveryFifteenIterations() {
+        for informed in [true, false] {
+            var c = SamplerConfiguration()
+            c.warmup = 1000
+            c.gradientInformedWarmup = informed
+            var adapter = WarmupAdapter(configuration: c, dimension: 2)
+            var rng = SeededGenerator(seed: 8, stream: 0)
+            var updates: [Int] = []
+            for iteration in 0..<75 {
+                let x = [3 * rng.normal(), 0.3 * rng.normal()]
+                let step = adapter.learn(iteration: iteration, position: x, gradient: [-x[0] / 9, -x[1] / 0.09], acceptStat: 0.8)
+                if let m = step.newInverseMetric {
+                    updates.append(iteration)
+                    #expect(abs(m[0] / 9 - 1) < 0.3 && abs(m[1] / 0.09 - 1) < 0.3, "iteration \(iteration): \(m)")
+                }
+            }
+            #expect(updates == (informed ? [14, 29, 44, 59] : []), "informed \(informed): updates at \(updates)")
+        }
+    }
+
     /// The last window is the draws' own covariance, as in Stan: the metric chains sample with is
     /// not a blend.
     @Test func lastWindowUsesTheDrawsAlone() {
