@@ -157,18 +157,23 @@ public struct BudgetOptimizer: Sendable {
     /// `SmallSpendPolish`, then (when `resolve` and the polish found slivers) one more SLSQP run
     /// with the channels still in the corner held where the polish put them: without that corner
     /// SLSQP meets the other channels' conditions to its tolerance, which it cannot while they are
-    /// free. A last polish follows the new common
-    /// marginal. Each step is kept only when feasible and no worse.
+    /// free. Up to three rounds; each step is kept only when feasible and no worse.
     private func polishSlivers(_ plan: [Double], problem: BudgetProblem, feasible: FeasibleSet, evaluator: ObjectiveEvaluator,
                                resolve: Bool) -> [Double] {
         let polish = SmallSpendPolish(problem: problem, feasible: feasible)
-        let (first, slivers) = polish.polish(plan, evaluator: evaluator)
-        guard resolve, first != plan || !slivers.isEmpty, slivers.count < plan.count,
-              let fixed = try? problem.fixing(slivers, at: first)
-        else { return first }
-        let run = SLSQPSolver(problem: fixed, feasible: FeasibleSet(fixed)).solve(from: first, evaluator: ObjectiveEvaluator(fixed))
-        guard run.status.pointIsUsable, feasible.isFeasible(run.plan, tolerance: 1e-9),
-              evaluator.evaluate(run.plan) >= evaluator.evaluate(first) else { return first }
-        return polish.polish(run.plan, evaluator: evaluator).plan
+        var current = plan
+        // A few rounds: each polish moves the slivers against the others' common marginal and
+        // balances the budget on one interior channel; the re-solve then evens the others out.
+        for _ in 0..<3 {
+            let (polished, slivers) = polish.polish(current, evaluator: evaluator)
+            guard resolve, polished != current || !slivers.isEmpty, slivers.count < plan.count,
+                  let fixed = try? problem.fixing(slivers, at: polished)
+            else { return polished }
+            let run = SLSQPSolver(problem: fixed, feasible: FeasibleSet(fixed)).solve(from: polished, evaluator: ObjectiveEvaluator(fixed))
+            guard run.status.pointIsUsable, feasible.isFeasible(run.plan, tolerance: 1e-9),
+                  evaluator.evaluate(run.plan) >= evaluator.evaluate(polished) else { return polished }
+            current = run.plan
+        }
+        return current
     }
 }

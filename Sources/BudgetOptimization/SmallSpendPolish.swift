@@ -12,8 +12,8 @@
 struct SmallSpendPolish {
     let problem: BudgetProblem
     let feasible: FeasibleSet
-    /// A spend below this share of budget/channels counts as a sliver (default 10⁻³).
-    var sliver = 1e-3
+    /// A spend below this share of budget/channels counts as a sliver (default 10⁻²).
+    var sliver = 1e-2
 
     /// The plan with its slivers at their first-order condition (or `plan` itself when that would
     /// not be feasible and no worse), and the channels left below the sliver threshold.
