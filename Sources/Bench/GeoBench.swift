@@ -29,6 +29,8 @@ func benchGeo(peers: String?) throws {
         let model = try MediaMixModel(data: history.dataset, specification: ModelSpecification())
         var config = SamplerConfiguration()
         config.seed = 1
+        // What `mixplan fit` uses for this data (partial pooling, no target_accept in the scenario).
+        config.targetAcceptance = Scenario.partialPoolingTargetAcceptance
         let start = Date()
         let posterior = try Posterior(model: model, configuration: config)
         let seconds = Date().timeIntervalSince(start)

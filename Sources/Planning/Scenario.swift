@@ -49,7 +49,7 @@ public struct Scenario: Sendable {
         // four of five, at ~25% more steps per draw (README, "Geo models").
         if data.geo != nil, model.hierarchy == .partial,
            !((try? top["sampler"]?.entries()) ?? []).contains(where: { $0.0 == "target_accept" }) {
-            sampler.targetAcceptance = 0.9
+            sampler.targetAcceptance = Scenario.partialPoolingTargetAcceptance
         }
         let plan = try top["plan"].map { try parsePlan($0, channels: data.channels) } ?? PlanSettings()
         let whatIfs = try top["what_if"].map { try parseWhatIfs($0, channels: data.channels) } ?? []
@@ -98,6 +98,9 @@ public struct Scenario: Sendable {
     }
 
     /// Whether the model block states the default media prior itself (`priors.roas` or `priors.media_share`).
+    /// `target_accept` for geo fits with partial pooling when the scenario does not set it.
+    public static let partialPoolingTargetAcceptance = 0.9
+
     static func statesMediaPrior(_ model: YAMLValue?) -> Bool {
         guard let model, let priors = (try? model.entries())?.first(where: { $0.0 == "priors" })?.1 else { return false }
         return ((try? priors.entries()) ?? []).contains { $0.0 == "roas" || $0.0 == "media_share" }
