@@ -116,8 +116,7 @@ final class ObjectiveEvaluator {
     /// A size for the objective when its value at a plan says nothing of its scale: the uplift
     /// over a baseline is 0 at the baseline, so SLSQP scales it by the revenue there instead.
     var magnitude: Double {
-        guard case .cvarUplift = problem.objective else { return 0 }
-        return totals.reduce(0) { $0 + abs($1) } / Double(max(draws, 1))
+        RunChoice.upliftMagnitude(problem.objective, totals: totals)
     }
 
     func evaluate(_ b: [Double]) -> Double {

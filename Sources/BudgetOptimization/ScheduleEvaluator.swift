@@ -32,8 +32,7 @@ final class ScheduleEvaluator {
     /// baseline is near 0 at the baseline, so gaps are measured against the revenue instead
     /// (0 for other objectives). Read after an evaluation.
     var magnitude: Double {
-        guard case .cvarUplift = problem.objective else { return 0 }
-        return totals.reduce(0) { $0 + abs($1) } / Double(max(draws, 1))
+        RunChoice.upliftMagnitude(problem.objective, totals: totals)
     }
 
     /// The objective at schedule `s` (`[channels, periods]`); when `gradient` is given, fills

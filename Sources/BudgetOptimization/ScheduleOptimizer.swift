@@ -81,28 +81,13 @@ public struct ScheduleOptimizer: Sendable {
             gaRun = run
         }
         let seconds = Date().timeIntervalSince(clock)
-        func report(_ run: SolverRun, method: String, gap: Double?) -> OptimizerReport {
+        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, magnitude: evaluator.magnitude,
+                                          failure: "no optimizer found a feasible schedule") { run, method, gap in
             OptimizerReport(method: method, status: run.status, slsqpEvaluations: slsqpEvaluations,
                             geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,
                             crossCheckGap: gap, notices: notices)
         }
-        var chosen: (plan: [Double], report: OptimizerReport)
-        switch (slsqpBest, gaRun) {
-        case let (s?, g?):
-            // An uplift objective is near 0 at the optimum; its scale is the revenue.
-            let gap = (s.value - g.value) / max(abs(s.value), evaluator.magnitude, 1e-300)
-            chosen = g.value > s.value ? (g.plan, report(g, method: "ga", gap: gap)) : (s.plan, report(s, method: "slsqp", gap: gap))
-        case let (s?, nil): chosen = (s.plan, report(s, method: "slsqp", gap: nil))
-        case let (nil, g?): chosen = (g.plan, report(g, method: "ga", gap: nil))
-        case (nil, nil): throw BudgetError.failed("no optimizer found a feasible schedule")
-        }
-        // Never worse than the schedule the caller started from, as for flat plans: under
-        // cvar_uplift that keeps the worst-α uplift over the current mix at or above the start's.
-        // (SLSQP's first pass learns on a subsample, whose tail is not all draws' tail.)
-        if let first = starts.first, start != nil, evaluator.evaluate(first) > evaluator.evaluate(chosen.plan) {
-            chosen.plan = first
-            chosen.report.notices.append("no optimizer improved on the starting schedule; it is kept")
-        }
+        RunChoice.neverWorseThanStart(&chosen, start: start == nil ? nil : starts.first, noun: "schedule", value: evaluator.evaluate)
         return chosen
     }
 }

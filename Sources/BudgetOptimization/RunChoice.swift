@@ -1,0 +1,37 @@
+/// How the flat and the schedule optimizers finish: the better of their runs, and never worse
+/// than where the caller started.
+enum RunChoice {
+    /// The better of SLSQP's run and the genetic algorithm's (both judged on all draws) with its
+    /// report. Their gap is relative to the larger of |SLSQP's value| and `magnitude`: an uplift
+    /// objective is near 0 at the optimum, and its scale is then the revenue.
+    /// - Parameter failure: the message when neither run found a feasible plan.
+    static func better(slsqp: SolverRun?, ga: SolverRun?, magnitude: Double, failure: String,
+                       report: (SolverRun, String, Double?) -> OptimizerReport) throws -> (plan: [Double], report: OptimizerReport) {
+        switch (slsqp, ga) {
+        case let (s?, g?):
+            let gap = (s.value - g.value) / max(abs(s.value), magnitude, 1e-300)
+            return g.value > s.value ? (g.plan, report(g, "ga", gap)) : (s.plan, report(s, "slsqp", gap))
+        case let (s?, nil): return (s.plan, report(s, "slsqp", nil))
+        case let (nil, g?): return (g.plan, report(g, "ga", nil))
+        case (nil, nil): throw BudgetError.failed(failure)
+        }
+    }
+
+    /// Keeps the caller's start (already made feasible) when it does better than `chosen` on all
+    /// draws: under cvar_uplift anchored at the current mix, that is what keeps the worst-α uplift
+    /// of the returned plan at least 0. A subsample's run, or a GA judged on fewer draws, can end
+    /// below it. `noun` names the plan in the notice ("plan", "schedule").
+    static func neverWorseThanStart(_ chosen: inout (plan: [Double], report: OptimizerReport), start: [Double]?,
+                                    noun: String, value: ([Double]) -> Double) {
+        guard let start, value(start) > value(chosen.plan) else { return }
+        chosen.plan = start
+        chosen.report.notices.append("no optimizer improved on the starting \(noun); it is kept")
+    }
+
+    /// The mean |R_d| of the last evaluation's totals under cvar_uplift, 0 for other objectives:
+    /// the size an uplift's value cannot say.
+    static func upliftMagnitude(_ objective: PlanObjective, totals: [Double]) -> Double {
+        guard case .cvarUplift = objective else { return 0 }
+        return totals.reduce(0) { $0 + abs($1) } / Double(max(totals.count, 1))
+    }
+}
