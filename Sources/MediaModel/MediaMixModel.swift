@@ -45,6 +45,19 @@ public struct MediaMixModel: LogDensity {
     public let geoShare: [Double]
     /// Where a geo model's chains start (unconstrained, `[dimension]`); nil for national data.
     let geoCentre: [Double]?
+    /// The smooth functions of time behind `model.time_varying`; nil when nothing varies.
+    public let timeBasis: TimeBasis?
+    /// Each varying channel's parameters, in data order of the channels.
+    let effectivenessIndex: [EffectivenessIndex]
+    /// The baseline drift's coefficients (unit normals scaled by `TimeVariation.interceptDriftSD`), when the intercept varies.
+    let interceptDriftIndex: [Int]?
+
+    /// Where one varying channel's multiplier coefficients sit: unit normals on the yearly
+    /// terms of `TimeBasis`, scaled by `TimeVariation.mediaYearlySD`.
+    struct EffectivenessIndex: Sendable {
+        var channel: Int
+        var z: [Int]
+    }
 
     struct ChannelIndex: Sendable {
         /// log ROAS over the data period (the sampled coordinate).
@@ -58,6 +71,10 @@ public struct MediaMixModel: LogDensity {
         self.data = data
         self.specification = specification
         if data.isGeo {
+            if specification.timeVariation.isActive {
+                throw ModelError.invalid("model.time_varying: time-varying effects are not available for geo data yet; fit the national totals, or drop the key")
+            }
+            timeBasis = nil; effectivenessIndex = []; interceptDriftIndex = nil
             guard specification.maxLag >= 1 else { throw ModelError.invalid("model.adstock.max_lag must be at least 1") }
             let geo = try GeoModelParts(data: data, specification: specification)
             periods = data.periods
@@ -157,6 +174,27 @@ public struct MediaMixModel: LogDensity {
             let adstock = Array(indices.prefix(adstockCount)), saturation = Array(indices.dropFirst(adstockCount))
             channels.append(ChannelIndex(effect: effect, adstock: adstock, saturation: saturation))
         }
+        // Time-varying effects: per varying channel the yearly terms' coefficients, unit normals
+        // with the prior scale fixed in the design (a periodic Gaussian process with fixed
+        // hyperparameters is a regression on its basis: no funnel). A learned amplitude gave up to
+        // 21 divergences per 1000 draws; a drift on top made the future's multiplier wander and
+        // the plans earn less under the truth (README, "Time-varying effects").
+        let variation = specification.timeVariation
+        let basis = variation.isActive ? TimeBasis(periods: T, yearLength: period, seasonalOrder: 2) : nil
+        var effectiveness: [EffectivenessIndex] = []
+        if let basis {
+            for c in variation.mediaChannels(data.channels) {
+                let z = (0..<basis.seasonalTermCount).map { add("effect_z.\(c + 1).\($0 + 1)", .real, .normal(mean: 0, sd: 1)) }
+                effectiveness.append(EffectivenessIndex(channel: c, z: z))
+            }
+        }
+        var interceptDrift: [Int]?
+        if let basis, variation.intercept {
+            interceptDrift = (0..<basis.driftCount).map { add("baseline_drift_z.\($0 + 1)", .real, .normal(mean: 0, sd: 1)) }
+        }
+        timeBasis = basis
+        effectivenessIndex = effectiveness
+        interceptDriftIndex = interceptDrift
         sigmaIndex = add("sigma", .positive, prior("sigma", .halfNormal(sd: 1)))
         for p in params {
             if let why = p.prior.problem { throw ModelError.invalid("prior of \(p.name): \(why)") }
@@ -173,6 +211,11 @@ public struct MediaMixModel: LogDensity {
         var design: [[Double]] = [Array(repeating: 1, count: T)]
         if trendIndex != nil { design.append(time) }
         design += fourier + z
+        if let basis, interceptDrift != nil {
+            let drift = basis.design(0..<T, seasonal: false)
+            let sd = TimeVariation.interceptDriftSD
+            design += (0..<basis.driftCount).map { k in drift[(k * T)..<((k + 1) * T)].map { sd * $0 } }
+        }
         let setup = ModelProgram.Setup(
             parameters: params, levelIndex: levelIndex, trendIndex: trendIndex, seasonIndices: seasonIndices,
             controlIndices: controlIndices, channels: channels, sigmaIndex: sigmaIndex,
@@ -181,7 +224,10 @@ public struct MediaMixModel: LogDensity {
             controlMeans: z.map { $0.reduce(0, +) / Double(max(T, 1)) },
             spend: x, effectScale: totals.map { $0 / targetScale }, target: y, periods: T,
             adstock: adstockFamily, saturation: saturationFamily, maxLag: specification.maxLag,
-            likelihood: specification.likelihood, liftTests: liftTests)
+            likelihood: specification.likelihood, liftTests: liftTests,
+            effectiveness: effectiveness.map { ($0.channel, $0.z) },
+            effectivenessDesign: basis.map { TimeVariation.scaledDesign($0, periods: 0..<T) } ?? [],
+            interceptDrift: interceptDrift)
         (program, nodes) = ModelProgram.build(setup)
     }
 

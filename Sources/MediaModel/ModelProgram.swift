@@ -23,6 +23,8 @@ struct ModelNodes: Sendable {
     /// Each family parameter's constrained values, one node `[channels]` per parameter.
     var adstockParameters: [Node]
     var saturationParameters: [Node]
+    /// Time-varying channels' multipliers, `[varying channels, periods]`; nil when none varies.
+    var multiplier: Node? = nil
 }
 
 /// The media-mix model written once as a forward program over parameter blocks.
@@ -54,6 +56,13 @@ enum ModelProgram {
         var maxLag: Int
         var likelihood: Likelihood
         var liftTests: [ScaledLiftTest]
+        /// Time-varying channels: the channel and its coefficients (`[terms]`), read against
+        /// `effectivenessDesign` `[terms, periods]` (prior scales included).
+        var effectiveness: [(channel: Int, z: [Int])] = []
+        var effectivenessDesign: [Double] = []
+        /// The baseline's drift coefficients; their design rows (scales included) are the last
+        /// rows of `design`.
+        var interceptDrift: [Int]?
     }
 
     static func build(_ s: Setup) -> (Program, ModelNodes) {
@@ -82,6 +91,10 @@ enum ModelProgram {
         if let trend { coefficients.append((trend, 0)) }
         if let season { coefficients += (0..<season.count).map { (season, $0) } }
         if let gamma { coefficients += (0..<gamma.count).map { (gamma, $0) } }
+        if let drift = s.interceptDrift {
+            let z = block(drift)
+            coefficients += (0..<drift.count).map { (z, $0) }
+        }
         let baseline = b.design(s.design, coefficients: b.gather(coefficients), length: T)
 
         // Media: carryover, saturation, and β = ROAS·spend/(yScale·Σₜ s).
@@ -91,14 +104,24 @@ enum ModelProgram {
                                                           rowParameter: channelRows, length: T, maxLag: s.maxLag)
         let saturated = b.saturation(s.saturation, input: adstocked, parameters: saturationParameters,
                                      rowParameter: channelRows, length: T)
-        let beta = b.divide(b.multiply(roas, b.constant(s.effectScale)), b.rowSum(saturated, length: T))
+        // Time-varying channels: s(a) times the channel's mean-1 multiplier exp(f)/mean exp(f).
+        var modulated = saturated, multiplier: Node?
+        if !s.effectiveness.isEmpty {
+            let scaled = block(s.effectiveness.flatMap(\.z))
+            let rows = s.effectiveness.count
+            let logMultiplier = b.rowDesign(Array((0..<rows).map { _ in s.effectivenessDesign }.joined()), coefficients: scaled,
+                                            rows: rows, length: T)
+            (modulated, multiplier) = b.effectiveness(saturated, logMultiplier: logMultiplier,
+                                                      channelOfRow: s.effectiveness.map(\.channel), length: T)
+        }
+        let beta = b.divide(b.multiply(roas, b.constant(s.effectScale)), b.rowSum(modulated, length: T))
         let unstated = (0..<C).filter { s.betaPriors[$0] != nil }
         if !unstated.isEmpty {
             // log p(β) + log β: the prior carried to the sampled log ROAS (∂log β/∂log ROAS = 1).
             terms.append(b.priorDensity(b.gather(beta, indices: unstated), priors: unstated.map { s.betaPriors[$0]! },
                                         plusLog: unstated.map { _ in true }))
         }
-        let contributions = b.scaleRows(saturated, by: beta, rowScale: channelRows, length: T)
+        let contributions = b.scaleRows(modulated, by: beta, rowScale: channelRows, length: T)
         let mean = b.sumRows(contributions, into: baseline, rowGroup: Array(repeating: 0, count: C), length: T)
 
         let (logLikelihood, pointwise) = b.likelihood(family(s.likelihood), observed: b.constant(s.target), mean: mean, scale: sigma, pointwise: true)
@@ -111,7 +134,8 @@ enum ModelProgram {
         let nodes = ModelNodes(logPosterior: logPosterior, mean: mean, contributions: contributions, beta: beta,
                                channelBeta: beta, intercept: intercept, sigma: sigma, pointwiseLogLikelihood: pointwise!,
                                adstockWeights: weights, adstockTotals: weightTotals,
-                               adstockParameters: adstockParameters, saturationParameters: saturationParameters)
+                               adstockParameters: adstockParameters, saturationParameters: saturationParameters,
+                               multiplier: multiplier)
         return (b.program(output: logPosterior), nodes)
     }
 

@@ -77,6 +77,8 @@ public struct ModelSpecification: Sendable, Equatable {
     public var liftTests: [LiftTest] = []
     /// Geo data only: how channel effects are shared across geos (default partial pooling).
     public var hierarchy: Hierarchy = .partial
+    /// Effects that change smoothly over time (`model.time_varying`; default none; national data).
+    public var timeVariation = TimeVariation()
     /// `model.saturation: auto` / `model.adstock.type: auto` (a scenario's default when it names
     /// no family): fit every candidate family and let PSIS-LOO choose. A specification built in
     /// code keeps the one family it names (false).

@@ -5,7 +5,8 @@ extension Posterior {
     /// over `periods` periods starting `gap` periods after the data's end (default right after
     /// it), `[draws][periods]`, target units.
     ///
-    /// The trend and the Fourier seasonality continue past the data as the model states them.
+    /// The trend and the Fourier seasonality continue past the data as the model states them; a
+    /// drifting baseline (`model.time_varying.intercept`) as `TimeBasis` describes.
     /// Future controls are unknown; each is read one seasonal period earlier (the same week last
     /// year, for weekly data with yearly seasonality), or held at its mean when the data are
     /// shorter than that.
@@ -45,6 +46,10 @@ extension MediaMixModel {
         }
         for (j, series) in data.controls.enumerated() {
             scaled += (value("gamma.\(j + 1)") ?? 0) * controls[j] / positiveScale(series)
+        }
+        // A drifting baseline continues past the data as its Gaussian process predicts.
+        if let basis = timeBasis, let drift = interceptDriftIndex {
+            for (k, term) in basis.driftValues(at: Double(t)).enumerated() { scaled += TimeVariation.interceptDriftSD * values[drift[k]] * term }
         }
         return scaled * yScale
     }

@@ -39,8 +39,8 @@ public struct PosteriorStack: Sendable {
     }
 
     /// Every channel's response curve with the stack's draws, models one after another.
-    public func responseCurves(horizon: Int) -> [ResponseCurve] {
-        let perModel = components.map { $0.responseCurves(horizon: horizon) }
+    public func responseCurves(horizon: Int, gap: Int = 0) -> [ResponseCurve] {
+        let perModel = components.map { $0.responseCurves(horizon: horizon, gap: gap) }
         return perModel[0].indices.map { c in
             ResponseCurve(mixing: perModel.map { $0[c] }, draws: drawIndices)
         }

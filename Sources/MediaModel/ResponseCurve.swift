@@ -59,13 +59,21 @@ public struct ResponseCurve: Sendable {
 }
 
 extension Posterior {
-    /// Every channel's response curve over `horizon` periods, from every posterior draw.
-    public func responseCurves(horizon: Int) -> [ResponseCurve] {
-        if let stack { return stack.responseCurves(horizon: horizon) }  // issue 11: plan on the stacked draws
+    /// Every channel's response curve over `horizon` periods, from every posterior draw, for a
+    /// plan starting `gap` periods after the data's end (default right after it).
+    ///
+    /// A channel whose effect varies over time (`model.time_varying`) has β scaled by its
+    /// multiplier averaged over the plan's periods, weighted by the flight's arriving spend.
+    public func responseCurves(horizon: Int, gap: Int = 0) -> [ResponseCurve] {
+        if let stack { return stack.responseCurves(horizon: horizon, gap: gap) }  // issue 11: plan on the stacked draws
         return model.data.channels.enumerated().map { c, name in
-            ResponseCurve(channel: name, saturation: model.specification.saturation, horizon: horizon,
-                          spendScale: model.scales.spend[c], adstockWeights: curves.map { $0[c].weights },
-                          beta: draws.map { $0.beta[c] }, parameters: curves.map { $0[c].saturation })
+            var beta = draws.map { $0.beta[c] }
+            if let m = flightEffectiveness(channel: c, start: model.periods + max(gap, 0), horizon: horizon) {
+                beta = zip(beta, m).map { $0 * $1 }
+            }
+            return ResponseCurve(channel: name, saturation: model.specification.saturation, horizon: horizon,
+                                 spendScale: model.scales.spend[c], adstockWeights: curves.map { $0[c].weights },
+                                 beta: beta, parameters: curves.map { $0[c].saturation })
         }
     }
 

@@ -25,6 +25,9 @@ public struct ScheduleCurve: Sendable {
     let carryIn: [Double]
     /// s(h_τ) per draw (before β), `[draws, maxLag − 1]`.
     let carryInSaturated: [Double]
+    /// The channel's effectiveness multiplier in each counted period, `[draws, periods + maxLag − 1]`;
+    /// empty when its effect does not vary over time (all 1).
+    let multiplier: [Double]
     let family: any SaturationFamily
 
     public var drawCount: Int { beta.count }
@@ -40,9 +43,14 @@ public struct ScheduleCurve: Sendable {
     ///   - parameters: the saturation family's constrained parameters per draw, `[draws][K]`.
     ///   - history: the channel's spend in the periods just before the plan, oldest first (only the
     ///     last `maxLag − 1` matter); empty for no carry-in.
+    ///   - effectiveness: the channel's multiplier per draw in each counted period (the horizon and
+    ///     the carryover tail), `[draws][periods + maxLag − 1]`; nil when it does not vary (default).
     public init(channel: String, saturation: any SaturationFamily, periods: Int, spendScale: Double,
-                adstockWeights: [[Double]], beta: [Double], parameters: [[Double]], history: [Double]) {
+                adstockWeights: [[Double]], beta: [Double], parameters: [[Double]], history: [Double],
+                effectiveness: [[Double]]? = nil) {
         let L = adstockWeights.first?.count ?? 1
+        precondition(effectiveness.map { $0.count == beta.count && $0.allSatisfy { $0.count == periods + L - 1 } } ?? true)
+        multiplier = effectiveness?.flatMap { $0 } ?? []
         self.channel = channel; self.periods = periods; maxLag = L; self.spendScale = spendScale
         self.beta = beta; family = saturation
         weights = adstockWeights.flatMap { $0 }
@@ -74,6 +82,13 @@ public struct ScheduleCurve: Sendable {
         parameters = indices.flatMap { c.parameters[($0 * K)..<(($0 + 1) * K)] }
         carryIn = indices.flatMap { c.carryIn[($0 * (L - 1))..<(($0 + 1) * (L - 1))] }
         carryInSaturated = indices.flatMap { c.carryInSaturated[($0 * (L - 1))..<(($0 + 1) * (L - 1))] }
+        let n = c.counted
+        multiplier = c.multiplier.isEmpty ? [] : indices.flatMap { c.multiplier[($0 * n)..<(($0 + 1) * n)] }
+    }
+
+    /// The multiplier of draw d in counted period τ (1 when the effect does not vary).
+    @inline(__always) func effect(_ d: Int, _ tau: Int) -> Double {
+        multiplier.isEmpty ? 1 : multiplier[d * counted + tau]
     }
 
     /// The curve on draws `indices` (into `[drawCount]`).
@@ -107,6 +122,8 @@ public struct ScheduleCurve: Sendable {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: H + n * (4 + max(k, 1))) { buffer in
             let x = buffer.baseAddress!, a = x + H, p = a + n, s = p + n, ds = s + n, dp = ds + n
             for t in 0..<H { x[t] = spend[t] * inverseScale }
+            let varying = !multiplier.isEmpty
+            multiplier.withUnsafeBufferPointer { mp in
             weights.withUnsafeBufferPointer { wp in
                 parameters.withUnsafeBufferPointer { pp in
                     carryIn.withUnsafeBufferPointer { cp in
@@ -115,7 +132,14 @@ public struct ScheduleCurve: Sendable {
                                     parameters: pp.baseAddress!, carry: cp.baseAddress!)
                             // Periods the plan does not reach earn what the carry-in earns alone.
                             var total = 0.0
-                            for tau in 0..<n where p[tau] > 0 { total += s[tau] - (tau < L - 1 ? carryInSaturated[d * (L - 1) + tau] : 0) }
+                            if varying {
+                                // Each counted period's revenue and slope weighted by its effectiveness.
+                                let m = mp.baseAddress! + d * n
+                                for tau in 0..<n where p[tau] > 0 { total += m[tau] * (s[tau] - (tau < L - 1 ? carryInSaturated[d * (L - 1) + tau] : 0)) }
+                                for tau in 0..<n { ds[tau] *= m[tau] }
+                            } else {
+                                for tau in 0..<n where p[tau] > 0 { total += s[tau] - (tau < L - 1 ? carryInSaturated[d * (L - 1) + tau] : 0) }
+                            }
                             values[d] = beta[d] * total
                             if let g = gradients {
                                 let w = wp.baseAddress! + d * L, factor = beta[d] * inverseScale
@@ -128,6 +152,7 @@ public struct ScheduleCurve: Sendable {
                         }
                     }
                 }
+            }
             }
         }
     }
@@ -156,10 +181,10 @@ public struct ScheduleCurve: Sendable {
             }
             let b = beta[d], w = weights[(d * L)..<((d + 1) * L)].map { $0 }
             let alone = (0..<n).map { $0 < L - 1 ? carryInSaturated[d * (L - 1) + $0] : 0 }
-            carry[d] = b * alone.reduce(0, +)
-            for tau in 0..<H { arriving[d * H + tau] = b * (p[tau] > 0 ? s[tau] : alone[tau]) }
+            carry[d] = b * (0..<n).reduce(0) { $0 + effect(d, $1) * alone[$1] }
+            for tau in 0..<H { arriving[d * H + tau] = b * effect(d, tau) * (p[tau] > 0 ? s[tau] : alone[tau]) }
             for tau in 0..<n where p[tau] > 0 {
-                let gain = b * (s[tau] - alone[tau])
+                let gain = b * effect(d, tau) * (s[tau] - alone[tau])
                 for l in 0..<L where tau - l >= 0 && tau - l < H { bySpend[d * H + tau - l] += gain * w[l] * x[tau - l] / p[tau] }
             }
         }
@@ -171,12 +196,17 @@ extension Posterior {
     /// Every channel's schedule curve over `periods` planned periods, from every posterior draw;
     /// with `carryIn`, the data's last `maxLag − 1` periods of spend carry into the plan, across
     /// `gap` unplanned periods without spend between the data and the plan (default 0).
+    ///
+    /// A channel whose effect varies over time reads its multiplier in each planned period and
+    /// the carryover tail.
     public func scheduleCurves(periods: Int, carryIn: Bool, gap: Int = 0) -> [ScheduleCurve] {
-        model.data.channels.enumerated().map { c, name in
+        let start = model.periods + max(gap, 0), L = model.specification.maxLag
+        return model.data.channels.enumerated().map { c, name in
             ScheduleCurve(channel: name, saturation: model.specification.saturation.family, periods: periods,
                           spendScale: model.scales.spend[c], adstockWeights: adstockWeights(channel: c),
                           beta: draws.map { $0.beta[c] }, parameters: saturationParameters(channel: c),
-                          history: carryIn ? model.data.spend[c] + Array(repeating: 0, count: max(gap, 0)) : [])
+                          history: carryIn ? model.data.spend[c] + Array(repeating: 0, count: max(gap, 0)) : [],
+                          effectiveness: effectiveness(channel: c, periods: start..<(start + periods + L - 1)))
         }
     }
 }

@@ -20,6 +20,9 @@ public struct SimulationTruth: Sendable {
         /// The adstock family's parameters in its own order, when `alpha` and `peak` do not say
         /// them (Weibull: scale λ in periods, shape k).
         public var adstockOverride: [Double]?
+        /// A multiplier on the effect in each period, `[periods]` (time-varying effectiveness);
+        /// nil for a constant effect.
+        public var effectiveness: [Double]?
 
         /// The adstock family's parameters: `adstockOverride`, else α (and θ for delayed).
         public func adstockParameters(_ kind: AdstockKind) -> [Double] {
@@ -47,6 +50,8 @@ public struct SimulationTruth: Sendable {
     public var trend: Double = 0
     /// Amplitude of a yearly sine on the baseline.
     public var seasonalAmplitude: Double = 0
+    /// A shift of the baseline in each period, `[periods]` (a drift no trend follows); nil for none.
+    public var baselineShift: [Double]?
     public var noise: Double
     /// How strongly spend follows a common (seasonal, autocorrelated) driver, 0…1.
     public var spendCorrelation: Double = 0.7
@@ -83,6 +88,8 @@ public struct SimulatedHistory: Sendable {
     public var dataset: Dataset
     /// True contribution per channel and period, `[channels][periods]`.
     public var contributions: [[Double]]
+    /// The true baseline (everything but media and noise), `[periods]`.
+    public var baseline: [Double] = []
 
     /// True ROAS of each channel over the history, `[channels]`.
     public var roas: [Double] {
@@ -118,7 +125,8 @@ extension SimulationTruth {
             let scaled = spend[c].map { $0 / scale }
             var adstocked = [Double](repeating: 0, count: T)
             applyCarryover(scaled, count: T, weights: w, maxLag: maxLag, total: w.reduce(0, +), into: &adstocked)
-            contributions.append(saturation.family.values(at: adstocked, parameters: ch.saturationParameters(saturation)).map { ch.effect * $0 })
+            let saturated = saturation.family.values(at: adstocked, parameters: ch.saturationParameters(saturation))
+            contributions.append(saturated.indices.map { t in ch.effect * (ch.effectiveness?[t] ?? 1) * saturated[t] })
         }
         var controlValues: [[Double]] = []
         for control in controls {
@@ -133,7 +141,7 @@ extension SimulationTruth {
                 })
             }
         }
-        var target = [Double]()
+        var target = [Double](), baseline = [Double]()
         let centre = controls.map { control -> Double in
             if case .index(let level, _) = control.pattern { return level }
             return 0
@@ -142,6 +150,8 @@ extension SimulationTruth {
             var yt = intercept + trend * Double(t) / Double(max(T - 1, 1))
             yt += seasonalAmplitude * sin(2 * Double.pi * Double(t) / 52.18)
             for (j, control) in controls.enumerated() { yt += control.effect * (controlValues[j][t] - centre[j]) }
+            yt += baselineShift?[t] ?? 0
+            baseline.append(yt)
             for c in channels.indices { yt += contributions[c][t] }
             target.append(((yt + noise * rng.normal()) * 100).rounded() / 100)
         }
@@ -149,7 +159,7 @@ extension SimulationTruth {
             dates: isoWeeks(from: startDate, count: T), targetName: "revenue", target: target,
             channels: channels.map(\.name), spend: spend,
             controlNames: controls.map(\.name), controls: controlValues)
-        return SimulatedHistory(dataset: dataset, contributions: contributions)
+        return SimulatedHistory(dataset: dataset, contributions: contributions, baseline: baseline)
     }
 }
 
@@ -190,6 +200,22 @@ extension SimulationTruth {
 
     /// The seed the bundled example was drawn with.
     public static let weeklyExampleSeed: UInt64 = 2026
+
+    /// A yearly effectiveness pattern exp(a·cos(2π(t − peak)/52.18)), normalized to mean 1 over
+    /// `periods` periods; t counts from the history's first period (t ≥ periods is the future).
+    public static func yearlyEffectiveness(amplitude: Double, peakWeek: Double, periods: Int) -> @Sendable (Int) -> Double {
+        let raw = { @Sendable (t: Int) in exp(amplitude * cos(2 * Double.pi * (Double(t) - peakWeek) / 52.18)) }
+        let mean = (0..<periods).reduce(0) { $0 + raw($1) } / Double(max(periods, 1))
+        return { raw($0) / mean }
+    }
+
+    /// This truth with channel `name`'s effect following `yearlyEffectiveness` over the history.
+    public func withYearlyEffectiveness(channel name: String, amplitude: Double, peakWeek: Double) -> SimulationTruth {
+        var out = self
+        let m = Self.yearlyEffectiveness(amplitude: amplitude, peakWeek: peakWeek, periods: periods)
+        for c in out.channels.indices where out.channels[c].name == name { out.channels[c].effectiveness = (0..<periods).map(m) }
+        return out
+    }
 }
 
 extension SimulatedHistory {

@@ -5,11 +5,14 @@ import Sampling
 
 @Suite struct ScheduleCurveTests {
     /// A small fitted posterior to take curves from (short run: only the arithmetic is tested).
-    func posterior() throws -> Posterior {
+    /// With `timeVarying`, tv and search have time-varying effects and the baseline drifts.
+    func posterior(timeVarying: Bool = false) throws -> Posterior {
         let history = fourChannelTruth(saturation: .hill, periods: 60).simulate(seed: 4)
         var config = SamplerConfiguration()
         config.chains = 2; config.warmup = 100; config.draws = 20; config.seed = 4
-        return try Posterior(model: try MediaMixModel(data: history.dataset, specification: ModelSpecification()), configuration: config)
+        var spec = ModelSpecification()
+        if timeVarying { spec.timeVariation = TimeVariation(media: .channels(["tv", "search"]), intercept: true) }
+        return try Posterior(model: try MediaMixModel(data: history.dataset, specification: spec), configuration: config)
     }
 
     func schedule(_ post: Posterior, channel c: Int, horizon: Int, seed: Int) -> [Double] {
@@ -42,9 +45,10 @@ import Sampling
         }
     }
 
-    @Test func carryInFromHistoryIsTheModelRunOnThroughThePlan() throws {
-        let post = try posterior()
-        let H = 6, L = post.model.specification.maxLag
+    @Test(arguments: [false, true])
+    func carryInFromHistoryIsTheModelRunOnThroughThePlan(timeVarying: Bool) throws {
+        let post = try posterior(timeVarying: timeVarying)
+        let H = 6, L = post.model.specification.maxLag, T = post.model.periods
         for (c, curve) in post.scheduleCurves(periods: H, carryIn: true).enumerated() {
             let plan = schedule(post, channel: c, horizon: H, seed: c)
             var values = [Double](repeating: 0, count: curve.drawCount), g = [Double](repeating: 0, count: curve.drawCount * H)
@@ -52,6 +56,9 @@ import Sampling
             let parts = curve.breakdown(spend: plan)
             let scale = post.model.scales.spend[c]
             let past = post.model.data.spend[c].suffix(L - 1).map { $0 / scale }
+            // Each counted period's multiplier (1 for a constant effect).
+            let m = post.effectiveness(channel: c, periods: T..<(T + H + L - 1)) ?? Array(repeating: Array(repeating: 1, count: H + L - 1), count: curve.drawCount)
+            #expect((post.effectiveness(channel: c, periods: 0..<1) != nil) == (timeVarying && c < 2))
             for d in [0, 13, 39] {
                 // The model's own carryover over the history, the plan and its tail; only the plan
                 // window and tail are counted.
@@ -59,10 +66,14 @@ import Sampling
                     Array(post.model.saturatedSpend(channel: c, theta: post.unconstrainedDraws[d], spend: past + x + Array(repeating: 0, count: L - 1)).dropFirst(L - 1))
                 }
                 let beta = post.draws[d].beta[c]
-                let with = counted(plan.map { $0 / scale }), alone = counted(Array(repeating: 0, count: H))
+                let with = zip(counted(plan.map { $0 / scale }), m[d]).map { $0 * $1 }
+                let alone = zip(counted(Array(repeating: 0, count: H)), m[d]).map { $0 * $1 }
                 let bought = beta * (with.reduce(0, +) - alone.reduce(0, +))
-                #expect(abs(values[d] - bought) <= 1e-9 * abs(bought), "channel \(c) draw \(d): \(values[d]) vs \(bought)")
-                #expect(abs(parts.carryIn[d] - beta * alone.reduce(0, +)) <= 1e-9 * abs(parts.carryIn[d]) + 1e-12)
+                // The model's own forward pass floors a zero input at a negligible spend, which a
+                // Hill slope below 1 turns into s ≈ 1e-6: a millionth of β per period at most.
+                let floor = 1e-6 * beta
+                #expect(abs(values[d] - bought) <= 1e-9 * abs(bought) + floor, "channel \(c) draw \(d): \(values[d]) vs \(bought)")
+                #expect(abs(parts.carryIn[d] - beta * alone.reduce(0, +)) <= 1e-9 * abs(parts.carryIn[d]) + floor)
                 for t in 0..<H { #expect(abs(parts.arriving[d * H + t] - beta * with[t]) <= 1e-9 * abs(beta * with[t]) + 1e-12) }
                 let attributed = (0..<H).reduce(0) { $0 + parts.bySpendPeriod[d * H + $1] }
                 #expect(abs(attributed - values[d]) <= 1e-9 * abs(values[d]), "the periods' shares add up to what the plan buys")
@@ -70,8 +81,9 @@ import Sampling
         }
     }
 
-    @Test func gradientsMatchCentralDifferences() throws {
-        let post = try posterior()
+    @Test(arguments: [false, true])
+    func gradientsMatchCentralDifferences(timeVarying: Bool) throws {
+        let post = try posterior(timeVarying: timeVarying)
         let H = 9
         for (c, curve) in post.scheduleCurves(periods: H, carryIn: true).enumerated() {
             let plan = schedule(post, channel: c, horizon: H, seed: 3 + c)
@@ -92,8 +104,9 @@ import Sampling
         }
     }
 
-    @Test func baselineRecoversTheFittedMeanLessMedia() throws {
-        let post = try posterior()
+    @Test(arguments: [false, true])
+    func baselineRecoversTheFittedMeanLessMedia(timeVarying: Bool) throws {
+        let post = try posterior(timeVarying: timeVarying)
         let T = post.model.data.periods
         for d in [0, 21, 39] {
             let values = post.model.constrained(post.unconstrainedDraws[d])
@@ -106,6 +119,25 @@ import Sampling
             }
         }
         #expect(post.baselineForecast(periods: 4).allSatisfy { $0.count == 4 && $0.allSatisfy(\.isFinite) })
+    }
+
+    /// A flat curve without carry-in reads a time-varying channel at its multiplier averaged over
+    /// the flight as it earns at the channel's average weekly spend: exact there, within 5% of
+    /// the exact per-period reading at half or twice that spend.
+    @Test func flatCurvesReadTheAverageMultiplier() throws {
+        let post = try posterior(timeVarying: true)
+        let H = 13
+        let flat = post.responseCurves(horizon: H), exact = post.scheduleCurves(periods: H, carryIn: false)
+        for c in 0..<2 {
+          for (factor, tolerance) in [(1.0, 1e-6), (0.5, 0.05), (2.0, 0.05)] {
+            let budget = factor * post.model.data.totalSpend[c] / Double(post.model.data.periods) * Double(H)
+            let D = exact[c].drawCount
+            var v = [Double](repeating: 0, count: D), s = v, w = v
+            flat[c].evaluate(budget: budget, values: &v, slopes: &s)
+            exact[c].evaluate(spend: [Double](repeating: budget / Double(H), count: H), values: &w, gradients: nil)
+            for d in 0..<D { #expect(abs(v[d] - w[d]) <= tolerance * abs(w[d]), "channel \(c) ×\(factor) draw \(d): \(v[d]) vs \(w[d])") }
+          }
+        }
     }
 }
 
