@@ -31,6 +31,8 @@ public enum FitCache {
         var text = "\(engineRevision)\n\(d.date)|\(d.target)|\(d.channels)|\(d.controls)\n"
         // Only geo data add a line, so national keys (and the fits stored under them) stay valid.
         if let geo = d.geo { text += "geo:\(geo)|\(d.population ?? "")|\(m.hierarchy.rawValue)\n" }
+        // Likewise only time-varying effects add a line.
+        if m.timeVariation.isActive { text += "time varying: \(m.timeVariation)\n" }
         text += "\(m.adstock.rawValue)|\(m.maxLag)|\(m.saturation.rawValue)|\(m.seasonality.period)|\(m.seasonality.order)|\(m.trend.rawValue)|\(m.likelihood)\n"
         text += "media prior: \(m.mediaPrior)\(m.choosesFamily ? " auto \(m.chooseSaturation) \(m.chooseAdstock)" : "")\n"
         text += m.priors.global.keys.sorted().map { "\($0)=\(m.priors.global[$0]!)" }.joined(separator: ";") + "\n"

@@ -22,6 +22,9 @@ public struct FitRun: Sendable {
     /// candidate's, and its scenario names that candidate's families).
     public var comparison: FamilyComparison? = nil
 
+    /// Time-varying channels' multipliers over the data and the year after (empty when none varies).
+    public var effectiveness: [EffectivenessSummary] { posterior.effectivenessSummaries() }
+
     /// Loads the data, builds the model and samples it.
     /// - Parameter dataset: the scenario's data when the caller already loaded it.
     public static func run(_ scenario: Scenario, dataset loaded: Dataset? = nil,
@@ -64,6 +67,7 @@ public struct FitRun: Sendable {
             + (liftTests.isEmpty ? [] : [("lift_tests.csv", liftTestsCSV())])
             + (geos.isEmpty ? [] : [("geos.csv", Self.geosCSV(geos))])
             + (comparison.map { [("model_comparison.csv", $0.csv())] } ?? [])
+            + (effectiveness.isEmpty ? [] : [("effectiveness.csv", EffectivenessSummary.csv(effectiveness))])
             + ReportFile.files(Report.fit(self))
     }
 

@@ -33,7 +33,7 @@ public enum FlightingPlan {
     /// curves read as even spend when history carries in.
     static func flatResponses(_ scenario: Scenario, posterior: Posterior) -> [any ChannelResponse] {
         // A stacked posterior (issue 11): each model's responses on the draws it contributes.
-        if let stack = posterior.stack, scenario.plan.flighting.carryover == .history {
+        if let stack = posterior.stack, scenario.plan.flighting.carryover == .history || posterior.model.timeBasis != nil {
             let perModel = stack.components.map { component -> [any ChannelResponse] in
                 var single = component
                 single.stack = nil
@@ -44,10 +44,14 @@ public enum FlightingPlan {
             }
         }
         let horizon = scenario.plan.horizon
+        let gap = gapPeriods(posterior.model.data, start: scenario.plan.start)
         switch scenario.plan.flighting.carryover {
-        case .none: return posterior.responseCurves(horizon: horizon)
+        // Time-varying effects: the per-period curves read as even spend, so the plan sees each
+        // period's multiplier exactly (the flat curves average it).
+        case .none where posterior.model.timeBasis != nil:
+            return posterior.scheduleCurves(periods: horizon, carryIn: false, gap: gap).map { FlatSchedule($0) }
+        case .none: return posterior.responseCurves(horizon: horizon, gap: gap)
         case .history:
-            let gap = gapPeriods(posterior.model.data, start: scenario.plan.start)
             return posterior.scheduleCurves(periods: horizon, carryIn: true, gap: gap).map { FlatSchedule($0) }
         }
     }

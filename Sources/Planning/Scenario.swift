@@ -40,6 +40,9 @@ public struct Scenario: Sendable {
         let data = try parseData(dataNode, folder: folder)
         var model = try top["model"].map { try parseModel($0, channels: data.channels, folder: folder) } ?? ModelSpecification()
         if top["model"] == nil { model.chooseAdstock = true; model.chooseSaturation = true }
+        if data.geo != nil, model.timeVariation.isActive {
+            throw InputError(.configuration, "\(path): model.time_varying: time-varying effects are not available for geo data yet; expected no time_varying key with data.geo (fit the national totals to use it)")
+        }
         // ROAS means nothing for a target that is not money: there the default belief is the
         // share of the target media explain.
         if data.targetKind == .units, !statesMediaPrior(top["model"]) { model.mediaPrior = .unitsDefault }
@@ -47,7 +50,9 @@ public struct Scenario: Sendable {
         // Partial pooling across geos: at Stan's 0.8 the geo deviations' tails (τ near 0, z beyond
         // ±2.5) gave stray divergences in every bench fit (1–10 per 4000 draws); 0.9 gave none in
         // four of five, at ~25% more steps per draw (README, "Geo models").
-        if data.geo != nil, model.hierarchy == .partial,
+        // Time-varying effects likewise: their amplitudes near 0 against the basis coefficients
+        // gave 3–26 divergences per 1000 draws at 0.8 on simulated data, 0–3 at 0.9.
+        if (data.geo != nil && model.hierarchy == .partial) || model.timeVariation.isActive,
            !((try? top["sampler"]?.entries()) ?? []).contains(where: { $0.0 == "target_accept" }) {
             sampler.targetAcceptance = Scenario.partialPoolingTargetAcceptance
         }
@@ -98,7 +103,8 @@ public struct Scenario: Sendable {
     }
 
     /// Whether the model block states the default media prior itself (`priors.roas` or `priors.media_share`).
-    /// `target_accept` for geo fits with partial pooling when the scenario does not set it.
+    /// `target_accept` for geo fits with partial pooling, and for fits with time-varying effects,
+    /// when the scenario does not set it.
     public static let partialPoolingTargetAcceptance = 0.9
 
     static func statesMediaPrior(_ model: YAMLValue?) -> Bool {
@@ -110,7 +116,7 @@ public struct Scenario: Sendable {
         var spec = ModelSpecification()
         // A family the scenario does not name is chosen from the data (issue 11).
         spec.chooseAdstock = true; spec.chooseSaturation = true
-        let keys = try node.mapping(allowed: ["adstock", "saturation", "seasonality", "trend", "likelihood", "priors", "lift_tests", "hierarchy"])
+        let keys = try node.mapping(allowed: ["adstock", "saturation", "seasonality", "trend", "likelihood", "priors", "lift_tests", "hierarchy", "time_varying"])
         if let adstock = keys["adstock"] {
             if adstock.isMapping {
                 let a = try adstock.mapping(allowed: ["type", "max_lag"])
@@ -164,7 +170,28 @@ public struct Scenario: Sendable {
             spec.liftTests = try LiftTestFile.load(file: resolve(raw, in: folder), channels: channels)
         }
         if let priors = keys["priors"] { spec.priors = try parsePriors(priors, channels: channels, mediaPrior: &spec.mediaPrior) }
+        if let varying = keys["time_varying"] { spec.timeVariation = try parseTimeVariation(varying, channels: channels) }
         return spec
+    }
+
+    /// `model.time_varying: {media: [tv, youtube] | all | none, intercept: true | false}`.
+    static func parseTimeVariation(_ node: YAMLValue, channels: [String]) throws -> TimeVariation {
+        let keys = try node.mapping(allowed: ["media", "intercept"])
+        var out = TimeVariation()
+        if let media = keys["media"] {
+            switch media.scalarText {
+            case "all": out.media = .all
+            case "none", "": out.media = .none
+            default:
+                let names = try media.stringList()
+                for name in names where !channels.contains(name) {
+                    throw media.error("unknown channel '\(name)'\(suggestion(name, in: channels)); expected all, none or a list of channels (\(channels.joined(separator: ", ")))")
+                }
+                out.media = names.isEmpty ? .none : .channels(names)
+            }
+        }
+        if let intercept = keys["intercept"] { out.intercept = try intercept.bool() }
+        return out
     }
 
     /// `auto` sets `auto`; any other value is a family name, read by `named`.

@@ -65,6 +65,18 @@ struct FitReport {
                       k.rSquared, k.mape.isNaN ? "n/a" : String(format: "%.1f%%", 100 * k.mape), k.covered, k.periods,
                       100 * Double(k.covered) / Double(k.periods), k.bayesianPValue)
         out += GeoFitReport(fit).text
+        let varying = fit.effectiveness
+        if !varying.isEmpty {
+            out += "\n\nTime-varying effects (multiplier on the channel's average effect; effectiveness.csv has every week):"
+            for s in varying {
+                let (low, high) = (s.trough, s.peak)
+                let ahead = s.multiplier[s.observed...]
+                out += String(format: "\n  %@: lowest %.2f (%@), highest %.2f (%@); next year %.2f–%.2f",
+                              s.channel, low.value, low.date, high.value, high.date,
+                              ahead.map(\.mean).min() ?? 1, ahead.map(\.mean).max() ?? 1)
+            }
+            if fit.posterior.model.specification.timeVariation.intercept { out += "\n  baseline: drifts smoothly (in the fitted baseline)" }
+        }
         if let comparison = fit.comparison { out += "\n\n" + familyComparisonText(comparison) }
         if !fit.liftTests.isEmpty {
             out += "\n\nLift tests (weekly; the fit is calibrated to them):\n"

@@ -66,6 +66,38 @@ import MediaModel
         }
     }
 
+    /// `model.time_varying`: channels by name or `all`, a drifting intercept, a higher default
+    /// target_accept; unknown channels, bad values and geo data are refused by key.
+    @Test func timeVaryingEffects() throws {
+        let cases: [(String, TimeVariation, Double)] = [
+            ("\nmodel: {time_varying: {media: [tv]}}", TimeVariation(media: .channels(["tv"])), 0.9),
+            ("\nmodel: {time_varying: {media: all, intercept: true}}", TimeVariation(media: .all, intercept: true), 0.9),
+            ("\nmodel: {time_varying: {media: tv}}\nsampler: {target_accept: 0.85}", TimeVariation(media: .channels(["tv"])), 0.85),
+            ("\nmodel: {time_varying: {media: none}}", TimeVariation(), 0.8),
+            ("", TimeVariation(), 0.8),
+        ]
+        for (extra, expected, accept) in cases {
+            let (s, e) = scenario(base + extra)
+            let sc = try #require(s, "\(extra): \(e?.message ?? "")")
+            #expect(sc.model.timeVariation == expected, "\(extra)")
+            #expect(sc.sampler.targetAcceptance == accept, "\(extra)")
+        }
+        let refused: [(String, String)] = [
+            ("\nmodel: {time_varying: {media: [tvv]}}", "model.time_varying.media: unknown channel 'tvv' (did you mean 'tv'?)"),
+            ("\nmodel: {time_varying: {intercept: maybe}}", "model.time_varying.intercept"),
+            ("\nmodel: {time_varying: {trend: true}}", "unknown key 'model.time_varying.trend'"),
+        ]
+        for (extra, fragment) in refused {
+            let (_, e) = scenario(base + extra)
+            #expect(e?.kind == .configuration, "\(extra)")
+            #expect(e?.message.contains(fragment) == true, "\(extra): \(e?.message ?? "no error")")
+        }
+        let geo = base.replacingOccurrences(of: "  date: week\n", with: "  date: week\n  geo: region\n")
+        let (_, e) = scenario(geo + "\nmodel: {time_varying: {media: [tv]}}")
+        #expect(e?.kind == .configuration && e?.message.contains("model.time_varying: time-varying effects are not available for geo data") == true,
+                "\(e?.message ?? "no error")")
+    }
+
     @Test func unknownKeyNamesLineAndSuggests() {
         let (_, e) = scenario(base + "\nmodel:\n  saturaton: hill\n")
         #expect(e?.kind == .configuration)

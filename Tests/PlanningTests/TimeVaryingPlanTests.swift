@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import BudgetOptimization
+import MediaModel
+import Sampling
+@testable import Planning
+
+/// `model.time_varying` on data simulated from known truth: TV's effectiveness swings ±40% over
+/// the year (search's does not). The fit must recover the pattern inside its bands, carry the
+/// yearly pattern into the plan's future weeks, leave search's multiplier at 1, and a weekly plan
+/// must move TV's spend into the high weeks and so earn more under the truth than an even one.
+@Suite struct TimeVaryingPlanTests {
+    static let periods = 156, horizon = 26
+    static let amplitude = 0.4, phase = -1.8
+
+    /// The true TV multiplier at period t, normalized to mean 1 over the data.
+    static func trueMultiplier(_ t: Int) -> Double {
+        let raw = { (t: Int) in exp(amplitude * sin(2 * Double.pi * Double(t) / 52.18 + phase)) }
+        let mean = (0..<periods).reduce(0) { $0 + raw($1) } / Double(periods)
+        return raw(t) / mean
+    }
+
+    static func truth() -> SimulationTruth {
+        var tv = SimulationTruth.Channel(name: "tv", weeklySpend: 100, effect: 600, alpha: 0.5, halfSaturation: 0.5, slope: 1.3)
+        tv.effectiveness = (0..<periods).map(trueMultiplier)
+        var truth = SimulationTruth(periods: periods, intercept: 1500, noise: 30, channels: [
+            tv, .init(name: "search", weeklySpend: 60, effect: 300, alpha: 0.2, halfSaturation: 0.4, slope: 1.0),
+        ])
+        truth.seasonalAmplitude = 80
+        truth.spendCorrelation = 0.4
+        return truth
+    }
+
+    @Test(arguments: [UInt64(31), 32, 33, 34])
+    func recoversSeasonalEffectivenessAndPlansIntoTheHighWeeks(seed: UInt64) throws {
+        let truth = Self.truth(), history = truth.simulate(seed: seed)
+        let data = history.dataset, T = Self.periods, H = Self.horizon
+        var spec = ModelSpecification()
+        spec.maxLag = 6
+        spec.timeVariation = TimeVariation(media: .all)
+        var config = SamplerConfiguration()
+        config.seed = seed; config.warmup = 500; config.draws = 250; config.targetAcceptance = 0.9
+        let posterior = try Posterior(model: try MediaMixModel(data: data, specification: spec), configuration: config)
+        #expect(posterior.sampling.divergences <= 8, "\(posterior.sampling.divergences) divergences")
+
+        // In the data: TV's multiplier follows the truth inside its 90% bands.
+        let tv = try #require(posterior.effectiveness(channel: 0, periods: 0..<(T + H)))
+        func summary(_ draws: [[Double]], _ t: Int) -> (mean: Double, lower: Double, upper: Double) {
+            let v = draws.map { $0[t] }.sorted()
+            return (v.reduce(0, +) / Double(v.count), Diagnostics.quantile(sorted: v, 0.05), Diagnostics.quantile(sorted: v, 0.95))
+        }
+        let inData = (0..<T).map { summary(tv, $0) }
+        let covered = (0..<T).filter { inData[$0].lower <= Self.trueMultiplier($0) && Self.trueMultiplier($0) <= inData[$0].upper }.count
+        #expect(Double(covered) / Double(T) >= 0.8, "true multiplier inside the 90% band in \(covered)/\(T) weeks")
+        #expect(correlation(inData.map(\.mean), (0..<T).map(Self.trueMultiplier)) > 0.85)
+        // In the plan's weeks: the yearly pattern continues.
+        let future = (T..<(T + H)).map { summary(tv, $0) }
+        #expect(correlation(future.map(\.mean), (T..<(T + H)).map(Self.trueMultiplier)) > 0.85)
+        let futureCovered = (0..<H).filter { future[$0].lower <= Self.trueMultiplier(T + $0) && Self.trueMultiplier(T + $0) <= future[$0].upper }.count
+        #expect(futureCovered >= H * 3 / 4, "future weeks inside the band: \(futureCovered)/\(H)")
+        // Search's effect is constant in truth: its multiplier stays near 1.
+        let search = try #require(posterior.effectiveness(channel: 1, periods: 0..<T))
+        let searchMeans = (0..<T).map { summary(search, $0).mean }
+        let searchCovered = (0..<T).filter { let b = summary(search, $0); return b.lower <= 1 && 1 <= b.upper }.count
+        #expect(Double(searchCovered) / Double(T) >= 0.9, "search's true multiplier 1 inside the 90% band in \(searchCovered)/\(T) weeks")
+        #expect(searchMeans.allSatisfy { abs($0 - 1) < 0.25 }, "search multiplier means \(searchMeans.min()!)…\(searchMeans.max()!)")
+
+        // A 26-week weekly plan with each channel's total fixed at an even spend of its average week:
+        // only the timing is free.
+        let weekly = data.spend.map { $0.reduce(0, +) / Double(T) }
+        let totals = weekly.map { $0 * Double(H) }
+        let curves = posterior.scheduleCurves(periods: H, carryIn: true)
+        let problem = try ScheduleProblem(channels: data.channels, periods: H, responses: curves, budget: totals.reduce(0, +),
+                                          lower: totals, upper: totals)
+        let even = weekly.flatMap { Array(repeating: $0, count: H) }
+        let (schedule, _) = try ScheduleOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: even)
+        let tvSpend = Array(schedule[0..<H])
+        let highWeeks = (0..<H).filter { Self.trueMultiplier(T + $0) > 1 }, lowWeeks = (0..<H).filter { Self.trueMultiplier(T + $0) <= 1 }
+        #expect(!highWeeks.isEmpty && !lowWeeks.isEmpty)
+        let high = highWeeks.reduce(0) { $0 + tvSpend[$1] } / Double(highWeeks.count)
+        let low = lowWeeks.reduce(0) { $0 + tvSpend[$1] } / Double(lowWeeks.count)
+        #expect(high > 1.3 * low, "TV per week: \(high) in high-effectiveness weeks, \(low) in low ones")
+
+        // Judged by the truth: TV's true revenue from the plan's schedule beats the even one.
+        let trueTV = trueCurve(truth, history: history, horizon: H)
+        func trueRevenue(_ spend: [Double]) -> Double {
+            var value = 0.0
+            spend.withUnsafeBufferPointer { trueTV.evaluate(spend: $0.baseAddress!, values: &value, gradients: nil) }
+            return value
+        }
+        let planned = trueRevenue(tvSpend), flat = trueRevenue(Array(even[0..<H]))
+        // The same plan from a model whose effects do not vary earns less under the truth.
+        var constant = spec
+        constant.timeVariation = TimeVariation()
+        let still = try Posterior(model: try MediaMixModel(data: data, specification: constant), configuration: config)
+        let stillProblem = try ScheduleProblem(channels: data.channels, periods: H, responses: still.scheduleCurves(periods: H, carryIn: true),
+                                               budget: totals.reduce(0, +), lower: totals, upper: totals)
+        let (stillSchedule, _) = try ScheduleOptimizer(choice: .slsqp, seed: 1).optimize(stillProblem, start: even)
+        let stillRevenue = trueRevenue(Array(stillSchedule[0..<H]))
+        #expect(planned > 1.01 * stillRevenue, "true TV revenue: time-varying model's plan \(planned), constant model's \(stillRevenue)")
+        #expect(planned > 1.03 * flat, "true TV revenue: planned \(planned), even \(flat)")
+    }
+
+    /// TV's true schedule curve over the plan: one "draw" with the truth's parameters and multiplier.
+    func trueCurve(_ truth: SimulationTruth, history: SimulatedHistory, horizon H: Int) -> ScheduleCurve {
+        let tv = truth.channels[0], L = truth.maxLag
+        let raw = truth.adstock.family.rawWeights(tv.adstockParameters(truth.adstock), maxLag: L)
+        let total = raw.reduce(0, +)
+        return ScheduleCurve(channel: "tv", saturation: truth.saturation.family, periods: H,
+                             spendScale: history.dataset.spend[0].max()!, adstockWeights: [raw.map { $0 / total }],
+                             beta: [tv.effect], parameters: [tv.saturationParameters(truth.saturation)],
+                             history: history.dataset.spend[0],
+                             effectiveness: [(Self.periods..<(Self.periods + H + L - 1)).map(Self.trueMultiplier)])
+    }
+}
+
+func correlation(_ a: [Double], _ b: [Double]) -> Double {
+    let n = Double(a.count), ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
+    var ab = 0.0, aa = 0.0, bb = 0.0
+    for (x, y) in zip(a, b) { ab += (x - ma) * (y - mb); aa += (x - ma) * (x - ma); bb += (y - mb) * (y - mb) }
+    return ab / (aa * bb).squareRoot()
+}
