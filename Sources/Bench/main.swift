@@ -67,7 +67,7 @@ func benchThroughput(_ name: String, _ target: any LogDensity, stepSize: Double,
         """)
 }
 
-// `--only sampler|gradient|optimizer|evppi|schedule|fit|core|geo|geo-optimizer|geo-gradient|lift` runs one section.
+// `--only sampler|gradient|optimizer|evppi|schedule|fit|core|geo|geo-optimizer|geo-gradient|lift|decisions|seasonal` runs one section.
 let only = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
 }
@@ -97,3 +97,5 @@ if wanted("geo") { try benchGeo(peers: peers) }
 if wanted("lift") { try benchLift() }
 // The decision study (issue 11): `--worlds N --chains C --warmup W --draws D --objective YAML --model YAML --world i,j`.
 if wanted("decisions") { try benchDecisions(arguments: arguments) }
+// Issue 12's time-varying effects against the truth: `--worlds N --amplitudes 0.35,0 --warmup W --draws D`.
+if wanted("seasonal") { try benchSeasonal(arguments: arguments) }
