@@ -13,7 +13,8 @@ import Sampling
 /// the data week by week (carry-in from history, the last 13 weeks' budget). Every plan is then
 /// priced on the true curves, against the current mix spread evenly and the true optimum.
 ///
-/// `--worlds N` (default 6 per amplitude), `--amplitudes 0.35,0`, `--warmup W --draws D`.
+/// `--worlds N` (default 6 per amplitude, plus the bundled seasonal example's own world for
+/// A > 0), `--amplitudes 0.35,0`, `--warmup W --draws D`.
 func benchSeasonal(arguments: [String]) throws {
     func value(_ flag: String) -> String? { arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
     let worlds = value("--worlds").flatMap(Int.init) ?? 6
@@ -33,12 +34,14 @@ func benchSeasonal(arguments: [String]) throws {
     print(["A", "world", "peak", "captured (varying)", "captured (constant)", "varying vs constant", "m in 90% data/plan", "TV ROAS true", "varying", "constant", "div", "s"].joined(separator: " | "))
     var rows: [(amplitude: Double, gain: Double, capturedVarying: Double, capturedConstant: Double, coverage: Double)] = []
     for amplitude in amplitudes {
-        for world in 0..<worlds {
+        // World −1 is the bundled seasonal example itself (`mixplan simulate --seasonal-tv A`: seed
+        // 2026, peak in week 48), the others draw their peak and their seed.
+        for world in (amplitude > 0 ? -1 : 0)..<worlds {
             let start = Date()
-            var rng = SeededGenerator(seed: 77, stream: UInt64(world))
-            let peak = 52.18 * rng.uniform()
+            var rng = SeededGenerator(seed: 77, stream: UInt64(max(world, 0)))
+            let peak = world < 0 ? 48 : 52.18 * rng.uniform()
             let truth = SimulationTruth.weeklyExample.withYearlyEffectiveness(channel: "tv", amplitude: amplitude, peakWeek: peak)
-            let history = truth.simulate(seed: 500 + UInt64(world))
+            let history = truth.simulate(seed: world < 0 ? SimulationTruth.weeklyExampleSeed : 500 + UInt64(world))
             let data = history.dataset, T = data.periods, H = 13
             let multiplier = SimulationTruth.yearlyEffectiveness(amplitude: amplitude, peakWeek: peak, periods: T)
 
@@ -48,7 +51,7 @@ func benchSeasonal(arguments: [String]) throws {
                 var spec = ModelSpecification()
                 spec.saturation = .hill; spec.adstock = .geometric; spec.maxLag = truth.maxLag
                 if varying { spec.timeVariation = TimeVariation(media: .channels(["tv"])) }
-                config.seed = UInt64(world + 1)
+                config.seed = UInt64(world + 2)
                 let posterior = try Posterior(model: try MediaMixModel(data: data, specification: spec), configuration: config)
                 fits.append(posterior)
                 divergences.append(posterior.sampling.divergences)
@@ -92,7 +95,7 @@ func benchSeasonal(arguments: [String]) throws {
             let planCoverage = Double((T..<(T + H)).filter(inside).count) / Double(H)
             let roas = fits.map { Spread($0.roas(channel: 0), interval: 0.9) }
             rows.append((amplitude, gain, captured[0], captured[1], dataCoverage))
-            print([String(format: "%.2f", amplitude), String(world), String(format: "%.0f", peak),
+            print([String(format: "%.2f", amplitude), world < 0 ? "example" : String(world), String(format: "%.0f", peak),
                    String(format: "%.2f", captured[0]), String(format: "%.2f", captured[1]), pct(gain),
                    "\(pct(dataCoverage))/\(pct(planCoverage))", String(format: "%.2f", history.roas[0]),
                    String(format: "%.2f [%.2f–%.2f]", roas[0].mean, roas[0].lower, roas[0].upper),

@@ -13,13 +13,15 @@ public struct EffectivenessSummary: Sendable {
     /// The multiplier across draws per period (mean 1 over the data), `[periods]`.
     public let multiplier: [Spread]
 
-    /// The highest and lowest posterior-mean week in the data.
+    /// The highest and lowest posterior-mean week in the data's last year (the pattern repeats
+    /// yearly, so the latest year names the weeks a plan will meet).
     public var peak: (date: String, value: Double) { extreme(>) }
     public var trough: (date: String, value: Double) { extreme(<) }
 
     private func extreme(_ better: (Double, Double) -> Bool) -> (date: String, value: Double) {
-        var best = 0
-        for t in 1..<observed where better(multiplier[t].mean, multiplier[best].mean) { best = t }
+        let first = max(observed - (dates.count - observed), 0)
+        var best = first
+        for t in first..<observed where better(multiplier[t].mean, multiplier[best].mean) { best = t }
         return (dates[best], multiplier[best].mean)
     }
 }

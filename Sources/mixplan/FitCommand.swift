@@ -71,7 +71,7 @@ struct FitReport {
             for s in varying {
                 let (low, high) = (s.trough, s.peak)
                 let ahead = s.multiplier[s.observed...]
-                out += String(format: "\n  %@: lowest %.2f (%@), highest %.2f (%@); next year %.2f–%.2f",
+                out += String(format: "\n  %@: in the last year lowest %.2f (%@), highest %.2f (%@); the year after the data %.2f–%.2f",
                               s.channel, low.value, low.date, high.value, high.date,
                               ahead.map(\.mean).min() ?? 1, ahead.map(\.mean).max() ?? 1)
             }
