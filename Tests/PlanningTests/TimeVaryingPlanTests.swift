@@ -120,3 +120,33 @@ func correlation(_ a: [Double], _ b: [Double]) -> Double {
     for (x, y) in zip(a, b) { ab += (x - ma) * (y - mb); aa += (x - ma) * (x - ma); bb += (y - mb) * (y - mb) }
     return ab / (aa * bb).squareRoot()
 }
+
+/// `model.time_varying` from the command line: the fit writes effectiveness.csv and the report's
+/// section, and a plan runs on the varying model (flat spend without carry-in reads the
+/// per-period curves).
+@Suite struct TimeVaryingCommandTests {
+    @Test func fitAndPlanWithATimeVaryingChannel() throws {
+        let dir = temporaryFolder()
+        let data = fixtures.appendingPathComponent("mmm_example.csv").path
+        let path = write("""
+            name: varying
+            data: {file: \(data), date: date_week, target: y, channels: [x1, x2], controls: [event_1, event_2]}
+            model: {adstock: {type: geometric, max_lag: 8}, saturation: logistic, time_varying: {media: [x1], intercept: true}}
+            sampler: {chains: 2, warmup: 200, draws: 150, seed: 5}
+            plan: {horizon: 8, carryover: none}
+            """, "s.yaml", in: dir)
+        let fit = try runMixPlan(["fit", path, "--out", dir.appendingPathComponent("fit").path, "--quiet"])
+        #expect(fit.code == 0, "\(fit.stderr)")
+        #expect(fit.stdout.contains("Time-varying effects") && fit.stdout.contains("x1: in the last year lowest"), "\(fit.stdout)")
+        let csv = try String(contentsOf: dir.appendingPathComponent("fit/effectiveness.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(csv.first == "period,date,channel,observed,multiplier_mean,multiplier_p05,multiplier_p95")
+        let weeks = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").count - 1
+        #expect(csv.count == 1 + weeks + 52, "one row per data week and 52 after, x1 only")
+        #expect(csv.dropFirst().allSatisfy { $0.split(separator: ",")[2] == "x1" })
+        let page = try String(contentsOf: dir.appendingPathComponent("fit/report.html"), encoding: .utf8)
+        #expect(page.contains("<section id=\"effectiveness\""))
+        let plan = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("plan").path, "--quiet", "--allow-unconverged"])
+        #expect(plan.code == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("TOTAL"))
+    }
+}

@@ -37,8 +37,10 @@ extension Report {
             roas(facts, truthROAS: truthROAS),
             responseCurves(facts, planned: planned),
             adstock(facts, figures),
-            diagnostics(facts),
         ]
+        let varying = facts.posterior.effectivenessSummaries()
+        if !varying.isEmpty { sections.append(effectiveness(facts, varying)) }
+        sections.append(diagnostics(facts))
         if !facts.liftTests.isEmpty { sections.append(liftTests(facts)) }
         return sections
     }
@@ -95,6 +97,35 @@ extension Report {
                                    [data.dates[t]] + [f.actual[t], f.fittedMean[t], f.predictiveLower[t], f.predictiveUpper[t]].map(ReportFormat.money)
                                }))
         return ReportSection(id: "actual-vs-fitted", title: "Actual vs fitted", blocks: [.charts([chart])])
+    }
+
+    /// `model.time_varying`: each varying channel's multiplier over the data and the year after.
+    static func effectiveness(_ facts: FitFacts, _ summaries: [EffectivenessSummary]) -> ReportSection {
+        let charts = summaries.enumerated().map { k, s in
+            let x = s.dates.indices.map(Double.init)
+            return Chart(
+                id: "chart-effectiveness-\(k + 1)", title: "\(s.channel): effect over the year",
+                description: "How much a \(facts.periodWord)'s \(s.channel) spend earns against the channel's average (1 = average over the data), "
+                    + "with its 90% band; past the last data \(facts.periodWord) the yearly pattern repeats. Plans read it in their own \(facts.periodWord)s.",
+                x: ChartAxis(label: facts.periodWord.capitalized, format: .integer, dates: s.dates),
+                y: ChartAxis(label: "Multiplier on the average effect", format: .number),
+                marks: [
+                    ChartMark(.area, name: "90% band", x: x, lower: s.multiplier.map(\.lower), upper: s.multiplier.map(\.upper), colour: k),
+                    ChartMark(.line, name: "Multiplier (posterior mean)", x: x, y: s.multiplier.map(\.mean), colour: k),
+                    ChartMark(.vrule, name: "Last data \(facts.periodWord)", x: [Double(s.observed - 1)], colour: ChartPalette.black, thin: true),
+                ],
+                table: ReportTable(caption: "\(s.channel)'s multiplier per \(facts.periodWord)",
+                                   header: ["date", "in the data", "multiplier", "band low", "band high"],
+                                   rows: s.dates.indices.map { t in
+                                       [s.dates[t], t < s.observed ? "yes" : "no"]
+                                           + [s.multiplier[t].mean, s.multiplier[t].lower, s.multiplier[t].upper].map { String(format: "%.3f", $0) }
+                                   }))
+        }
+        let lines = summaries.map { s in
+            "\(s.channel) works best around \(s.peak.date) (\(String(format: "%.2f", s.peak.value))× its average) and least around \(s.trough.date) (\(String(format: "%.2f", s.trough.value))×)."
+        }
+        return ReportSection(id: "effectiveness", title: "Effects that change over the year",
+                             blocks: [.paragraph(lines.joined(separator: " ")), .charts(charts)])
     }
 
     static func contributions(_ facts: FitFacts, _ f: FitFigures) -> ReportSection {
