@@ -109,7 +109,7 @@ func benchSeasonal(arguments: [String]) throws {
         let r = rows.filter { $0.amplitude == amplitude }
         guard !r.isEmpty else { continue }
         let gains = r.map(\.gain).sorted()
-        print(String(format: "A = %.2f: varying model's plan vs constant model's, true revenue: median %@, worst %@, better in %d of %d; captured median %.2f vs %.2f; TV multiplier in its 90%% band in %@ of data weeks (mean)",
+        print(String(format: "A = %.2f: varying model's plan vs constant model's, true media revenue: median %@, worst %@, better in %d of %d; captured median %.2f vs %.2f; TV multiplier in its 90%% band in %@ of data weeks (mean)",
                      amplitude, pct(gains[gains.count / 2]), pct(gains[0]), r.filter { $0.gain > 0 }.count, r.count,
                      r.map(\.capturedVarying).sorted()[r.count / 2], r.map(\.capturedConstant).sorted()[r.count / 2],
                      pct(r.map(\.coverage).reduce(0, +) / Double(r.count))))

@@ -49,6 +49,8 @@ public struct MediaMixModel: LogDensity {
     public let timeBasis: TimeBasis?
     /// Each varying channel's parameters, in data order of the channels.
     let effectivenessIndex: [EffectivenessIndex]
+    /// Whether any channel's effect varies over time (`model.time_varying.media`).
+    public var hasTimeVaryingMedia: Bool { !effectivenessIndex.isEmpty }
     /// The baseline drift's coefficients (unit normals scaled by `TimeVariation.interceptDriftSD`), when the intercept varies.
     let interceptDriftIndex: [Int]?
 
@@ -180,6 +182,14 @@ public struct MediaMixModel: LogDensity {
         // 21 divergences per 1000 draws; a drift on top made the future's multiplier wander and
         // the plans earn less under the truth (README, "Time-varying effects").
         let variation = specification.timeVariation
+        if case .channels(let names) = variation.media, let unknown = names.first(where: { !data.channels.contains($0) }) {
+            throw ModelError.invalid("model.time_varying.media: '\(unknown)' is not a channel (channels are \(data.channels.joined(separator: ", ")))")
+        }
+        // A yearly pattern needs a year to be seen whole; shorter data would leave the plan's
+        // season to the prior alone.
+        if variation.media != .none, Double(T) < period {
+            throw ModelError.invalid("model.time_varying.media needs at least a year of data to learn a yearly pattern (\(Int(period.rounded(.up))) periods); the data have \(T)")
+        }
         let basis = variation.isActive ? TimeBasis(periods: T, yearLength: period, seasonalOrder: 2) : nil
         var effectiveness: [EffectivenessIndex] = []
         if let basis {

@@ -45,7 +45,8 @@ public struct TimeVariation: Sendable, Equatable {
 }
 
 /// The smooth functions of time a time-varying effect is built from, each already weighted so
-/// that unit-normal coefficients give a component of prior sd 1 at every period:
+/// that unit-normal coefficients give a component of prior sd about 1 (the yearly component
+/// exactly; the drift within its approximation, less near the data's ends after centring):
 ///
 /// - a **yearly component** (time-varying media effects): the Fourier pairs sin/cos(2πjt/P),
 ///   j = 1…`seasonalOrder`, weighted by the spectral weights of a periodic Gaussian-process kernel
@@ -53,8 +54,8 @@ public struct TimeVariation: Sendable, Equatable {
 ///   periodic GP is exactly this basis;
 /// - a **drift** (a time-varying baseline): a Hilbert-space approximation (Solin & Särkkä;
 ///   Riutort-Mayol et al.) of a squared-exponential GP over the data's span, lengthscale half a
-///   year, boundary 1.5 times the half-span, as many basis functions as that lengthscale needs,
-///   centred to average 0 over the data.
+///   year, boundary the larger of 1.5 half-spans and 3.2 lengthscales, as many basis functions as
+///   that lengthscale needs (at most 40), centred to average 0 over the data.
 ///
 /// Periods are counted from the data's first (t = 0); t ≥ T reads the plan's weeks. The yearly
 /// component repeats; the drift continues as the approximated GP predicts, so past the data it
@@ -88,10 +89,12 @@ public struct TimeBasis: Sendable, Equatable {
         let qTotal = q.prefix(seasonalOrder).reduce(0, +)
         seasonalWeights = q.prefix(seasonalOrder).map { ($0 / qTotal).squareRoot() }
         halfSpan = max(Double(periods - 1) / 2, 1)
-        boundary = 1.5
         lengthscale = (yearLength / 2) / halfSpan
+        // Riutort-Mayol et al.: the boundary at least 1.2 half-spans and 3.2 lengthscales (short
+        // data have a lengthscale near their span), and m ≥ 1.75·L/ℓ basis functions.
+        boundary = max(1.5, 3.2 * lengthscale)
         let m = Int((1.75 * boundary / lengthscale).rounded(.up)) + 1
-        driftCount = min(max(m, 3), 16)
+        driftCount = min(max(m, 3), 40)
         // Squared-exponential spectral density at the eigenfrequencies √λ_k = πk/(2L), unit variance.
         let (L, ell) = (boundary, lengthscale)
         let raw = (1...driftCount).map { k -> Double in

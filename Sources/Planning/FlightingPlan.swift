@@ -30,29 +30,26 @@ public struct SchedulePlan: Sendable {
 /// `plan.period_budgets`, `plan.weekly_max`, `plan.carryover`).
 public enum FlightingPlan {
     /// The responses a flat plan optimizes: today's curves without carry-in, or the schedule
-    /// curves read as even spend when history carries in.
+    /// curves read as even spend when history carries in or an effect varies over time.
     static func flatResponses(_ scenario: Scenario, posterior: Posterior) -> [any ChannelResponse] {
-        // A stacked posterior (issue 11): each model's responses on the draws it contributes.
-        if let stack = posterior.stack, scenario.plan.flighting.carryover == .history || posterior.model.timeBasis != nil {
-            let perModel = stack.components.map { component -> [any ChannelResponse] in
-                var single = component
-                single.stack = nil
-                return flatResponses(scenario, posterior: single)
-            }
-            return perModel[0].indices.map { c in
-                MixedResponse(parts: zip(perModel, stack.drawIndices).filter { !$1.isEmpty }.map { $0[c].restricted(to: $1) })
-            }
-        }
         let horizon = scenario.plan.horizon
         let gap = gapPeriods(posterior.model.data, start: scenario.plan.start)
-        switch scenario.plan.flighting.carryover {
         // Time-varying effects: the per-period curves read as even spend, so the plan sees each
         // period's multiplier exactly (the flat curves average it).
-        case .none where posterior.model.timeBasis != nil:
-            return posterior.scheduleCurves(periods: horizon, carryIn: false, gap: gap).map { FlatSchedule($0) }
-        case .none: return posterior.responseCurves(horizon: horizon, gap: gap)
-        case .history:
-            return posterior.scheduleCurves(periods: horizon, carryIn: true, gap: gap).map { FlatSchedule($0) }
+        if scenario.plan.flighting.carryover == .none, !posterior.model.hasTimeVaryingMedia {
+            return posterior.responseCurves(horizon: horizon, gap: gap)
+        }
+        return scheduleResponses(posterior, periods: horizon, carryIn: scenario.plan.flighting.carryover == .history, gap: gap)
+            .map { FlatSchedule($0) }
+    }
+
+    /// Every channel's schedule response over `periods`, on the draws plans use: a stacked
+    /// posterior's (issue 11) each model's curves on the draws it contributes.
+    static func scheduleResponses(_ posterior: Posterior, periods: Int, carryIn: Bool, gap: Int) -> [any ScheduleResponse] {
+        guard let stack = posterior.stack else { return posterior.scheduleCurves(periods: periods, carryIn: carryIn, gap: gap) }
+        let perModel = stack.components.map { $0.scheduleCurves(periods: periods, carryIn: carryIn, gap: gap) }
+        return perModel[0].indices.map { c in
+            MixedSchedule(parts: zip(perModel, stack.drawIndices).filter { !$1.isEmpty }.map { $0[c].restricted(to: $1) })
         }
     }
 
@@ -134,8 +131,8 @@ public enum FlightingPlan {
         let settings = scenario.plan, f = settings.flighting
         let H = dates.count
         let channels = posterior.model.data.channels
-        let curves = posterior.scheduleCurves(periods: H, carryIn: f.carryover == .history,
-                                              gap: gapPeriods(posterior.model.data, start: settings.start))
+        let curves = scheduleResponses(posterior, periods: H, carryIn: f.carryover == .history,
+                                       gap: gapPeriods(posterior.model.data, start: settings.start))
         let (groups, caps) = f.isScheduled ? try resolve(scenario, channels: channels, dates: dates, budget: budget)
             : ([], [Double](repeating: budget, count: channels.count * H))
         let problem: ScheduleProblem

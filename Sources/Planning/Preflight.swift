@@ -37,6 +37,12 @@ public enum Preflight {
         guard budget > 0 else {
             throw InputError(.configuration, "\(where_): plan: \(source) is 0; set plan.budget to the total to plan over the horizon")
         }
+        // A plan inside the data would read carry-in, seasonality and effectiveness from the week
+        // after the data while its dates say otherwise.
+        if let start = plan.start, let last = data.dates.last, let first = DatasetLoader.isoDay(start),
+           let end = DatasetLoader.isoDay(last), first <= end {
+            throw InputError(.configuration, "\(where_): plan.start: \(start) is not after the data's last period \(last); expected a date after it")
+        }
         guard budget <= largestAmount else {
             throw InputError(.configuration, "\(where_): plan: \(source) is \(money(budget)), above the largest amount mixplan handles (1,000,000,000,000,000)")
         }

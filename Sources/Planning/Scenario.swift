@@ -50,8 +50,9 @@ public struct Scenario: Sendable {
         // Partial pooling across geos: at Stan's 0.8 the geo deviations' tails (τ near 0, z beyond
         // ±2.5) gave stray divergences in every bench fit (1–10 per 4000 draws); 0.9 gave none in
         // four of five, at ~25% more steps per draw (README, "Geo models").
-        // Time-varying effects likewise: their amplitudes near 0 against the basis coefficients
-        // gave 3–26 divergences per 1000 draws at 0.8 on simulated data, 0–3 at 0.9.
+        // Time-varying effects likewise: a channel's multiplier trades off against the baseline's
+        // own seasonality and its ROAS, and on simulated data 0.8 left stray divergences where
+        // 0.9 left none or few (README, "Time-varying effects").
         if (data.geo != nil && model.hierarchy == .partial) || model.timeVariation.isActive,
            !((try? top["sampler"]?.entries()) ?? []).contains(where: { $0.0 == "target_accept" }) {
             sampler.targetAcceptance = Scenario.partialPoolingTargetAcceptance

@@ -67,7 +67,7 @@ struct FitReport {
         out += GeoFitReport(fit).text
         let varying = fit.effectiveness
         if !varying.isEmpty {
-            out += "\n\nTime-varying effects (multiplier on the channel's average effect; effectiveness.csv has every week):"
+            out += "\n\nTime-varying effects (multiplier on the channel's average effect; effectiveness.csv has every period):"
             for s in varying {
                 let (low, high) = (s.trough, s.peak)
                 let ahead = s.multiplier[s.observed...]

@@ -121,6 +121,23 @@ import Sampling
         #expect(post.baselineForecast(periods: 4).allSatisfy { $0.count == 4 && $0.allSatisfy(\.isFinite) })
     }
 
+    /// A plan that starts `gap` periods after the data reads the multiplier from period T + gap on.
+    @Test func aLaterStartReadsLaterWeeks() throws {
+        let post = try posterior(timeVarying: true)
+        let H = 5, L = post.model.specification.maxLag, T = post.model.periods, gap = 7
+        let curve = post.scheduleCurves(periods: H, carryIn: false, gap: gap)[0]
+        let m = try #require(post.effectiveness(channel: 0, periods: (T + gap)..<(T + gap + H + L - 1)))
+        let spend = schedule(post, channel: 0, horizon: H, seed: 2)
+        var values = [Double](repeating: 0, count: curve.drawCount)
+        curve.evaluate(spend: spend, values: &values, gradients: nil)
+        for d in [0, 17, 33] {
+            let s = post.model.saturatedSpend(channel: 0, theta: post.unconstrainedDraws[d],
+                                              spend: spend.map { $0 / post.model.scales.spend[0] } + Array(repeating: 0, count: L - 1))
+            let expected = post.draws[d].beta[0] * zip(s, m[d]).reduce(0) { $0 + $1.0 * $1.1 }
+            #expect(abs(values[d] - expected) <= 1e-9 * abs(expected) + 1e-6 * post.draws[d].beta[0], "draw \(d): \(values[d]) vs \(expected)")
+        }
+    }
+
     /// A flat curve without carry-in reads a time-varying channel at its multiplier averaged over
     /// the flight as it earns at the channel's average weekly spend: exact there, within 5% of
     /// the exact per-period reading at half or twice that spend.

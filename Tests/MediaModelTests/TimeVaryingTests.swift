@@ -42,10 +42,19 @@ import Sampling
         let read = try #require(posterior.effectiveness(channel: 1, periods: 0..<80))[0]
         for t in 0..<80 { #expect(abs(read[t] - m[t]) < 1e-9) }
         #expect(posterior.effectiveness(channel: 0, periods: 0..<80) == nil)
-        // Contribution of search = β·m·s(a): its ratio to the same draw without variation is m.
+        // Each week's contribution is β·m·s(a) for search and β·s(a) for tv, and search's total
+        // over its spend is the sampled ROAS (the normalization keeps β and ROAS consistent).
         let d = model.decompose(unconstrained: theta)
-        let total = d.contributions[1].reduce(0, +)
-        #expect(total > 0)
+        let scale = model.scales.spend
+        for (c, m) in [(0, [Double](repeating: 1, count: 80)), (1, m)] {
+            let s = model.saturatedSpend(channel: c, theta: theta, spend: history.dataset.spend[c].map { $0 / scale[c] })
+            for t in 0..<80 {
+                let expected = d.beta[c] * m[t] * s[t]
+                #expect(abs(d.contributions[c][t] - expected) <= 1e-9 * abs(expected) + 1e-12, "channel \(c) week \(t)")
+            }
+        }
+        let roas = model.constrained(theta)[try #require(model.parameters.firstIndex { $0.name == "roas.2" })]
+        #expect(abs(d.contributions[1].reduce(0, +) / history.dataset.totalSpend[1] - roas) <= 1e-9 * roas)
     }
 }
 

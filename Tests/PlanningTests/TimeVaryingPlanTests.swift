@@ -31,7 +31,7 @@ import Sampling
         return truth
     }
 
-    @Test(arguments: [UInt64(31), 32, 33, 34])
+    @Test(arguments: [UInt64(31), 32])
     func recoversSeasonalEffectivenessAndPlansIntoTheHighWeeks(seed: UInt64) throws {
         let truth = Self.truth(), history = truth.simulate(seed: seed)
         let data = history.dataset, T = Self.periods, H = Self.horizon
@@ -125,6 +125,39 @@ func correlation(_ a: [Double], _ b: [Double]) -> Double {
 /// section, and a plan runs on the varying model (flat spend without carry-in reads the
 /// per-period curves).
 @Suite struct TimeVaryingCommandTests {
+    /// A flat plan without carry-in on a time-varying model prices even spend with the
+    /// per-period curves (each week's multiplier), from the plan's own start.
+    @Test func flatPlansReadEachPlannedWeek() throws {
+        let dir = temporaryFolder()
+        let history = TimeVaryingPlanTests.truth().simulate(seed: 3)
+        _ = write(history.csv, "data.csv", in: dir)
+        let path = write("""
+            name: flat varying
+            data: {file: data.csv, date: week, target: revenue, channels: [tv, search]}
+            model: {adstock: {type: geometric, max_lag: 6}, saturation: hill, time_varying: {media: [tv]}}
+            sampler: {chains: 2, warmup: 100, draws: 20, seed: 3}
+            plan: {horizon: 6, carryover: none, start: 2026-02-02}
+            """, "s.yaml", in: dir)
+        let scenario = try Scenario.load(path: path)
+        let data = try DatasetLoader.load(scenario.data, minimumRows: 1)
+        var config = scenario.sampler
+        config.chains = 2
+        let posterior = try Posterior(model: try MediaMixModel(data: data, specification: scenario.model.adapted(to: data)), configuration: config)
+        let gap = FlightingPlan.gapPeriods(data, start: scenario.plan.start)
+        #expect(gap == 5, "the data end 2025-12-22; the plan starts five weeks after the next")
+        let flat = FlightingPlan.flatResponses(scenario, posterior: posterior)
+        let exact = posterior.scheduleCurves(periods: 6, carryIn: false, gap: gap)
+        let D = posterior.drawCount
+        for c in 0..<2 {
+            // Away from the average week, where the flat curves' averaged multiplier would be exact.
+            let budget = 1.7 * 6 * data.totalSpend[c] / Double(data.periods)
+            var v = [Double](repeating: 0, count: D), slope = v, w = v
+            flat[c].evaluate(budget: budget, values: &v, slopes: &slope)
+            Array(repeating: budget / 6, count: 6).withUnsafeBufferPointer { exact[c].evaluate(spend: $0.baseAddress!, values: &w, gradients: nil) }
+            for d in 0..<D { #expect(abs(v[d] - w[d]) <= 1e-9 * abs(w[d]), "channel \(c) draw \(d): \(v[d]) vs \(w[d])") }
+        }
+    }
+
     @Test func fitAndPlanWithATimeVaryingChannel() throws {
         let dir = temporaryFolder()
         let data = fixtures.appendingPathComponent("mmm_example.csv").path
@@ -148,5 +181,46 @@ func correlation(_ a: [Double], _ b: [Double]) -> Double {
         let plan = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("plan").path, "--quiet", "--allow-unconverged"])
         #expect(plan.code == 0, "\(plan.stderr)")
         #expect(plan.stdout.contains("TOTAL"))
+    }
+}
+
+/// A stacked posterior's weekly curves: each model's draws in turn, and any subset of them.
+@Suite struct MixedScheduleTests {
+    func curve(beta: [Double], slope: Double) -> ScheduleCurve {
+        ScheduleCurve(channel: "tv", saturation: SaturationKind.hill.family, periods: 4, spendScale: 100,
+                      adstockWeights: beta.map { _ in [0.6, 0.3, 0.1] }, beta: beta,
+                      parameters: beta.map { _ in [0.5, slope] }, history: [40, 60, 50],
+                      effectiveness: beta.indices.map { d in (0..<6).map { 1 + 0.1 * Double(d) - 0.05 * Double($0) } })
+    }
+
+    @Test func mixesBlocksOfDrawsAndSubsetsThem() {
+        let a = curve(beta: [1000, 1200, 900], slope: 1.4), b = curve(beta: [800, 1100], slope: 0.9)
+        let mixed = MixedSchedule(parts: [a, b])
+        let spend = [30.0, 0, 70, 45]
+        func run(_ r: any ScheduleResponse) -> (values: [Double], gradients: [Double]) {
+            var v = [Double](repeating: 0, count: r.drawCount), g = [Double](repeating: 0, count: r.drawCount * 4)
+            spend.withUnsafeBufferPointer { r.evaluate(spend: $0.baseAddress!, values: &v, gradients: &g) }
+            return (v, g)
+        }
+        let (va, ga) = run(a), (vb, gb) = run(b), (vm, gm) = run(mixed)
+        #expect(mixed.drawCount == 5 && vm == va + vb && gm == ga + gb)
+        let parts: [any ScheduleResponse] = [a, b]
+        #expect(mixed.breakdown(spend: spend).carryIn == parts[0].breakdown(spend: spend).carryIn + parts[1].breakdown(spend: spend).carryIn)
+        let picked = run(mixed.restricted(to: [4, 1, 3]))
+        #expect(picked.values == [vm[4], vm[1], vm[3]])
+        #expect(picked.gradients == Array(gm[16..<20] + gm[4..<8] + gm[12..<16]))
+    }
+
+    @Test func aPlanStartInsideTheDataIsRefused() throws {
+        let dir = temporaryFolder()
+        _ = write(TimeVaryingPlanTests.truth().simulate(seed: 3).csv, "data.csv", in: dir)
+        let path = write("""
+            name: early start
+            data: {file: data.csv, date: week, target: revenue, channels: [tv, search]}
+            plan: {horizon: 6, start: 2025-12-22}
+            """, "s.yaml", in: dir)
+        let error = inputError { _ = try Preflight.check(try Scenario.load(path: path)) }
+        #expect(error?.kind == .configuration)
+        #expect(error?.message.contains("plan.start: 2025-12-22 is not after the data's last period 2025-12-22") == true, "\(error?.message ?? "no error")")
     }
 }
