@@ -19,6 +19,8 @@ struct ScheduleNewtonSolver {
     let feasible: ScheduleFeasibleSet
     /// Newton steps at most (default 60).
     var maxIterations = 60
+    /// Objective evaluations (on the evaluator's draws) after which no new step starts (default 300).
+    var maxEvaluations = 300
     /// Converged when no cell moves more than this share of budget/cells (default 10⁻⁷: the
     /// first-order conditions then hold to about 10⁻⁸ of the largest marginal).
     var stepTolerance = 1e-7
@@ -36,6 +38,9 @@ struct ScheduleNewtonSolver {
         var prices: [Double]? = nil
         var status = SolverStatus.maxEvaluationsReached
         for _ in 0..<maxIterations {
+            if evaluator.evaluations - before >= maxEvaluations { status = .maxEvaluationsReached; break }
+            // As with SLSQP: an objective that is not finite here ends the run, its point unusable.
+            guard value.isFinite, gradient.allSatisfy(\.isFinite) else { status = .forcedStop; break }
             let blocks = hessianBlocks(at: s, curvature: curvature, gradient: curvature === evaluator ? gradient : nil)
             let qp = ScheduleBlockQP(problem: problem, schedule: s, gradient: gradient, curvature: blocks)
             let (raw, found) = qp.solve(prices: prices)
@@ -121,7 +126,7 @@ struct ScheduleNewtonSolver {
         for c in 0..<C {
             let q = c * H * H
             for i in 0..<H {
-                largest = max(largest, blocks[q + i * H + i])
+                if blocks[q + i * H + i].isFinite { largest = max(largest, blocks[q + i * H + i]) }
                 for j in 0..<i {
                     let m = (blocks[q + i * H + j] + blocks[q + j * H + i]) / 2
                     blocks[q + i * H + j] = m; blocks[q + j * H + i] = m
@@ -130,13 +135,18 @@ struct ScheduleNewtonSolver {
         }
         // A floor that keeps a flat block's step finite: its curvature as if the gradient halved
         // over the budget.
-        let floor = max(1e-8 * largest, 0.5 * g0.reduce(0) { max($0, abs($1)) } / max(problem.budget, 1e-12), 1e-300)
+        let floor = max(1e-8 * largest, 0.5 * g0.reduce(0) { $1.isFinite ? max($0, abs($1)) : $0 } / max(problem.budget, 1e-12), 1e-300)
         // Each block's eigenvalues are replaced by their absolute values (at least the floor):
         // along a direction where the curve bends upwards (an S-shaped curve below its bend) the
         // step then has the length the curvature suggests, instead of the crawl a uniform shift
         // that makes the block definite would allow.
         for c in 0..<C {
             let q = c * H * H
+            // A curve whose gradient is not finite near s gets a stiff block: its cells barely move.
+            guard blocks[q..<(q + H * H)].allSatisfy(\.isFinite) else {
+                for i in 0..<H { for j in 0..<H { blocks[q + i * H + j] = i == j ? max(largest, floor) : 0 } }
+                continue
+            }
             var (values, vectors) = symmetricEigen(Array(blocks[q..<(q + H * H)]), H)
             values = values.map { max(abs($0), floor) }
             for i in 0..<H {

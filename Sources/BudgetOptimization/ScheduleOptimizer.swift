@@ -121,7 +121,8 @@ public struct ScheduleOptimizer: Sendable {
             }
             if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) { point = run.plan }
         }
-        let run = ScheduleNewtonSolver(problem: problem, feasible: feasible).solve(from: point, evaluator: evaluator, curvature: coarseEvaluator)
+        let run = ScheduleNewtonSolver(problem: problem, feasible: feasible)
+            .solve(from: point, evaluator: evaluator, curvature: coarse.drawCount < problem.drawCount ? coarseEvaluator : evaluator)
         evaluations += Int((Double(coarseEvaluator.evaluations) * Double(coarse.drawCount) / Double(max(problem.drawCount, 1))).rounded(.up))
         guard run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) else {
             notices.append("Newton's method ended with '\(run.status)'; its schedule was discarded")
