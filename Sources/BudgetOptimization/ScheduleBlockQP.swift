@@ -44,7 +44,7 @@ struct ScheduleBlockQP {
         channelBounded = (0..<problem.channels.count).map { c in
             problem.lower[c] > 0 || problem.upper[c] < (0..<H).reduce(0) { $0 + problem.caps[c * H + $1] }
         }
-        tolerance = 1e-12 * max(problem.budget, 1)
+        tolerance = 1e-14 * max(problem.budget, 1)
     }
 
     /// The step d, `[channels, periods]`, and the group prices it was found at (pass them back as

@@ -36,12 +36,18 @@ struct ScheduleNewtonSolver {
         var s = start
         var (value, gradient) = evaluator.evaluateWithGradient(s)
         var prices: [Double]? = nil
+        var blocks: [Double]? = nil, moved = Double.infinity
         var status = SolverStatus.maxEvaluationsReached
         for _ in 0..<maxIterations {
             if evaluator.evaluations - before >= maxEvaluations { status = .maxEvaluationsReached; break }
             // As with SLSQP: an objective that is not finite here ends the run, its point unusable.
             guard value.isFinite, gradient.allSatisfy(\.isFinite) else { status = .forcedStop; break }
-            let blocks = hessianBlocks(at: s, curvature: curvature, gradient: curvature === evaluator ? gradient : nil)
+            // Once steps are a thousandth of a cell the curvature barely changes between them (and
+            // comes from a subsample anyway): the last blocks serve again.
+            if blocks == nil || moved > 1e-3 * unit {
+                blocks = hessianBlocks(at: s, curvature: curvature, gradient: curvature === evaluator ? gradient : nil)
+            }
+            let blocks = blocks!
             let qp = ScheduleBlockQP(problem: problem, schedule: s, gradient: gradient, curvature: blocks)
             let (raw, found) = qp.solve(prices: prices)
             prices = found
@@ -81,6 +87,7 @@ struct ScheduleNewtonSolver {
             }
             // Not even a step the objective cannot tell from 0 was accepted: as good as it gets.
             guard accepted else { status = .roundoffLimited; break }
+            moved = alpha * longest
         }
         // Curvature evaluations counted as the share of all draws they cost.
         let share = Double(curvature.draws) / Double(max(evaluator.draws, 1))
