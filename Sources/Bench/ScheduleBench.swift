@@ -37,8 +37,10 @@ func benchSchedule() throws {
     let only = arguments.firstIndex(of: "--channels").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
     // `--nlopt` solves large schedules through NLopt as before Newton's method took them over.
     let nlopt = arguments.contains("--nlopt")
+    // `--curve-seed N` draws other synthetic curves (default 1).
+    let curveSeed = arguments.firstIndex(of: "--curve-seed").flatMap { $0 + 1 < arguments.count ? UInt64(arguments[$0 + 1]) : nil } ?? 1
     for channels in only.map({ [$0] }) ?? [5, 20, 50] {
-        let (curves, budget) = syntheticScheduleCurves(channels: channels, periods: 13)
+        let (curves, budget) = syntheticScheduleCurves(channels: channels, periods: 13, seed: curveSeed)
         let months = [PeriodBudget(periods: Array(0..<4), amount: 0.25 * budget, label: "month 1"),
                       PeriodBudget(periods: Array(4..<8), amount: 0.35 * budget, label: "month 2"),
                       PeriodBudget(periods: Array(8..<13), amount: 0.40 * budget, label: "month 3")]
