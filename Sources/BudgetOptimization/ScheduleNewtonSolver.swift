@@ -110,9 +110,10 @@ struct ScheduleNewtonSolver {
         return sum
     }
 
-    /// −∂²J/∂s_c∂s_c per channel, `[channels, periods, periods]`, symmetrized and shifted until
-    /// positive definite, from forward differences of the gradient: moving every channel's cell in
-    /// period t at once gives column t of every block, since channels do not interact.
+    /// −∂²J/∂s_c∂s_c per channel, `[channels, periods, periods]`, symmetrized and made positive
+    /// definite (eigenvalues by absolute value), from forward differences of the gradient: moving
+    /// every channel's cell in period t at once gives column t of every block, since channels do
+    /// not interact.
     /// - Parameter known: the curvature evaluator's gradient at `s`, when already at hand.
     func hessianBlocks(at s: [Double], curvature: ScheduleEvaluator, gradient known: [Double]? = nil) -> [Double] {
         let C = problem.channels.count, H = problem.periods

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Maximizes the objective over feasible schedules: SLSQP from the given (or the even) schedule,
-/// the genetic algorithm as fallback or cross-check, both on the same feasible set.
+/// Maximizes the objective over feasible schedules: SLSQP (Newton's method past `newtonCells`
+/// under the mean) from the given (or the even) schedule, the genetic algorithm as fallback or
+/// cross-check, all on the same feasible set.
 public struct ScheduleOptimizer: Sendable {
     public var choice: OptimizerChoice
     public var seed: UInt64
@@ -13,11 +14,12 @@ public struct ScheduleOptimizer: Sendable {
     /// slow searcher, kept as a cross-check seeded with SLSQP's plan rather than a solver.
     public var geneticGenerations: Int
     /// Cells above which a mean objective is maximized by Newton steps on its block-diagonal
-    /// Hessian (`ScheduleNewtonSolver`) instead of through NLopt (default 100). Measured on the
+    /// Hessian (`ScheduleNewtonSolver`) instead of through NLopt (default 100); the report still
+    /// names the gradient path "slsqp", as `--optimizer slsqp` chooses it. Measured on the
     /// schedule bench (4000 draws, Hill curves): at 260 cells SLSQP spent most of 4–6 s in its
-    /// own dense linear algebra, Newton 0.9 s; at 650 cells the augmented Lagrangian needed
+    /// own dense linear algebra, Newton 0.7 s; at 650 cells the augmented Lagrangian needed
     /// 200–560 evaluations on all draws and stopped off the optimum under monthly budgets,
-    /// Newton 50–90. Below it SLSQP stays: cheap there, and the reference the tests hold Newton to.
+    /// Newton 30–115. Below it SLSQP stays: cheap there, and the reference the tests hold Newton to.
     public var newtonCells = 100
 
     public init(choice: OptimizerChoice = .auto, seed: UInt64 = 1, randomStarts: Int = 2, geneticGenerations: Int = 150) {
