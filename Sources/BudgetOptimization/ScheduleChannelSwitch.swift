@@ -13,6 +13,9 @@ struct ScheduleChannelSwitch {
     let feasible: ScheduleFeasibleSet
     /// Rounds of switching (default 3).
     var rounds = 3
+    /// Objective evaluations (on the evaluator's draws) the re-solves may spend in all (default
+    /// 200): the pass is a gamble on a better optimum, kept to a bounded share of the run.
+    var maxEvaluations = 200
 
     /// The better of `run` and the schedules found by switching its losing channels off.
     func improve(_ run: SolverRun, evaluator: ScheduleEvaluator, curvature: ScheduleEvaluator) -> SolverRun {
@@ -22,6 +25,7 @@ struct ScheduleChannelSwitch {
         let unit = max(problem.budget / Double(max(problem.dimension, 1)), 1e-12)
         let groups = problem.spendingGroups
         var tried = Set<Int>()
+        let first = evaluator.evaluations
         for _ in 0..<rounds {
             let (_, gradient) = evaluator.evaluateWithGradient(best.plan)
             let s = best.plan
@@ -51,6 +55,8 @@ struct ScheduleChannelSwitch {
             let sets = losers.count > 1 ? [losers.map(\.channel), [losers.max { $0.gain < $1.gain }!.channel]] : [losers.map(\.channel)]
             var improved = false
             for off in sets {
+                let left = maxEvaluations - (evaluator.evaluations - first)
+                guard left > 0 else { break }
                 var x = s
                 for t in 0..<H {
                     let freed = off.reduce(0) { $0 + x[$1 * H + t] }
@@ -62,7 +68,9 @@ struct ScheduleChannelSwitch {
                 }
                 x = feasible.project(x)
                 guard feasible.isFeasible(x, tolerance: 1e-7) else { continue }
-                let trial = ScheduleNewtonSolver(problem: problem, feasible: feasible).solve(from: x, evaluator: evaluator, curvature: curvature)
+                var solver = ScheduleNewtonSolver(problem: problem, feasible: feasible)
+                solver.maxEvaluations = left
+                let trial = solver.solve(from: x, evaluator: evaluator, curvature: curvature)
                 if trial.status.pointIsUsable, trial.value.isFinite, trial.value > best.value, feasible.isFeasible(trial.plan, tolerance: 1e-7) {
                     best = SolverRun(plan: trial.plan, value: trial.value, status: trial.status, evaluations: best.evaluations + trial.evaluations)
                     improved = true
