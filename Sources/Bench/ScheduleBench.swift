@@ -67,8 +67,9 @@ func benchSchedule() throws {
                 let evaluation = ScheduleEvaluation(problem, schedule: plan)
                 let kkt = ScheduleOptimality(problem, schedule: plan, gradient: evaluation.objectiveGradient)
                 let spread = kkt.groups.map(\.interiorSpread).max() ?? 0
-                line += String(format: " %@ %.3f s wall, %.3f s CPU (%d + %d evaluations, %@, objective %.10g, KKT spread %.1e);", choice.rawValue, seconds, cpuSeconds,
-                               report.slsqpEvaluations, report.geneticEvaluations, report.status.description, evaluation.summary.objective, spread)
+                let atBounds = kkt.groups.map(\.boundViolation).max() ?? 0
+                line += String(format: " %@ %.3f s wall, %.3f s CPU (%d + %d evaluations, %@, objective %.10g, KKT spread %.1e, at bounds %.1e);", choice.rawValue, seconds, cpuSeconds,
+                               report.slsqpEvaluations, report.geneticEvaluations, report.status.description, evaluation.summary.objective, spread, atBounds)
             }
             print(line)
         }
