@@ -35,8 +35,12 @@ func benchSchedule() throws {
     // `--channels N` runs one size.
     let arguments = CommandLine.arguments
     let only = arguments.firstIndex(of: "--channels").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
+    // `--nlopt` solves large schedules through NLopt as before Newton's method took them over.
+    let nlopt = arguments.contains("--nlopt")
+    // `--curve-seed N` draws other synthetic curves (default 1).
+    let curveSeed = arguments.firstIndex(of: "--curve-seed").flatMap { $0 + 1 < arguments.count ? UInt64(arguments[$0 + 1]) : nil } ?? 1
     for channels in only.map({ [$0] }) ?? [5, 20, 50] {
-        let (curves, budget) = syntheticScheduleCurves(channels: channels, periods: 13)
+        let (curves, budget) = syntheticScheduleCurves(channels: channels, periods: 13, seed: curveSeed)
         let months = [PeriodBudget(periods: Array(0..<4), amount: 0.25 * budget, label: "month 1"),
                       PeriodBudget(periods: Array(4..<8), amount: 0.35 * budget, label: "month 2"),
                       PeriodBudget(periods: Array(8..<13), amount: 0.40 * budget, label: "month 3")]
@@ -56,13 +60,16 @@ func benchSchedule() throws {
             for choice in [OptimizerChoice.slsqp, .auto] where channels <= 20 || choice == .slsqp {
                 let start = Date(), cpu = processCPUSeconds()
                 // Started as a plan starts: from the flat plan (here the even split) spread evenly.
-                let (plan, report) = try ScheduleOptimizer(choice: choice, seed: 1).optimize(problem, start: Array(repeating: budget / Double(channels * 13), count: channels * 13))
+                var optimizer = ScheduleOptimizer(choice: choice, seed: 1)
+                if nlopt { optimizer.newtonCells = .max }
+                let (plan, report) = try optimizer.optimize(problem, start: Array(repeating: budget / Double(channels * 13), count: channels * 13))
                 let seconds = Date().timeIntervalSince(start), cpuSeconds = processCPUSeconds() - cpu
                 let evaluation = ScheduleEvaluation(problem, schedule: plan)
                 let kkt = ScheduleOptimality(problem, schedule: plan, gradient: evaluation.objectiveGradient)
                 let spread = kkt.groups.map(\.interiorSpread).max() ?? 0
-                line += String(format: " %@ %.3f s wall, %.3f s CPU (%d + %d evaluations, %@, KKT spread %.1e);", choice.rawValue, seconds, cpuSeconds,
-                               report.slsqpEvaluations, report.geneticEvaluations, report.status.description, spread)
+                let atBounds = kkt.groups.map(\.boundViolation).max() ?? 0
+                line += String(format: " %@ %.3f s wall, %.3f s CPU (%d + %d evaluations, %@, objective %.10g, KKT spread %.1e, at bounds %.1e);", choice.rawValue, seconds, cpuSeconds,
+                               report.slsqpEvaluations, report.geneticEvaluations, report.status.description, evaluation.summary.objective, spread, atBounds)
             }
             print(line)
         }

@@ -1,8 +1,9 @@
 import CNLopt
 import Foundation
 
-/// One SLSQP run (an augmented Lagrangian around L-BFGS on large problems) through NLopt on a
-/// schedule problem: the spending groups as one vector equality
+/// One SLSQP run (an augmented Lagrangian around L-BFGS on large problems, which under the mean
+/// objective `ScheduleNewtonSolver` takes instead) through NLopt on a schedule problem: the
+/// spending groups as one vector equality
 /// constraint, the channel totals as one vector inequality constraint, caps and on/off patterns
 /// as bounds; every gradient analytic.
 ///
