@@ -67,6 +67,9 @@ public struct ModelSpecification: Sendable, Equatable {
     public var saturation: SaturationKind = .hill
     public var seasonality = Seasonality()
     public var trend: TrendKind = .linear
+    /// Whether the scenario names `model.trend` (default false): an unstated linear trend gives
+    /// way to a control that is itself the time index (PyMC-Marketing's example has one, `t`).
+    public var trendStated = false
     public var likelihood: Likelihood = .normal
     public var priors = PriorOverrides()
     /// The default prior on media effects for channels without their own (default: ROAS

@@ -131,7 +131,7 @@ public struct Scenario: Sendable {
             }
         }
         if let s = keys["saturation"] { try family(s, auto: &spec.chooseSaturation) { spec.saturation = try choice(s, SaturationKind.self) } }
-        if let t = keys["trend"] { spec.trend = try choice(t, TrendKind.self) }
+        if let t = keys["trend"] { spec.trend = try choice(t, TrendKind.self); spec.trendStated = true }
         if let h = keys["hierarchy"] { spec.hierarchy = try choice(h, Hierarchy.self) }
         if let season = keys["seasonality"] {
             if case .scalar(let s) = season.node, ["none", "off", "false"].contains(s.string) {

@@ -47,6 +47,7 @@ struct FitReport {
         var out = "Fit: \(fit.scenario.name) — \(data.periods) periods (\(data.dates.first ?? "") to \(data.dates.last ?? "")), "
             + "\(data.channels.count) channels, \(config.chains) chains × \(config.draws) draws "
             + String(format: "(%.1f s)\n\n", fit.seconds)
+        if let note = fit.scenario.model.trendNote(data) { out += note + "\n\n" }
         let kind = fit.scenario.data.targetKind
         let rows = fit.channels.map { c in
             [c.channel, money(c.spend), money(c.contribution.mean),

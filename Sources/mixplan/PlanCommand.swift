@@ -113,6 +113,7 @@ struct PlanReport {
         out += "; optimizer \(r.method) (\(r.status); \(counts.joined(separator: ", ")); " + String(format: "%.2f s", r.seconds)
         if let gap = r.crossCheckGap { out += String(format: "; SLSQP vs GA gap %.4f%%", 100 * gap) }
         out += ")\n"
+        if let note = s.model.trendNote(run.posterior.model.data) { out += note + "\n" }
         for notice in r.notices { out += "Notice: \(notice)\n" }
         out += "\n"
         var rows = run.plan.channels.enumerated().map { c, ch in

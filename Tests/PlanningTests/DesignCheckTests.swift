@@ -8,9 +8,10 @@ import Testing
 @Suite struct DesignCheckTests {
     let T = 120
 
-    func scenario(trend: TrendKind = .linear, order: Int = 2) -> Scenario {
+    func scenario(trend: TrendKind = .linear, order: Int = 2, stated: Bool = true) -> Scenario {
         var model = ModelSpecification()
         model.trend = trend
+        model.trendStated = stated
         model.seasonality = Seasonality(period: 52.18, order: order)
         return Scenario(name: "d", file: "s.yaml", data: DataSpecification(file: "d.csv", date: "week", target: "y", channels: ["tv"]),
                         model: model, sampler: .init())
@@ -29,8 +30,10 @@ import Testing
         let e = inputError { try DesignCheck.check(data(controls: [("t", (0..<T).map { Double($0) })]), scenario: scenario()) }
         #expect(e?.kind == .configuration && e?.message.contains("column 't'") == true && e?.message.contains("linear trend") == true
                 && e?.message.contains("model.trend: none") == true, "\(String(describing: e))")
-        // Without the trend term the same column is the trend, and is fine.
+        // Without the trend term the same column is the trend, and is fine; an unstated trend
+        // gives way to it.
         #expect(inputError { try DesignCheck.check(data(controls: [("t", (0..<T).map { Double($0) })]), scenario: scenario(trend: .none)) } == nil)
+        #expect(inputError { try DesignCheck.check(data(controls: [("t", (0..<T).map { Double($0) })]), scenario: scenario(stated: false)) } == nil)
     }
 
     @Test func aSeasonalControlIsRefusedNamingTheSeasonality() {

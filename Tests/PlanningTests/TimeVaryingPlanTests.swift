@@ -224,3 +224,31 @@ func correlation(_ a: [Double], _ b: [Double]) -> Double {
         #expect(error?.message.contains("plan.start: 2025-12-22 is not after the data's last period 2025-12-22") == true, "\(error?.message ?? "no error")")
     }
 }
+
+/// A control that is the time index replaces an unstated linear trend (PyMC-Marketing's `t`),
+/// and says so; a stated trend beside it is still refused.
+@Suite struct TimeIndexControlTests {
+    @Test func anUnstatedTrendGivesWayToATimeIndexControl() throws {
+        let dir = temporaryFolder()
+        let data = fixtures.appendingPathComponent("mmm_example.csv").path
+        func scenario(_ model: String) -> String {
+            write("""
+                name: t control
+                data: {file: \(data), date: date_week, target: y, channels: [x1, x2], controls: [event_1, event_2, t]}
+                model: \(model)
+                sampler: {chains: 2, warmup: 150, draws: 100, seed: 5}
+                """, "s.yaml", in: dir)
+        }
+        let unstated = try Scenario.load(path: scenario("{saturation: logistic}"))
+        let dataset = try DatasetLoader.load(unstated.data, minimumRows: 1)
+        #expect(unstated.model.adapted(to: dataset).trend == .none)
+        #expect(unstated.model.trendNote(dataset) == "Trend: none — control 't' is the time index and carries the trend (set model.trend to choose)")
+        try DesignCheck.check(dataset, scenario: unstated)
+        let fit = try runMixPlan(["fit", scenario("{saturation: logistic}"), "--out", dir.appendingPathComponent("fit").path, "--quiet", "--allow-unconverged"])
+        #expect(fit.code == 0, "\(fit.stderr)")
+        #expect(fit.stdout.contains("Trend: none — control 't' is the time index"))
+        let stated = try Scenario.load(path: scenario("{saturation: logistic, trend: linear}"))
+        #expect(stated.model.adapted(to: dataset).trend == .linear && stated.model.trendNote(dataset) == nil)
+        #expect(inputError { try DesignCheck.check(dataset, scenario: stated) }?.message.contains("combination of the linear trend") == true)
+    }
+}
