@@ -50,12 +50,17 @@ public struct Scenario: Sendable {
         // Partial pooling across geos: at Stan's 0.8 the geo deviations' tails (τ near 0, z beyond
         // ±2.5) gave stray divergences in every bench fit (1–10 per 4000 draws); 0.9 gave none in
         // four of five, at ~25% more steps per draw (README, "Geo models").
-        // Time-varying effects likewise: a channel's multiplier trades off against the baseline's
-        // own seasonality and its ROAS, and on simulated data 0.8 left stray divergences where
-        // 0.9 left none or few (README, "Time-varying effects").
-        if (data.geo != nil && model.hierarchy == .partial) || model.timeVariation.isActive,
-           !((try? top["sampler"]?.entries()) ?? []).contains(where: { $0.0 == "target_accept" }) {
+        let statesAcceptance = ((try? top["sampler"]?.entries()) ?? []).contains(where: { $0.0 == "target_accept" })
+        if data.geo != nil, model.hierarchy == .partial, !statesAcceptance {
             sampler.targetAcceptance = Scenario.partialPoolingTargetAcceptance
+        }
+        // Time-varying media effects: a channel's multiplier trades off against the baseline's own
+        // seasonality and its ROAS; at 0.9, 7 of 13 simulated fits and the bundled seasonal example
+        // left 1–5 divergences per 4000 draws in that tail (README, "Time-varying effects").
+        if model.timeVariation.media != .none, !statesAcceptance {
+            sampler.targetAcceptance = Scenario.timeVaryingTargetAcceptance
+        } else if model.timeVariation.intercept, !statesAcceptance {
+            sampler.targetAcceptance = max(sampler.targetAcceptance, Scenario.partialPoolingTargetAcceptance)
         }
         let plan = try top["plan"].map { try parsePlan($0, channels: data.channels) } ?? PlanSettings()
         let whatIfs = try top["what_if"].map { try parseWhatIfs($0, channels: data.channels) } ?? []
@@ -104,9 +109,11 @@ public struct Scenario: Sendable {
     }
 
     /// Whether the model block states the default media prior itself (`priors.roas` or `priors.media_share`).
-    /// `target_accept` for geo fits with partial pooling, and for fits with time-varying effects,
-    /// when the scenario does not set it.
+    /// `target_accept` for geo fits with partial pooling (and fits with a drifting baseline) when
+    /// the scenario does not set it.
     public static let partialPoolingTargetAcceptance = 0.9
+    /// `target_accept` for fits with time-varying media effects when the scenario does not set it.
+    public static let timeVaryingTargetAcceptance = 0.95
 
     static func statesMediaPrior(_ model: YAMLValue?) -> Bool {
         guard let model, let priors = (try? model.entries())?.first(where: { $0.0 == "priors" })?.1 else { return false }

@@ -70,8 +70,9 @@ import MediaModel
     /// target_accept; unknown channels, bad values and geo data are refused by key.
     @Test func timeVaryingEffects() throws {
         let cases: [(String, TimeVariation, Double)] = [
-            ("\nmodel: {time_varying: {media: [tv]}}", TimeVariation(media: .channels(["tv"])), 0.9),
-            ("\nmodel: {time_varying: {media: all, intercept: true}}", TimeVariation(media: .all, intercept: true), 0.9),
+            ("\nmodel: {time_varying: {media: [tv]}}", TimeVariation(media: .channels(["tv"])), 0.95),
+            ("\nmodel: {time_varying: {media: all, intercept: true}}", TimeVariation(media: .all, intercept: true), 0.95),
+            ("\nmodel: {time_varying: {intercept: true}}", TimeVariation(intercept: true), 0.9),
             ("\nmodel: {time_varying: {media: tv}}\nsampler: {target_accept: 0.85}", TimeVariation(media: .channels(["tv"])), 0.85),
             ("\nmodel: {time_varying: {media: none}}", TimeVariation(), 0.8),
             ("", TimeVariation(), 0.8),
