@@ -158,6 +158,22 @@ func files(in folder: URL) -> [String] {
         }
     }
 
+    @Test func seasonalExampleIsWhatTheSimulatorWrites() throws {
+        let dir = temporaryFolder()
+        let result = try runMixPlan(["simulate", "--seasonal-tv", "0.35", "--out", dir.appendingPathComponent("weekly_seasonal_tv.csv").path,
+                                     "--truth", dir.appendingPathComponent("weekly_seasonal_tv-truth.csv").path,
+                                     "--effectiveness", dir.appendingPathComponent("weekly_seasonal_tv-effectiveness.csv").path])
+        #expect(result.code == 0, "\(result.stderr)")
+        let root = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for name in ["weekly_seasonal_tv.csv", "weekly_seasonal_tv-truth.csv", "weekly_seasonal_tv-effectiveness.csv"] {
+            let bundled = try Data(contentsOf: root.appendingPathComponent("Examples/data/\(name)"))
+            #expect(try Data(contentsOf: dir.appendingPathComponent(name)) == bundled, "\(name)")
+        }
+        let refused = try runMixPlan(["simulate", "--out", dir.appendingPathComponent("x.csv").path,
+                                      "--effectiveness", dir.appendingPathComponent("m.csv").path])
+        #expect(refused.code == 64 && refused.stderr.contains("--effectiveness needs --seasonal-tv"), "\(refused.stderr)")
+    }
+
     @Test func fitCalibratedToLiftTestsReportsThem() throws {
         let dir = temporaryFolder()
         let cache = dir.appendingPathComponent("cache")
