@@ -13,6 +13,10 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
     case stagnated
     /// The genetic algorithm reached its generation limit.
     case generationLimit
+    /// Newton's method ran out of iterations (its point is kept).
+    case iterationLimit
+    /// Newton's method found no ascent step although its step was not short (its point is kept).
+    case stalled
 
     init(_ r: nlopt_result) {
         switch r {
@@ -34,7 +38,8 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
     var pointIsUsable: Bool {
         switch self {
         case .success, .stopValueReached, .functionToleranceReached, .stepToleranceReached,
-             .maxEvaluationsReached, .maxTimeReached, .roundoffLimited, .stagnated, .generationLimit: true
+             .maxEvaluationsReached, .maxTimeReached, .roundoffLimited, .stagnated, .generationLimit,
+             .iterationLimit, .stalled: true
         case .failure, .invalidArguments, .outOfMemory, .forcedStop: false
         }
     }
@@ -54,6 +59,8 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
         case .forcedStop: "stopped"
         case .stagnated: "converged (no improvement)"
         case .generationLimit: "generation limit reached"
+        case .iterationLimit: "iteration limit reached"
+        case .stalled: "stopped short (no ascent step; point kept)"
         }
     }
 }

@@ -223,7 +223,7 @@ struct ScheduleBlockQP {
     }
 
     /// Prices for several groups: Newton steps on the residuals with a finite-difference Jacobian
-    /// (they are piecewise linear in the prices), kept only when they shrink the residuals; a sweep
+    /// (they are piecewise linear in the prices), kept only when they shrink the residuals; sweeps
     /// of one-price bisections when they do not.
     private func newton(prices start: [Double], step: inout [Double]) -> [Double] {
         let G = groups.count
@@ -231,7 +231,8 @@ struct ScheduleBlockQP {
         var r = residuals(mu, step: &step)
         func size(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
         let scale = max(gradient.reduce(0) { max($0, abs($1)) }, 1e-300)
-        for _ in 0..<100 {
+        var sweeps = 0
+        for _ in 0..<300 {
             if size(r) <= tolerance { break }
             var jacobian = [Double](repeating: 0, count: G * G)
             for k in 0..<G {
@@ -242,7 +243,17 @@ struct ScheduleBlockQP {
                 for i in 0..<G { jacobian[i * G + k] = (rk[i] - r[i]) / h }
             }
             var improved = false
-            if let delta = solveLinear(jacobian, r.map { -$0 }, G) {
+            // Levenberg–Marquardt: (JᵀJ + λI)δ = −Jᵀr. Where the Jacobian is singular — a price
+            // level that no spend depends on once every channel's total binds, a group priced out —
+            // a plain Newton step would jump along the null direction and strand the prices there.
+            var normal = [Double](repeating: 0, count: G * G), rhs = [Double](repeating: 0, count: G)
+            for i in 0..<G {
+                for j in 0..<G { for k in 0..<G { normal[i * G + j] += jacobian[k * G + i] * jacobian[k * G + j] } }
+                for k in 0..<G { rhs[i] -= jacobian[k * G + i] * r[k] }
+            }
+            let trace = (0..<G).reduce(0) { $0 + normal[$1 * G + $1] }
+            for i in 0..<G { normal[i * G + i] += 1e-12 * trace / Double(G) + 1e-300 }
+            if let delta = solveLinear(normal, rhs, G) {
                 var t = 1.0
                 for _ in 0..<30 {
                     let trial = zip(mu, delta).map { $0 + t * $1 }
@@ -252,10 +263,15 @@ struct ScheduleBlockQP {
                 }
             }
             if !improved {
-                let before = size(r)
+                // One-price bisections are exact coordinate ascent on the concave dual: they
+                // converge even where the residuals' largest entry does not shrink sweep by sweep
+                // (budgets that trade spend almost one for one under pinned channel totals), so
+                // sweeps go on, Newton retried after each, until the budgets are met or a cap.
+                let before = mu
                 for k in 0..<G { mu[k] = bisect(group: k, prices: mu, step: &step) }
                 r = residuals(mu, step: &step)
-                if size(r) >= before { break }
+                sweeps += 1
+                if mu == before || sweeps >= 200 { break }
             }
         }
         return mu

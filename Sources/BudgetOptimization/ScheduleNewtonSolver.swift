@@ -37,7 +37,7 @@ struct ScheduleNewtonSolver {
         var (value, gradient) = evaluator.evaluateWithGradient(s)
         var prices: [Double]? = nil
         var blocks: [Double]? = nil, moved = Double.infinity
-        var status = SolverStatus.maxEvaluationsReached
+        var status = SolverStatus.iterationLimit
         for _ in 0..<maxIterations {
             if evaluator.evaluations - before >= maxEvaluations { status = .maxEvaluationsReached; break }
             // As with SLSQP: an objective that is not finite here ends the run, its point unusable.
@@ -55,11 +55,14 @@ struct ScheduleNewtonSolver {
             // to a tolerance only); steps along it stay feasible.
             let target = feasible.project(zip(s, raw).map(+))
             let step = zip(target, s).map(-)
+            // A non-finite step would read as a zero one (max skips NaN): end the run, point kept.
+            guard step.allSatisfy(\.isFinite) else { status = .stalled; break }
             let longest = step.reduce(0) { max($0, abs($1)) }
             if longest <= stepTolerance * unit { status = .stepToleranceReached; break }
             let slope = qp.slope(of: step, prices: found)
-            // A step this short whose slope rounds to ≤ 0 is at the optimum to the QP's precision.
-            guard slope > 0 else { status = .roundoffLimited; break }
+            // A short step whose slope rounds to ≤ 0 is at the optimum to the QP's precision; a
+            // long one means the step's model was not solved well enough to ascend.
+            guard slope > 0 else { status = longest <= 1e-3 * unit ? .roundoffLimited : .stalled; break }
             var alpha = 1.0, accepted = false
             let s0 = s, previous = value
             // Close to the optimum the gain of a full step is below the objective's rounding: the
