@@ -16,17 +16,21 @@ public struct MixedResponse: ChannelResponse {
     }
 
     public func restricted(to indices: [Int]) -> any ChannelResponse {
-        var starts: [Int] = [], total = 0
-        for part in parts { starts.append(total); total += part.drawCount }
-        var local = [[Int]](repeating: [], count: parts.count)
-        var order: [Int] = []
-        for i in indices {
-            let p = starts.lastIndex { $0 <= i }!
-            if local[p].isEmpty || order.last != p { order.append(p) }
-            local[p].append(i - starts[p])
-        }
         // Indices arrive in increasing order from every caller (evenly spaced subsamples), so each
         // part's draws stay one block.
-        return MixedResponse(parts: parts.indices.filter { !local[$0].isEmpty }.map { parts[$0].restricted(to: local[$0]) })
+        MixedResponse(parts: drawRuns(indices, counts: parts.map(\.drawCount)).map { parts[$0.part].restricted(to: $0.local) })
     }
+}
+
+/// Draw indices into blocks of draws of sizes `counts` (one block after another), as runs of
+/// consecutive indices falling in one block: each run's block and its indices within it.
+func drawRuns(_ indices: [Int], counts: [Int]) -> [(part: Int, local: [Int])] {
+    var starts: [Int] = [], total = 0
+    for n in counts { starts.append(total); total += n }
+    var runs: [(part: Int, local: [Int])] = []
+    for i in indices {
+        let p = starts.lastIndex { $0 <= i }!
+        if runs.last?.part == p { runs[runs.count - 1].local.append(i - starts[p]) } else { runs.append((p, [i - starts[p]])) }
+    }
+    return runs
 }

@@ -106,16 +106,10 @@ public struct TimeBasis: Sendable, Equatable {
         driftMeans = (0..<driftCount).map { k in columns.reduce(0) { $0 + $1[k] } / Double(max(periods, 1)) }
     }
 
-    /// Yearly terms 2·`seasonalOrder`, then drift terms `driftCount`.
+    /// Yearly terms: 2·`seasonalOrder`.
     public var seasonalTermCount: Int { 2 * seasonalOrder }
-    public var termCount: Int { seasonalTermCount + driftCount }
 
-    /// Every term at period t (may lie outside the data), `[termCount]`.
-    public func values(at t: Double) -> [Double] {
-        seasonalValues(at: t) + driftValues(at: t)
-    }
-
-    public func seasonalValues(at t: Double) -> [Double] {
+    func seasonalValues(at t: Double) -> [Double] {
         var out: [Double] = []
         for j in 0..<seasonalOrder {
             let w = 2 * Double.pi * Double(j + 1) / yearLength
@@ -125,7 +119,7 @@ public struct TimeBasis: Sendable, Equatable {
         return out
     }
 
-    public func driftValues(at t: Double) -> [Double] {
+    func driftValues(at t: Double) -> [Double] {
         zip(rawDrift(at: t), driftMeans).map { $0 - $1 }
     }
 

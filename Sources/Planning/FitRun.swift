@@ -23,7 +23,7 @@ public struct FitRun: Sendable {
     public var comparison: FamilyComparison? = nil
 
     /// Time-varying channels' multipliers over the data and the year after (empty when none varies).
-    public var effectiveness: [EffectivenessSummary] { posterior.effectivenessSummaries() }
+    public let effectiveness: [EffectivenessSummary]
 
     /// Loads the data, builds the model and samples it.
     /// - Parameter dataset: the scenario's data when the caller already loaded it.
@@ -57,7 +57,8 @@ public struct FitRun: Sendable {
             liftTests: posterior.liftTestChecks(),
             summaries: summaries, seconds: seconds,
             geos: posterior.model.data.isGeo ? posterior.geoSummaries() : [],
-            geoChecks: posterior.model.data.isGeo ? posterior.geoFitChecks(seed: scenario.sampler.seed) : [])
+            geoChecks: posterior.model.data.isGeo ? posterior.geoFitChecks(seed: scenario.sampler.seed) : [],
+            effectiveness: posterior.effectivenessSummaries())
     }
 
     /// `draws.csv`, `summary.csv` and `channels.csv` as CONTRACT.md lays them out,

@@ -102,18 +102,8 @@ import Testing
         var rng = SplitMix(seed: 77)
         let start = ScheduleFeasibleSet(problem).evenSplit()
         let gradient = (0..<(C * H)).map { _ in 1 + rng.uniform() }
-        var blocks = [Double](repeating: 0, count: C * H * H)
-        for c in 0..<C {
-            // Q = AᵀA + I·10⁻¹⁰ scaled so steps are of the order of a cell.
-            let a = (0..<(H * H)).map { _ in rng.normal() }
-            for i in 0..<H {
-                for j in 0..<H {
-                    var s = 0.0
-                    for k in 0..<H { s += a[k * H + i] * a[k * H + j] }
-                    blocks[c * H * H + i * H + j] = (s + (i == j ? 1 : 0)) * 1e-5
-                }
-            }
-        }
+        // Q = (AᵀA + I)·10⁻⁵, so steps are of the order of a cell.
+        let blocks = randomCurvatureBlocks(channels: C, periods: H, ridge: 1, scale: 1e-5, rng: &rng)
         let qp = ScheduleBlockQP(problem: problem, schedule: start, gradient: gradient, curvature: blocks)
         let (step, _) = qp.solve()
         let set = ScheduleFeasibleSet(problem)
@@ -171,17 +161,7 @@ import Testing
             let problem = try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H,
                                               responses: scheduleResponses(channels: C, periods: H, lags: 2, draws: 2, carryIn: 0),
                                               budget: budget, lower: lower, upper: upper, caps: caps, periodBudgets: groups)
-            var blocks = [Double](repeating: 0, count: C * H * H)
-            for c in 0..<C {
-                let a = (0..<(H * H)).map { _ in rng.normal() }
-                for i in 0..<H {
-                    for j in 0..<H {
-                        var s = 0.0
-                        for k in 0..<H { s += a[k * H + i] * a[k * H + j] }
-                        blocks[c * H * H + i * H + j] = (s + (i == j ? 0.1 : 0)) * 1e-2
-                    }
-                }
-            }
+            let blocks = randomCurvatureBlocks(channels: C, periods: H, ridge: 0.1, scale: 1e-2, rng: &rng)
             let gradient = (0..<(C * H)).map { _ in 0.5 + 1.5 * rng.uniform() }
             let (step, _) = ScheduleBlockQP(problem: problem, schedule: x, gradient: gradient, curvature: blocks).solve()
             let y = zip(x, step).map(+)
@@ -196,4 +176,21 @@ import Testing
             #expect(zip(y, caps).allSatisfy { $0 >= -1e-9 && $0 <= $1 + 1e-9 }, "trial \(trial): a cell outside [0, cap]")
         }
     }
+}
+
+/// Random positive definite curvature blocks (AᵀA + ridge·I)·scale, A standard normal,
+/// `[channels, periods, periods]`.
+func randomCurvatureBlocks(channels C: Int, periods H: Int, ridge: Double, scale: Double, rng: inout SplitMix) -> [Double] {
+    var blocks = [Double](repeating: 0, count: C * H * H)
+    for c in 0..<C {
+        let a = (0..<(H * H)).map { _ in rng.normal() }
+        for i in 0..<H {
+            for j in 0..<H {
+                var s = 0.0
+                for k in 0..<H { s += a[k * H + i] * a[k * H + j] }
+                blocks[c * H * H + i * H + j] = (s + (i == j ? ridge : 0)) * scale
+            }
+        }
+    }
+    return blocks
 }

@@ -12,10 +12,13 @@ struct FitFacts {
     let convergence: ConvergenceReport
     let liftTests: [LiftTestCheck]
     let summaries: [(name: String, summary: ParameterSummary)]
+    /// Time-varying channels' multipliers (empty when none varies).
+    let effectiveness: [EffectivenessSummary]
 
     init(_ fit: FitRun) {
         scenario = fit.scenario; posterior = fit.posterior; channels = fit.channels; check = fit.check
         convergence = fit.convergence; liftTests = fit.liftTests; summaries = fit.summaries
+        effectiveness = fit.effectiveness
     }
 
     /// The same figures `FitRun.run` computes, from the posterior.
@@ -27,6 +30,7 @@ struct FitFacts {
         summaries = posterior.quantities().map { ($0.name, ParameterSummary(posterior.byChain($0.values))) }
         convergence = ConvergenceReport(result: posterior.sampling, summaries: summaries.map(\.summary))
         liftTests = posterior.liftTestChecks()
+        effectiveness = posterior.effectivenessSummaries()
     }
 
     var data: Dataset { posterior.model.data }

@@ -38,8 +38,7 @@ extension Report {
             responseCurves(facts, planned: planned),
             adstock(facts, figures),
         ]
-        let varying = facts.posterior.effectivenessSummaries()
-        if !varying.isEmpty { sections.append(effectiveness(facts, varying)) }
+        if !facts.effectiveness.isEmpty { sections.append(effectiveness(facts)) }
         sections.append(diagnostics(facts))
         if !facts.liftTests.isEmpty { sections.append(liftTests(facts)) }
         return sections
@@ -100,7 +99,8 @@ extension Report {
     }
 
     /// `model.time_varying`: each varying channel's multiplier over the data and the year after.
-    static func effectiveness(_ facts: FitFacts, _ summaries: [EffectivenessSummary]) -> ReportSection {
+    static func effectiveness(_ facts: FitFacts) -> ReportSection {
+        let summaries = facts.effectiveness
         let charts = summaries.enumerated().map { k, s in
             let x = s.dates.indices.map(Double.init)
             return Chart(
