@@ -10,7 +10,7 @@ import Sampling
 /// falls in its 90% band. With `peers` given (as `make bench` does) and the peers' Python environment
 /// present, PyMC-Marketing's geo MMM fits the same simulated history afterwards
 /// (Benchmarks/peers/pymc_geo_fit.py) and both are printed side by side.
-func benchGeo(peers: String?) throws {
+func benchGeo(peers: String?, seed: UInt64 = 1, targetAcceptance: Double? = nil) throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mixplan-bench-geo-\(getpid())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -28,9 +28,9 @@ func benchGeo(peers: String?) throws {
         try Data(history.csv.utf8).write(to: csv)
         let model = try MediaMixModel(data: history.dataset, specification: ModelSpecification())
         var config = SamplerConfiguration()
-        config.seed = 1
+        config.seed = seed
         // What `mixplan fit` uses for this data (partial pooling, no target_accept in the scenario).
-        config.targetAcceptance = Scenario.partialPoolingTargetAcceptance
+        config.targetAcceptance = targetAcceptance ?? Scenario.partialPoolingTargetAcceptance
         let start = Date()
         let posterior = try Posterior(model: model, configuration: config)
         let seconds = Date().timeIntervalSince(start)
@@ -38,6 +38,10 @@ func benchGeo(peers: String?) throws {
         let summaries = (0..<model.dimension).map { result.summary(ofCoordinate: $0) }
         let minBulk = summaries.map(\.essBulk).min() ?? .nan, minTail = summaries.map(\.essTail).min() ?? .nan
         let maxRHat = summaries.map(\.rHat).max() ?? .nan
+        // The verdict `mixplan fit` prints: every reported quantity, constrained parameters included.
+        let verdict = ConvergenceReport(posterior: posterior)
+        let named = posterior.quantities().map { ($0.name, ParameterSummary(posterior.byChain($0.values))) }
+        let worst = named.max { $0.1.rHat < $1.1.rHat }.map { "\($0.0) \(String(format: "%.4f", $0.1.rHat))" } ?? "-"
         let inside = history.roas.indices.filter { c in
             let s = posterior.roas(channel: c).sorted()
             return s[s.count / 20] <= history.roas[c] && history.roas[c] <= s[s.count * 19 / 20]
@@ -45,12 +49,13 @@ func benchGeo(peers: String?) throws {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print("""
-            Geo fit, \(geos) geos × \(weeks) weeks × \(channels) channels (simulated, partial pooling), 4 chains × (1000 + 1000), \(model.dimension) parameters:
+            Geo fit, \(geos) geos × \(weeks) weeks × \(channels) channels (simulated, partial pooling), 4 chains × (1000 + 1000), \(model.dimension) parameters, sampler seed \(seed), target_accept \(config.targetAcceptance):
               sampling \(f(seconds)) s on \(ProcessInfo.processInfo.activeProcessorCount) cores, min bulk ESS \(f(minBulk)), min tail ESS \(f(minTail)), \
             max R-hat \(String(format: "%.4f", maxRHat)), divergences \(result.divergences)
               \(f(minBulk / seconds)) ESS/s, mean leapfrog steps per draw \(f(Double(result.samplingLeapfrogSteps) / Double(4 * 1000))), \
             max RSS \(f(Double(usage.ru_maxrss) / 1024)) MB
               true national ROAS inside the 90% band: \(inside) of \(channels)
+              mixplan fit's check over every reported quantity: worst R-hat \(worst); \(verdict.converged ? "converged" : "NOT converged: " + verdict.warnings.joined(separator: "; "))
             """)
         let mixplan = GeoFitFigures(seconds: seconds, essBulk: minBulk, maxRSSMB: Double(usage.ru_maxrss) / 1024)
         runPyMCGeo(peers: peers, csv: csv.path, channels: history.dataset.channels, folder: folder, mixplan: mixplan)
@@ -64,8 +69,8 @@ func benchGeo(peers: String?) throws {
         let optimizeSeconds = Date().timeIntervalSince(clock)
         let gain = PlanEvaluation(problem, plan: plan).total.mean / PlanEvaluation(problem, plan: recent).total.mean - 1
         print("""
-              plan.by_geo optimizer: \(model.rows.count) (geo, channel) variables × \(posterior.drawCount) draws, SLSQP \(String(format: "%.2f", optimizeSeconds)) s \
-            (\(report.slsqpEvaluations) evaluations, \(report.status)); expected media revenue \(String(format: "%+.1f%%", 100 * gain)) over the current split
+              plan.by_geo optimizer: \(model.rows.count) (geo, channel) variables × \(posterior.drawCount) draws, \(String(format: "%.2f", optimizeSeconds)) s \
+            (\(report.notices.first ?? report.method)); expected media revenue \(String(format: "%+.1f%%", 100 * gain)) over the current split
 
             """)
     }

@@ -67,7 +67,7 @@ func benchThroughput(_ name: String, _ target: any LogDensity, stepSize: Double,
         """)
 }
 
-// `--only sampler|gradient|optimizer|evppi|schedule|fit|core|geo|geo-optimizer|geo-gradient|lift|decisions|seasonal` runs one section.
+// `--only sampler|gradient|optimizer|evppi|schedule|fit|core|geo|geo-fit|geo-optimizer|geo-gradient|lift|decisions|seasonal` runs one section.
 let only = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
 }
@@ -93,7 +93,11 @@ let baseline = arguments.firstIndex(of: "--baseline").flatMap { $0 + 1 < argumen
 if wanted("core") { try benchModelCore(baseline: baseline) }
 if wanted("geo") || wanted("geo-optimizer") { try benchGeoOptimizer() }
 if wanted("geo") || wanted("geo-gradient") { try benchGeoGradient() }
-if wanted("geo") { try benchGeo(peers: peers) }
+// `--geo-seed N` reruns the geo fits with another sampler seed (default 1); `--geo-target-accept A`
+// overrides the target acceptance the fit would use.
+let geoSeed = arguments.firstIndex(of: "--geo-seed").flatMap { $0 + 1 < arguments.count ? UInt64(arguments[$0 + 1]) : nil } ?? 1
+let geoAccept = arguments.firstIndex(of: "--geo-target-accept").flatMap { $0 + 1 < arguments.count ? Double(arguments[$0 + 1]) : nil }
+if wanted("geo") || wanted("geo-fit") { try benchGeo(peers: peers, seed: geoSeed, targetAcceptance: geoAccept) }
 if wanted("lift") { try benchLift() }
 // The decision study (issue 11): `--worlds N --chains C --warmup W --draws D --objective YAML --model YAML --world i,j`.
 if wanted("decisions") { try benchDecisions(arguments: arguments) }

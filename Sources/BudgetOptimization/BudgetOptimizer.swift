@@ -42,11 +42,13 @@ public struct BudgetOptimizer: Sendable {
         self.choice = choice; self.seed = seed; self.randomStarts = randomStarts
     }
 
-    /// - Parameter start: a plan to start from (the current mix), projected onto the feasible set.
-    /// - Returns: the plan `[channels]` and how it was found.
-    /// Above this many variables the optimizer runs one subsampled SLSQP and a polish (see `optimize`).
+    /// Above this many variables (a plan per geo and channel) the optimizer runs Newton's method
+    /// under the mean objective and one subsampled SLSQP with a polish under the others, without
+    /// multiple starts or the genetic cross-check (see `optimize`).
     public static let largeProblemSize = 24
 
+    /// - Parameter start: a plan to start from (the current mix), projected onto the feasible set.
+    /// - Returns: the plan `[channels]` and how it was found.
     public func optimize(_ problem: BudgetProblem, start: [Double]? = nil) throws -> (plan: [Double], report: OptimizerReport) {
         let clock = Date()
         if case .cvarUplift(_, let baseline) = problem.objective, baseline.isEmpty {
@@ -69,7 +71,20 @@ public struct BudgetOptimizer: Sendable {
         // the multi-start and the genetic cross-check that suit a handful of channels would take
         // minutes here.
         let large = n > Self.largeProblemSize
-        if large && choice != .ga {
+        if large && choice != .ga && problem.objective == .mean {
+            // Expected revenue is a sum of one curve per variable: Newton's method with the exact
+            // diagonal Hessian (`SeparableNewtonSolver`) converges in a few steps on all draws.
+            let run = SeparableNewtonSolver(problem: problem, feasible: feasible).solve(from: starts[0], evaluator: evaluator)
+            if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-9) {
+                slsqpBest = run
+                notices.append("Newton's method on the separable objective: \(run.evaluations) evaluations on all \(problem.drawCount) draws, \(run.status)")
+            } else {
+                notices.append("Newton's method ended with '\(run.status)'")
+            }
+            if choice == .auto, slsqpBest != nil {
+                notices.append("with \(n) variables the genetic algorithm's cross-check is skipped (optimizer: ga runs it alone)")
+            }
+        } else if large && choice != .ga {
             let first = starts[0]
             let coarseProblem = problem.subsampled(to: 400)
             var coarseSolver = SLSQPSolver(problem: coarseProblem, feasible: feasible)

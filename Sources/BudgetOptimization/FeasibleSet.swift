@@ -14,13 +14,22 @@ struct FeasibleSet: Sendable {
         self.budget = budget; self.lower = lower; self.upper = upper; groups = []
     }
 
-    /// The closest feasible plan (Euclidean). Without groups: one exact projection onto the box and
-    /// the budget. With groups: Dykstra's alternating projections between that set and each
-    /// family of disjoint group slabs, which converge to the projection onto the intersection
-    /// (not merely some point in it); the last step is onto the box and budget, so the budget is
-    /// met exactly and the groups to the iterations' tolerance.
-    func project(_ x: [Double]) -> [Double] {
+    /// The closest feasible plan, in the Euclidean distance or, with `weights` w (`[channels]`,
+    /// positive), in Σ w_c (y_c − x_c)². Without groups: one exact projection onto the box and
+    /// the budget. With groups: `GroupProjection`'s exact solution in the constraints' prices; should
+    /// that not settle, Dykstra's alternating projections between the box-and-budget set and each
+    /// family of disjoint group slabs, which converge to the same point (every projection taken in
+    /// the same weighted distance, which Dykstra's method needs). The last step is onto the box
+    /// and budget, so the budget is met exactly and the groups to the solver's tolerance.
+    func project(_ x: [Double], weights: [Double]? = nil) -> [Double] {
+        // A channel with weight w moves by 1/w per unit of a constraint's multiplier.
+        let reach = weights.map { $0.map { 1 / $0 } } ?? Array(repeating: 1, count: x.count)
+        func projectBoxAndBudget(_ x: [Double]) -> [Double] { self.projectBoxAndBudget(x, reach: reach) }
+        func projectSlabs(_ x: [Double], _ family: [SpendGroup]) -> [Double] { self.projectSlabs(x, family, reach: reach) }
         guard !groups.isEmpty else { return projectBoxAndBudget(x) }
+        if let exact = GroupProjection(budget: budget, lower: lower, upper: upper, groups: groups, reach: reach).solve(x) {
+            return projectBoxAndBudget(exact)
+        }
         let families = disjointFamilies()
         var current = x
         var corrections = [[Double]](repeating: [Double](repeating: 0, count: x.count), count: families.count + 1)
@@ -59,15 +68,16 @@ struct FeasibleSet: Sendable {
     }
 
     /// The projection onto { lo_g ≤ Σ_{c∈g} x_c ≤ hi_g } for disjoint groups: a group outside its
-    /// range moves all its members by the same amount onto the nearer end.
-    private func projectSlabs(_ x: [Double], _ family: [SpendGroup]) -> [Double] {
+    /// range moves its members onto the nearer end, each in proportion to its `reach` (1/weight;
+    /// all the same amount in the Euclidean distance).
+    private func projectSlabs(_ x: [Double], _ family: [SpendGroup], reach: [Double]) -> [Double] {
         var y = x
         for g in family {
             let total = g.members.reduce(0) { $0 + x[$1] }
             let target = total < g.lower ? g.lower : total > g.upper ? g.upper : total
             guard target != total else { continue }
-            let shift = (target - total) / Double(g.members.count)
-            for c in g.members { y[c] += shift }
+            let shift = (target - total) / g.members.reduce(0) { $0 + reach[$1] }
+            for c in g.members { y[c] += shift * reach[c] }
         }
         return y
     }
@@ -80,22 +90,29 @@ struct FeasibleSet: Sendable {
         }
     }
 
-    /// The closest plan within the box that spends the budget: clamp(x_c + τ, lo_c, hi_c) with the
-    /// shift τ found by bisection, then the last rounding error placed on a channel with room.
-    private func projectBoxAndBudget(_ x: [Double]) -> [Double] {
+    /// The closest plan within the box that spends the budget: clamp(x_c + τ·reach_c, lo_c, hi_c)
+    /// with the multiplier τ found by bisection, then the last rounding error placed on a channel
+    /// with room.
+    private func projectBoxAndBudget(_ x: [Double], reach: [Double]) -> [Double] {
         let n = x.count
         func total(_ tau: Double) -> Double {
             var s = 0.0
-            for c in 0..<n { s += min(max(x[c] + tau, lower[c]), upper[c]) }
+            for c in 0..<n { s += min(max(x[c] + tau * reach[c], lower[c]), upper[c]) }
             return s
         }
-        var lo = -budget - (x.map(abs).max() ?? 0) - 1, hi = budget + (x.map(abs).max() ?? 0) + 1
+        // Every channel is at its lower bound below the smallest of (lo_c − x_c)/reach_c and at its
+        // upper bound above the largest of (hi_c − x_c)/reach_c.
+        var lo = -1.0, hi = 1.0
+        for c in 0..<n {
+            lo = min(lo, (lower[c] - x[c]) / reach[c] - 1)
+            hi = max(hi, (upper[c] - x[c]) / reach[c] + 1)
+        }
         for _ in 0..<200 {
             let mid = 0.5 * (lo + hi)
             if total(mid) < budget { lo = mid } else { hi = mid }
             if hi - lo <= 1e-15 * max(1, abs(mid)) { break }
         }
-        var y = (0..<n).map { min(max(x[$0] + 0.5 * (lo + hi), lower[$0]), upper[$0]) }
+        var y = (0..<n).map { min(max(x[$0] + 0.5 * (lo + hi) * reach[$0], lower[$0]), upper[$0]) }
         // Put the remaining rounding error where it fits, so Σ y equals the budget to the last bit
         // that matters.
         let residual = budget - y.reduce(0, +)

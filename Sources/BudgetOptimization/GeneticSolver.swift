@@ -16,7 +16,7 @@ struct GeneticSolver {
         let n = problem.channels.count
         let span = zip(problem.lower, problem.upper).map { min($1 - $0, problem.budget) }
         let search = GeneticSearch(seed: seed, patience: patience, maxGenerations: maxGenerations)
-        return search.solve(starts: starts, span: span, repair: feasible.project,
+        return search.solve(starts: starts, span: span, repair: { feasible.project($0) },
                             random: { feasible.random(channels: n, using: &$0) }, evaluate: evaluator.evaluate)
     }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import BudgetOptimization
+
+/// The Newton path for plans with many variables under the mean objective (a plan per geo and
+/// channel), checked against closed-form optima and the projection it rests on.
+@Suite struct SeparableNewtonTests {
+    /// 40 geos × 5 channels of r(b) = a·log(1 + k·b) over 50 draws, per-variable upper bounds. The
+    /// optimum of Σ ā_i·log(1 + k_i·b_i) under Σ b = B is water-filling: ā_i·k_i / (1 + k_i·b_i) = λ
+    /// for every variable inside its bounds, b_i = clamp(ā_i/λ − 1/k_i, lo_i, hi_i).
+    @Test(arguments: [UInt64(1), 2, 3])
+    func twoHundredVariablesReachTheWaterFillingOptimum(seed: UInt64) throws {
+        var rng = SplitMix(seed: seed)
+        let n = 200, budget = 1_000_000.0
+        var responses: [any ChannelResponse] = [], means: [Double] = [], rates: [Double] = [], upper: [Double] = []
+        for i in 0..<n {
+            let mean = 1_000 * exp(rng.normal()), k = 1e-4 * exp(rng.normal())
+            let a = draws(mean: mean, spread: 0.5, count: 1_000, seed: seed * 1_000 + UInt64(i))
+            responses.append(LogResponse(a: a, k: k))
+            means.append(a.reduce(0, +) / Double(a.count)); rates.append(k)
+            upper.append(rng.uniform() < 0.2 ? 2_000 : budget)
+        }
+        let problem = try BudgetProblem(channels: (0..<n).map { "pair\($0)" }, responses: responses, budget: budget, upper: upper)
+        func optimum(_ lambda: Double) -> [Double] {
+            (0..<n).map { min(max(means[$0] / lambda - 1 / rates[$0], 0), upper[$0]) }
+        }
+        var lo = 1e-12, hi = 1e6
+        for _ in 0..<300 {
+            let mid = (lo * hi).squareRoot()
+            if optimum(mid).reduce(0, +) > budget { lo = mid } else { hi = mid }
+        }
+        let truth = optimum((lo * hi).squareRoot())
+        let start = Array(repeating: budget / Double(n), count: n)
+        let (plan, report) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: start)
+        #expect(abs(plan.reduce(0, +) - budget) <= 1e-6)
+        let worst = zip(plan, truth).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-4 * budget / Double(n), "largest miss \(worst) (\(report.notices))")
+        let value = PlanEvaluation(problem, plan: plan).total.mean, best = PlanEvaluation(problem, plan: truth).total.mean
+        #expect(value >= best - 1e-9 * abs(best), "\(value) vs \(best)")
+    }
+
+    /// The bench's shape at the size: 40 geos × 5 channels of Hill curves, some S-shaped,
+    /// geos of very different sizes, 1000 draws, starting from a "current" split. Every pair left
+    /// strictly inside its bounds ends with the same marginal return (the first-order conditions),
+    /// and the plan earns more than the start.
+    @Test func twoHundredHillPairsMeetTheFirstOrderConditions() throws {
+        var rng = SplitMix(seed: 41)
+        var responses: [any ChannelResponse] = [], current: [Double] = []
+        for _ in 0..<40 {
+            let size = exp(0.8 * rng.normal())
+            for c in 0..<5 {
+                let a = draws(mean: size * 100_000 * Double(5 - c), spread: 0.3, count: 1_000, seed: UInt64(responses.count))
+                responses.append(HillResponse(a: a, kappa: size * 50_000 * exp(0.3 * rng.normal()), slope: exp(0.2 + 0.3 * rng.normal())))
+                current.append(size * 20_000 * (1 + 0.5 * rng.uniform()))
+            }
+        }
+        let problem = try BudgetProblem(channels: (0..<200).map { "pair\($0)" }, responses: responses, budget: current.reduce(0, +))
+        let (plan, report) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: current)
+        let evaluation = PlanEvaluation(problem, plan: plan)
+        let optimality = OptimalityReport(problem, plan: plan, gradient: evaluation.objectiveGradient)
+        #expect(optimality.interior.count >= 100, "the check should cover most pairs")
+        #expect(optimality.interiorSpread <= 1e-6, "interior pairs' marginals differ by \(optimality.interiorSpread) (\(report.notices))")
+        #expect(evaluation.total.mean > PlanEvaluation(problem, plan: current).total.mean)
+    }
+
+    /// Geo plans with a cap on one channel's total over geos and a floor on one geo's total over
+    /// channels (overlapping groups). With r = a·√b every variable is interior, so the optimum's
+    /// marginals are λ + μ·[channel 0] − ν·[geo 5] with μ, ν ≥ 0: four classes of variables, each
+    /// with one marginal, consistent with each other, and both groups at their bound.
+    @Test func groupsOverGeosAndChannelsMeetTheirKKTConditions() throws {
+        let geos = 6, channels = 5, n = geos * channels
+        var rng = SplitMix(seed: 9)
+        let responses: [any ChannelResponse] = (0..<n).map { i in
+            SqrtResponse(a: draws(mean: 10 * exp(0.5 * rng.normal()) * Double(channels - i % channels), spread: 0.2, count: 40, seed: UInt64(i)))
+        }
+        let groups = [SpendGroup(members: (0..<geos).map { $0 * channels }, lower: 0, upper: 150, label: "c0"),
+                      SpendGroup(members: (0..<channels).map { 5 * channels + $0 }, lower: 300, upper: 1_000, label: "g5")]
+        let problem = try BudgetProblem(channels: (0..<n).map { "g\($0 / channels)/c\($0 % channels)" }, responses: responses,
+                                        budget: 1_000, groups: groups)
+        let feasible = FeasibleSet(problem)
+        let evaluator = ObjectiveEvaluator(problem)
+        let run = SeparableNewtonSolver(problem: problem, feasible: feasible).solve(from: feasible.evenSplit(channels: n), evaluator: evaluator)
+        #expect(run.status == .success, "\(run.status)")
+        #expect(feasible.isFeasible(run.plan, tolerance: 1e-9))
+        #expect(abs((0..<geos).reduce(0) { $0 + run.plan[$1 * channels] } - 150) <= 1e-6, "channel 0's cap binds")
+        #expect(abs((0..<channels).reduce(0) { $0 + run.plan[5 * channels + $1] } - 300) <= 1e-6, "geo 5's floor binds")
+        let marginal = evaluator.evaluateWithGradient(run.plan).1
+        func mean(_ cells: [Int]) -> Double { cells.reduce(0) { $0 + marginal[$1] } / Double(cells.count) }
+        let capped = (0..<n).filter { $0 % channels == 0 }, floored = (0..<n).filter { $0 / channels == 5 }
+        let plain = (0..<n).filter { !capped.contains($0) && !floored.contains($0) }
+        // A capped variable is held back (its marginal stays above λ); a floored one is pushed on.
+        let lambda = mean(plain), mu = mean(capped.filter { !floored.contains($0) }) - lambda,
+            nu = lambda - mean(floored.filter { !capped.contains($0) })
+        #expect(mu > 0 && nu > 0, "μ \(mu), ν \(nu)")
+        for i in 0..<n {
+            let expected = lambda + (capped.contains(i) ? mu : 0) - (floored.contains(i) ? nu : 0)
+            #expect(abs(marginal[i] - expected) <= 1e-6 * lambda, "\(problem.channels[i]): marginal \(marginal[i]) vs \(expected)")
+        }
+    }
+
+    /// The weighted projection is the closest feasible point in Σ w_c (y_c − x_c)²: for every
+    /// feasible z, (x − y)ᵀ W (z − y) ≤ 0 (the variational inequality of a projection onto a
+    /// convex set).
+    @Test func theWeightedProjectionIsTheClosestPointInItsDistance() throws {
+        var rng = SplitMix(seed: 4)
+        let n = 12
+        let problem = try BudgetProblem(channels: (0..<n).map { "v\($0)" }, responses: (0..<n).map { _ in SqrtResponse(a: [1]) },
+                                        budget: 100, lower: Array(repeating: 1, count: n), upper: Array(repeating: 30, count: n),
+                                        groups: [SpendGroup(members: [0, 1, 2, 3], lower: 0, upper: 20, label: "a"),
+                                                 SpendGroup(members: [0, 4, 8], lower: 25, upper: 60, label: "b")])
+        let feasible = FeasibleSet(problem)
+        for _ in 0..<20 {
+            let x = (0..<n).map { _ in 40 * rng.normal() + 8 }
+            let w = (0..<n).map { _ in exp(2 * rng.normal()) }
+            let y = feasible.project(x, weights: w)
+            #expect(feasible.isFeasible(y, tolerance: 1e-9))
+            for _ in 0..<50 {
+                let z = feasible.random(channels: n, using: &rng)
+                var inner = 0.0, scale = 0.0
+                for c in 0..<n {
+                    let away = x[c] - y[c], toward = z[c] - y[c]
+                    inner += w[c] * away * toward
+                    scale += w[c] * abs(away * toward)
+                }
+                #expect(inner <= 1e-7 * max(scale, 1), "inner product \(inner) of \(scale)")
+            }
+        }
+    }
+}
