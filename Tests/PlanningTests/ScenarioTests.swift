@@ -47,13 +47,13 @@ import MediaModel
         #expect(sc.sampler.chains == 2 && sc.sampler.warmup == 300 && sc.sampler.seed == 9 && sc.sampler.metric == .dense)
     }
 
-    /// Partial pooling across geos samples at target_accept 0.9 unless the scenario says otherwise;
+    /// Partial pooling across geos samples at target_accept 0.95 unless the scenario says otherwise;
     /// national data and the unpooled hierarchies keep Stan's 0.8.
     @Test func partialPoolingDefaultsToAHigherTargetAcceptance() throws {
         let geo = base.replacingOccurrences(of: "  date: week\n", with: "  date: week\n  geo: region\n")
         let cases: [(String, Double)] = [
-            (geo, 0.9),
-            (geo + "\nmodel: {hierarchy: partial}", 0.9),
+            (geo, 0.95),
+            (geo + "\nmodel: {hierarchy: partial}", 0.95),
             (geo + "\nsampler: {target_accept: 0.85}", 0.85),
             (geo + "\nmodel: {hierarchy: pooled}", 0.8),
             (geo + "\nmodel: {hierarchy: separate}", 0.8),
