@@ -98,6 +98,24 @@ import Testing
         }
     }
 
+    /// Only the mean objective is separable: the others couple the variables through the draws,
+    /// and large problems under them keep SLSQP (Newton's diagonal Hessian would be wrong there).
+    @Test(arguments: [PlanObjective.cvar(alpha: 0.2), .meanMinusSD(lambda: 1)])
+    func otherObjectivesStayOffTheNewtonPath(objective: PlanObjective) throws {
+        let n = 30
+        let responses: [any ChannelResponse] = (0..<n).map { i in
+            LogResponse(a: draws(mean: 100 * Double(1 + i % 4), spread: 0.4, count: 200, seed: UInt64(i)), k: 0.01)
+        }
+        let problem = try BudgetProblem(channels: (0..<n).map { "pair\($0)" }, responses: responses, budget: 3_000, objective: objective)
+        let start = Array(repeating: 100.0, count: n)
+        let (plan, report) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: start)
+        #expect(!report.notices.contains { $0.contains("Newton") }, "\(report.notices)")
+        #expect(report.notices.contains { $0.contains("SLSQP ran") }, "\(report.notices)")
+        #expect(abs(plan.reduce(0, +) - 3_000) <= 1e-6)
+        let evaluator = ObjectiveEvaluator(problem)
+        #expect(evaluator.evaluate(plan) > evaluator.evaluate(start))
+    }
+
     /// The weighted projection is the closest feasible point in Σ w_c (y_c − x_c)²: for every
     /// feasible z, (x − y)ᵀ W (z − y) ≤ 0 (the variational inequality of a projection onto a
     /// convex set).
