@@ -79,9 +79,12 @@ public struct BudgetOptimizer: Sendable {
                 slsqpBest = run
                 notices.append("Newton's method on the separable objective: \(run.evaluations) evaluations on all \(problem.drawCount) draws, \(run.status)")
             } else {
-                notices.append("Newton's method ended with '\(run.status)'")
+                let reason = !run.status.pointIsUsable || !run.value.isFinite ? "ended with '\(run.status)'" : "ended outside the budget or bounds"
+                notices.append("Newton's method \(reason); SLSQP planned instead")
             }
-            if choice == .auto, slsqpBest != nil {
+        }
+        if large && choice != .ga && slsqpBest != nil {
+            if choice == .auto {
                 notices.append("with \(n) variables the genetic algorithm's cross-check is skipped (optimizer: ga runs it alone)")
             }
         } else if large && choice != .ga {

@@ -10,8 +10,8 @@ struct FeasibleSet: Sendable {
         budget = problem.budget; lower = problem.lower; upper = problem.upper; groups = problem.groups
     }
 
-    init(budget: Double, lower: [Double], upper: [Double]) {
-        self.budget = budget; self.lower = lower; self.upper = upper; groups = []
+    init(budget: Double, lower: [Double], upper: [Double], groups: [SpendGroup] = []) {
+        self.budget = budget; self.lower = lower; self.upper = upper; self.groups = groups
     }
 
     /// The closest feasible plan, in the Euclidean distance or, with `weights` w (`[channels]`,

@@ -74,6 +74,7 @@ struct GroupProjection {
         // Which priced constraints each variable enters.
         var memberOf = [[Int]](repeating: [0], count: x.count)
         for (slot, p) in priced.enumerated().dropFirst() { for c in groups[p - 1].members { memberOf[c].append(slot) } }
+        var previous = Double.infinity
         for _ in 0..<100 {
             let y = point(x, prices)
             var residual = [Double](repeating: 0, count: k)
@@ -81,7 +82,12 @@ struct GroupProjection {
             for (slot, p) in priced.enumerated().dropFirst() {
                 residual[slot] = groups[p - 1].members.reduce(0) { $0 + y[$1] } - bound[p - 1]!
             }
-            if residual.allSatisfy({ abs($0) <= tolerance }) { return true }
+            let worst = residual.map(abs).max() ?? 0
+            if worst <= tolerance { return true }
+            // Where a variable's reach is large the prices' last bits move it by more than the
+            // tolerance: once Newton stops gaining, a residual this small is the rounding's.
+            if worst <= 1e-9 * max(budget, 1), worst > 0.5 * previous { return true }
+            previous = worst
             // The Jacobian Σ over free variables of reach_c · a_c a_cᵀ, lightly regularized: a group
             // whose members all sit at a bound has no curvature of its own.
             var jacobian = [Double](repeating: 0, count: k * k)

@@ -33,7 +33,9 @@ struct SeparableNewtonSolver {
         var x = feasible.project(start)
         var (value, gradient) = evaluator.evaluateWithGradient(x)
         guard value.isFinite else { return SolverRun(plan: x, value: value, status: .failure, evaluations: 1) }
-        // The damping, relative to a typical curvature; it starts small (nearly plain Newton).
+        // The damping, relative to a typical curvature; it starts small (nearly plain Newton) and
+        // never goes below `floor`, where a step is Newton's to within a millionth.
+        let floor = 1e-6
         var damping = 1e-3
         var status = SolverStatus.iterationLimit
         for _ in 0..<maxIterations {
@@ -43,8 +45,9 @@ struct SeparableNewtonSolver {
             let typical = positive.isEmpty ? max(gradient.map(abs).filter(\.isFinite).max() ?? 1, 1e-300) / unit
                                            : positive[positive.count / 2]
             let weights = curvature.map { h in (h.isFinite && h > 0 ? h : 0) + damping * typical }
-            // A curve whose slope is infinite at zero (a Hill slope below 1 in some draw) is pushed off
-            // zero by the largest finite slope; the line search judges the move by its value.
+            // Curves floor their spend just above zero, so a Hill slope below 1 gives a huge but
+            // finite slope there; a slope that is not finite at all is read as the steepest finite
+            // one, and the line search judges the move by its value.
             let finiteSlopes = gradient.filter(\.isFinite)
             let steepest = max(finiteSlopes.map(abs).max() ?? 1, 1e-300)
             let usable = gradient.map { $0.isFinite ? $0 : 10 * steepest }
@@ -53,21 +56,38 @@ struct SeparableNewtonSolver {
             let step = (0..<n).map { newton[$0] - x[$0] }
             let slope = (0..<n).reduce(0.0) { $0 + usable[$1] * step[$1] }
             let largest = step.map(abs).max() ?? 0
-            if largest <= 1e-10 * unit || slope <= 1e-15 * max(abs(value), 1e-300) { status = .success; break }
+            // The objective's rounding: gains below it cannot be measured.
+            let noise = 1e-13 * max(abs(value), 1e-300)
+            // Converged when Newton's own step is a billionth of a variable's share of the budget:
+            // the first-order conditions then hold to about that. (Its gain is below the
+            // objective's rounding long before, so the gain cannot be the test.) A heavily damped
+            // step is short anywhere: undamp and look again first.
+            if largest <= 1e-9 * unit || slope <= 0 {
+                if damping > floor { damping = floor; continue }
+                status = largest <= 1e-9 * unit ? .success : .roundoffLimited
+                break
+            }
             // Backtracking (Armijo) along the step; the segment stays feasible (the set is convex).
+            // Near the optimum a full step's gain is below the rounding: it is then taken when the
+            // objective is not measurably worse, as the first-order conditions still improve.
             var t = 1.0, accepted: (plan: [Double], value: Double, gradient: [Double])?
-            while evaluator.evaluations - firstEvaluation < maxEvaluations {
+            while evaluator.evaluations - firstEvaluation < maxEvaluations, t * slope > noise || t == 1 {
                 let trial = t == 1 ? newton : (0..<n).map { x[$0] + t * step[$0] }
                 let (v, g) = evaluator.evaluateWithGradient(trial)
-                if v.isFinite, v >= value + 1e-4 * t * slope { accepted = (trial, v, g); break }
+                if v.isFinite, v >= value + 1e-4 * t * slope || (slope <= 10 * noise && v >= value - noise) {
+                    accepted = (trial, v, g); break
+                }
                 t *= 0.25
-                if t * largest <= 1e-12 * unit { break }
             }
-            guard let next = accepted else { status = t * largest <= 1e-12 * unit ? .stalled : .maxEvaluationsReached; break }
-            damping = t == 1 ? max(damping / 4, 1e-6) : min(damping * 16, 1e6)
-            let gain = next.value - value
+            guard let next = accepted else {
+                // No step the objective can tell from zero ascends: optimal to its rounding when the
+                // step's predicted gain is that small too, else the model of the step was wrong.
+                status = evaluator.evaluations - firstEvaluation >= maxEvaluations ? .maxEvaluationsReached
+                    : slope <= 1e3 * noise ? .roundoffLimited : .stalled
+                break
+            }
+            damping = t == 1 ? max(damping / 4, floor) : min(damping * 16, 1e6)
             x = next.plan; value = next.value; gradient = next.gradient
-            if t == 1, largest <= 1e-8 * unit, gain <= 1e-13 * max(abs(value), 1e-300) { status = .success; break }
         }
         return SolverRun(plan: x, value: value, status: status, evaluations: evaluator.evaluations - firstEvaluation)
     }

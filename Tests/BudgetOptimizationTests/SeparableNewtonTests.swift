@@ -34,6 +34,7 @@ import Testing
         let (plan, report) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: start)
         #expect(abs(plan.reduce(0, +) - budget) <= 1e-6)
         let worst = zip(plan, truth).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(report.notices.contains { $0.hasPrefix("Newton's method on the separable objective") }, "\(report.notices)")
         #expect(worst <= 1e-4 * budget / Double(n), "largest miss \(worst) (\(report.notices))")
         let value = PlanEvaluation(problem, plan: plan).total.mean, best = PlanEvaluation(problem, plan: truth).total.mean
         #expect(value >= best - 1e-9 * abs(best), "\(value) vs \(best)")
@@ -58,6 +59,7 @@ import Testing
         let (plan, report) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: current)
         let evaluation = PlanEvaluation(problem, plan: plan)
         let optimality = OptimalityReport(problem, plan: plan, gradient: evaluation.objectiveGradient)
+        #expect(report.notices.contains { $0.hasPrefix("Newton's method on the separable objective") }, "\(report.notices)")
         #expect(optimality.interior.count >= 100, "the check should cover most pairs")
         #expect(optimality.interiorSpread <= 1e-6, "interior pairs' marginals differ by \(optimality.interiorSpread) (\(report.notices))")
         #expect(evaluation.total.mean > PlanEvaluation(problem, plan: current).total.mean)
@@ -114,6 +116,45 @@ import Testing
         #expect(abs(plan.reduce(0, +) - 3_000) <= 1e-6)
         let evaluator = ObjectiveEvaluator(problem)
         #expect(evaluator.evaluate(plan) > evaluator.evaluate(start))
+    }
+
+    /// The projection at a geo plan's size: 40 geos × 5 channels, a range on every geo's total (a
+    /// few of them exact amounts), a range on every channel's total, and weights six orders of
+    /// magnitude apart (the curvatures of a big geo and of a curve's flat foot). The prices'
+    /// solution settles (no fallback to Dykstra's rounds) and is the closest feasible point.
+    @Test func theProjectionSettlesAtAGeoPlansSize() throws {
+        var rng = SplitMix(seed: 17)
+        let geos = 40, channels = 5, n = geos * channels, budget = 2_000_000.0
+        var groups: [SpendGroup] = []
+        for g in 0..<geos {
+            let share = budget / Double(geos) * (0.5 + rng.uniform())
+            let exact = g % 10 == 3
+            groups.append(SpendGroup(members: (0..<channels).map { g * channels + $0 }, lower: exact ? share : 0.6 * share,
+                                     upper: exact ? share : 1.4 * share, label: "g\(g)"))
+        }
+        for c in 0..<channels {
+            groups.append(SpendGroup(members: (0..<geos).map { $0 * channels + c }, lower: 0.1 * budget, upper: 0.3 * budget, label: "c\(c)"))
+        }
+        let feasible = FeasibleSet(budget: budget, lower: Array(repeating: 0, count: n), upper: Array(repeating: budget, count: n), groups: groups)
+        for _ in 0..<5 {
+            let x = (0..<n).map { _ in budget / Double(n) * (1 + 2 * rng.normal()) }
+            let w = (0..<n).map { _ in exp(-6 * log(10) * rng.uniform()) }
+            let solver = GroupProjection(budget: budget, lower: feasible.lower, upper: feasible.upper, groups: groups, reach: w.map { 1 / $0 })
+            let exact = try #require(solver.solve(x), "the prices did not settle")
+            let y = feasible.project(x, weights: w)
+            #expect(feasible.isFeasible(y, tolerance: 1e-9))
+            #expect(zip(exact, y).allSatisfy { abs($0 - $1) <= 1e-6 * budget / Double(n) })
+            for _ in 0..<20 {
+                let z = feasible.random(channels: n, using: &rng)
+                var inner = 0.0, scale = 0.0
+                for c in 0..<n {
+                    let away = x[c] - y[c], toward = z[c] - y[c]
+                    inner += w[c] * away * toward
+                    scale += w[c] * abs(away * toward)
+                }
+                #expect(inner <= 1e-7 * max(scale, 1), "inner product \(inner) of \(scale)")
+            }
+        }
     }
 
     /// The weighted projection is the closest feasible point in Σ w_c (y_c − x_c)²: for every
