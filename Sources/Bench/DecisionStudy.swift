@@ -63,11 +63,24 @@ struct WorldScore {
     var chosenSaturation = ""
     var stacked = false
     var familyVisible: Bool? = nil
+    /// The furthest the plan's weekly spend goes above the largest week the data has seen, over
+    /// channels (`SpendExtrapolation.factor`; 0 when every channel stays at or below it).
+    var extrapolationAbove = 0.0
+    /// The study's short fit failed `mixplan fit`'s convergence checks and was fitted again as the
+    /// refusal asks (4 chains × (1000 + 1000), target_accept 0.95 after divergences).
+    var refit = false
+    /// The fit still failed them: `mixplan plan` refuses to plan on it, so the tool's decision is
+    /// the current mix. `truePlan` and `probabilityBetter` are then the plan it would have made
+    /// with `--allow-unconverged`.
+    var refused = false
+
+    /// What the tool's decision earns under the truth: the current mix's when it refused.
+    var trueDecision: Double { refused ? trueCurrent : truePlan }
 
     var gainAvailable: Double { trueOracle - trueCurrent }
     /// Share of the oracle's uplift the plan captured (nil when there was almost nothing to gain).
-    var captured: Double? { gainAvailable > 0.005 * trueCurrent ? (truePlan - trueCurrent) / gainAvailable : nil }
-    /// Worse than the current mix by more than rounding.
+    var captured: Double? { gainAvailable > 0.005 * trueCurrent ? (trueDecision - trueCurrent) / gainAvailable : nil }
+    /// The plan (made or not) is worse than the current mix by more than rounding.
     var worse: Bool { truePlan < trueCurrent - 1e-6 * trueCurrent }
 }
 
@@ -140,8 +153,26 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
     try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
 
     let start = Date()
-    let scenario = try Scenario.load(path: path)
-    let run = try PlanRun.run(scenario)
+    var scenario = try Scenario.load(path: path)
+    var fitted = try PlanRun.posterior(for: scenario)
+    // `mixplan plan` refuses a fit that fails its convergence checks and says what to change:
+    // longer chains, and a higher target_accept after divergences. The study does what a user
+    // would, once; a fit that still fails leaves the tool with no plan (the current mix stays).
+    var refit = false
+    if !fitted.convergence.converged {
+        let accept = fitted.convergence.divergences > 0 ? ", target_accept: 0.95" : ""
+        let longer = yaml.replacingOccurrences(
+            of: "sampler: {chains: \(settings.chains), warmup: \(settings.warmup), draws: \(settings.draws), seed: \(world.index + 1)}",
+            with: "sampler: {chains: 4, warmup: 1000, draws: 1000, seed: \(world.index + 1)\(accept)}")
+        precondition(longer != yaml, "the refit must change the scenario's sampler line")
+        let retry = dir.appendingPathComponent("scenario-refit.yaml").path
+        try Data(longer.utf8).write(to: URL(fileURLWithPath: retry))
+        scenario = try Scenario.load(path: retry)
+        fitted = try PlanRun.posterior(for: scenario)
+        refit = true
+    }
+    let refused = !fitted.convergence.converged
+    let run = try PlanRun.plan(scenario, fitted: fitted)
     let seconds = Date().timeIntervalSince(start)
 
     // ROAS against the truth over the history.
@@ -176,6 +207,13 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         }
     }
     if !run.fitReused, let warnings = try? convergenceNote(run) { note = warnings }
+    if refit {
+        note += (note.isEmpty ? "" : "; ") + (refused ? "refused: not converged after a refit (\(fitted.convergence.warnings.count) checks failed)"
+                                                      : "refit 4 × (1000 + 1000) converged")
+    }
+    if let above = run.extrapolation.filter(\.above).max(by: { $0.factor < $1.factor }) {
+        note += (note.isEmpty ? "" : "; ") + String(format: "%@ %.2f× above the data", above.channel, above.factor)
+    }
     var visible: Bool? = nil
     if scenario.model.choosesFamily, let comparison = try FitRun.run(scenario).comparison {
         // The candidates come back from the cache: only their LOO is computed again.
@@ -195,7 +233,9 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
                       channels: errors.count, probabilityBetter: run.uplift.probabilityBetter, truePlan: planValue,
                       trueCurrent: currentValue, trueOracle: oracleValue, seconds: seconds, note: note, detail: detail,
                       chosenSaturation: run.posterior.model.specification.saturation.rawValue, stacked: run.posterior.stack != nil,
-                      familyVisible: visible)
+                      familyVisible: visible,
+                      extrapolationAbove: run.extrapolation.filter(\.above).map(\.factor).max() ?? 0,
+                      refit: refit, refused: refused)
 }
 
 /// A short flag when the fit did not converge (so a bad score can be told from a bad fit).
@@ -225,13 +265,22 @@ func studySummary(_ scores: [WorldScore]) -> String {
     out += "  ROAS mean abs relative error: median \(pct(quantile(errors, 0.5))), p90 \(pct(quantile(errors, 0.9)))"
         + "; worlds with correlation ≤ 0.3 (\(lowCorrelation.count)): median \(pct(quantile(lowCorrelation, 0.5)))\n"
     out += "  true ROAS inside the 90% band: \(covered) of \(channels) channels (\(pct(Double(covered) / Double(max(channels, 1)))))\n"
-    out += "  share of the oracle's uplift captured (\(captured.count) worlds with ≥ 0.5% to gain): "
+    out += "  share of the oracle's uplift the tool's decision captured (a refusal keeps the current mix: 0; \(captured.count) worlds with ≥ 0.5% to gain): "
         + String(format: "median %.2f, p10 %.2f, worst %.2f\n", quantile(captured, 0.5), quantile(captured, 0.1), captured.min() ?? .nan)
-    out += "  plans worse than the current mix: \(worse.count) of \(scores.count); of those claiming P(better) ≥ 0.9: "
-        + "\(worse.filter { $0.probabilityBetter >= 0.9 }.count)\n"
-    out += "  calibration of P(plan better) (claimed mean vs observed share better):\n"
+    let refits = scores.filter(\.refit), refusedWorlds = scores.filter(\.refused), planned = scores.filter { !$0.refused }
+    out += "  fits that failed mixplan's convergence checks at the study's sampler settings: \(refits.count) of \(scores.count); "
+        + "refit at 4 × (1000 + 1000): \(refits.count - refusedWorlds.count) converged, \(refusedWorlds.count) refused (current mix kept)\n"
+    out += "  plans made (not refused) that are worse than the current mix: \(planned.filter(\.worse).count) of \(planned.count); "
+        + "of those claiming P(better) ≥ 0.9: \(planned.filter { $0.worse && $0.probabilityBetter >= 0.9 }.count)\n"
+    out += "  every world's plan, refused or not (as counted before the refusals were): worse \(worse.count) of \(scores.count); "
+        + "claiming P(better) ≥ 0.9: \(worse.filter { $0.probabilityBetter >= 0.9 }.count)\n"
+    let inside = planned.filter { $0.extrapolationAbove == 0 }
+    out += "  plans made that keep every channel within the weekly spend the data has seen: \(inside.count) of \(planned.count); "
+        + "worse than the current mix: \(inside.filter(\.worse).count), of those claiming P(better) ≥ 0.9: "
+        + "\(inside.filter { $0.worse && $0.probabilityBetter >= 0.9 }.count)\n"
+    out += "  calibration of P(plan better) over the plans made (claimed mean vs observed share better):\n"
     for (lo, hi) in [(0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)] {
-        let bin = scores.filter { $0.probabilityBetter >= lo && $0.probabilityBetter < hi }
+        let bin = planned.filter { $0.probabilityBetter >= lo && $0.probabilityBetter < hi }
         guard !bin.isEmpty else { out += String(format: "    [%.1f, %.1f): no worlds\n", lo, min(hi, 1)); continue }
         let claimed = bin.map(\.probabilityBetter).reduce(0, +) / Double(bin.count)
         let observed = Double(bin.filter { $0.truePlan > $0.trueCurrent }.count) / Double(bin.count)
