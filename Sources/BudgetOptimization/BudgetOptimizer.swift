@@ -12,7 +12,8 @@ public enum OptimizerChoice: String, Sendable, CaseIterable {
 
 /// How the returned plan was found.
 public struct OptimizerReport: Sendable {
-    /// "slsqp" or "ga".
+    /// "slsqp", "newton" (Newton's method on a large separable problem, chosen by `slsqp` or
+    /// `auto`) or "ga".
     public var method: String
     public var status: SolverStatus
     /// Objective evaluations in all: SLSQP's plus the genetic algorithm's.
@@ -65,6 +66,7 @@ public struct BudgetOptimizer: Sendable {
         var notices: [String] = []
 
         var slsqpBest: SolverRun?
+        var newtonPlanned = false
         // Many variables (a plan per geo and channel): one SLSQP run from the given plan on a
         // subsample of draws, then a short polish on all draws. Each evaluation costs variables ×
         // draws curve evaluations and SLSQP's dense steps grow with the cube of the variables, so
@@ -77,6 +79,7 @@ public struct BudgetOptimizer: Sendable {
             let run = SeparableNewtonSolver(problem: problem, feasible: feasible).solve(from: starts[0], evaluator: evaluator)
             if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-9) {
                 slsqpBest = run
+                newtonPlanned = true
                 notices.append("Newton's method on the separable objective: \(run.evaluations) evaluations on all \(problem.drawCount) draws, \(run.status)")
             } else {
                 let reason = !run.status.pointIsUsable || !run.value.isFinite ? "ended with '\(run.status)'" : "ended outside the budget or bounds"
@@ -150,6 +153,7 @@ public struct BudgetOptimizer: Sendable {
                             geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,
                             crossCheckGap: gap, notices: notices)
         }
+        if newtonPlanned, chosen.report.method == "slsqp" { chosen.report.method = "newton" }
         chosen.plan = polishSlivers(chosen.plan, problem: problem, feasible: feasible, evaluator: evaluator, resolve: !large)
         RunChoice.neverWorseThanStart(&chosen, start: start == nil ? nil : starts.first, noun: "plan", value: evaluator.evaluate)
         return chosen

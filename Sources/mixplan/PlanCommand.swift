@@ -108,7 +108,7 @@ struct PlanReport {
         out += "Fit: " + (run.fitReused ? "reused (same data and settings)" : String(format: "fitted in %.1f s", run.fitSeconds))
         out += curveFamilyNote(run)  // issue 11
         var counts: [String] = []
-        if r.slsqpEvaluations > 0 { counts.append("SLSQP \(r.slsqpEvaluations) evaluations") }
+        if r.slsqpEvaluations > 0 { counts.append("\(r.method == "newton" ? "Newton" : "SLSQP") \(r.slsqpEvaluations) evaluations") }
         if r.geneticEvaluations > 0 { counts.append("GA \(r.geneticEvaluations) on \(r.geneticSearchDraws) draws") }
         out += "; optimizer \(r.method) (\(r.status); \(counts.joined(separator: ", ")); " + String(format: "%.2f s", r.seconds)
         if let gap = r.crossCheckGap { out += String(format: "; SLSQP vs GA gap %.4f%%", 100 * gap) }

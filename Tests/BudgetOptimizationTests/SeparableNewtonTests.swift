@@ -35,6 +35,7 @@ import Testing
         #expect(abs(plan.reduce(0, +) - budget) <= 1e-6)
         let worst = zip(plan, truth).map { abs($0 - $1) }.max() ?? .infinity
         #expect(report.notices.contains { $0.hasPrefix("Newton's method on the separable objective") }, "\(report.notices)")
+        #expect(report.method == "newton")
         #expect(worst <= 1e-4 * budget / Double(n), "largest miss \(worst) (\(report.notices))")
         let value = PlanEvaluation(problem, plan: plan).total.mean, best = PlanEvaluation(problem, plan: truth).total.mean
         #expect(value >= best - 1e-9 * abs(best), "\(value) vs \(best)")

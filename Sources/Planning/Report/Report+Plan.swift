@@ -219,7 +219,7 @@ extension Report {
         let r = run.report, o = run.optimality, p = run.problem
         var text = "Optimizer: \(r.method), \(r.status)"
         var counts: [String] = []
-        if r.slsqpEvaluations > 0 { counts.append("SLSQP \(r.slsqpEvaluations) evaluations") }
+        if r.slsqpEvaluations > 0 { counts.append("\(r.method == "newton" ? "Newton's method" : "SLSQP") \(r.slsqpEvaluations) evaluations") }
         if r.geneticEvaluations > 0 { counts.append("genetic algorithm \(r.geneticEvaluations) evaluations on \(r.geneticSearchDraws) draws") }
         if !counts.isEmpty { text += " (\(counts.joined(separator: "; ")))" }
         text += "."
