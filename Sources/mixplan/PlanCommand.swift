@@ -140,6 +140,11 @@ struct PlanReport {
         out += "\nOptimality: "
         if o.interior.isEmpty { out += "no channel is strictly inside its bounds" }
         else { out += "interior \(names(o.interior, "channels")) share a marginal objective of " + String(format: "%.3f (spread %.1e)", o.marginal, o.interiorSpread) }
+        if !o.activeGroups.isEmpty {
+            // A group at an end of its range moves its members' marginals by its price.
+            let shown = o.activeGroups.prefix(6).map { String(format: "%@ %+.3f", $0.label, $0.price) }.joined(separator: ", ")
+            out += "; bound groups add their price to their members' marginal: \(shown)\(o.activeGroups.count > 6 ? ", …" : "")"
+        }
         if !o.atMinimum.isEmpty { out += "; at their minimum: \(names(o.atMinimum, "channels"))" }
         if !o.atMaximum.isEmpty { out += "; at their maximum: \(names(o.atMaximum, "channels"))" }
         }

@@ -95,6 +95,12 @@ import Testing
         let lambda = mean(plain), mu = mean(capped.filter { !floored.contains($0) }) - lambda,
             nu = lambda - mean(floored.filter { !capped.contains($0) })
         #expect(mu > 0 && nu > 0, "μ \(mu), ν \(nu)")
+        // The plan's own optimality report takes the bound groups' prices out the same way.
+        let report = OptimalityReport(problem, plan: run.plan, gradient: marginal)
+        #expect(report.interiorSpread <= 1e-6 && report.boundViolation <= 1e-6, "\(report.interiorSpread), \(report.boundViolation)")
+        #expect(report.activeGroups.map(\.label) == ["c0", "g5"])
+        #expect(report.activeGroups.count == 2 && abs(report.activeGroups[0].price - mu) <= 1e-6 * lambda
+                && abs(report.activeGroups[1].price + nu) <= 1e-6 * lambda, "\(report.activeGroups) vs μ \(mu), ν \(nu)")
         for i in 0..<n {
             let expected = lambda + (capped.contains(i) ? mu : 0) - (floored.contains(i) ? nu : 0)
             #expect(abs(marginal[i] - expected) <= 1e-6 * lambda, "\(problem.channels[i]): marginal \(marginal[i]) vs \(expected)")

@@ -232,6 +232,11 @@ extension Report {
         } else {
             text += " Channels inside their bounds (\(o.interior.joined(separator: ", "))) share a marginal return of \(String(format: "%.3f", o.marginal)) "
                 + "(largest relative gap \(String(format: "%.1e", o.interiorSpread))): moving a dollar between them gains nothing."
+            if !o.activeGroups.isEmpty {
+                text += " Totals held at a bound add a price to their members' marginal return: "
+                    + o.activeGroups.map { "\($0.label) \(String(format: "%+.3f", $0.price))" }.joined(separator: ", ")
+                    + " (the gap above is measured after these prices)."
+            }
         }
         if !o.atMinimum.isEmpty { text += " At their minimum: \(o.atMinimum.joined(separator: ", "))." }
         if !o.atMaximum.isEmpty { text += " At their maximum: \(o.atMaximum.joined(separator: ", "))." }
