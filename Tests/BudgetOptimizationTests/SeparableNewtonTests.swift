@@ -151,16 +151,7 @@ import Testing
             let y = feasible.project(x, weights: w)
             #expect(feasible.isFeasible(y, tolerance: 1e-9))
             #expect(zip(exact, y).allSatisfy { abs($0 - $1) <= 1e-6 * budget / Double(n) })
-            for _ in 0..<20 {
-                let z = feasible.random(channels: n, using: &rng)
-                var inner = 0.0, scale = 0.0
-                for c in 0..<n {
-                    let away = x[c] - y[c], toward = z[c] - y[c]
-                    inner += w[c] * away * toward
-                    scale += w[c] * abs(away * toward)
-                }
-                #expect(inner <= 1e-7 * max(scale, 1), "inner product \(inner) of \(scale)")
-            }
+            expectClosest(y, to: x, weights: w, in: feasible, samples: 20, using: &rng)
         }
     }
 
@@ -180,16 +171,24 @@ import Testing
             let w = (0..<n).map { _ in exp(2 * rng.normal()) }
             let y = feasible.project(x, weights: w)
             #expect(feasible.isFeasible(y, tolerance: 1e-9))
-            for _ in 0..<50 {
-                let z = feasible.random(channels: n, using: &rng)
-                var inner = 0.0, scale = 0.0
-                for c in 0..<n {
-                    let away = x[c] - y[c], toward = z[c] - y[c]
-                    inner += w[c] * away * toward
-                    scale += w[c] * abs(away * toward)
-                }
-                #expect(inner <= 1e-7 * max(scale, 1), "inner product \(inner) of \(scale)")
+            expectClosest(y, to: x, weights: w, in: feasible, samples: 50, using: &rng)
+        }
+    }
+
+    /// y is the closest point of `feasible` to x in Σ w_c (y_c − x_c)² exactly when, for every
+    /// feasible z, (x − y)ᵀ W (z − y) ≤ 0 (the variational inequality of a projection onto a
+    /// convex set); checked on `samples` random feasible points.
+    func expectClosest(_ y: [Double], to x: [Double], weights w: [Double], in feasible: FeasibleSet, samples: Int,
+                       using rng: inout SplitMix) {
+        for _ in 0..<samples {
+            let z = feasible.random(channels: x.count, using: &rng)
+            var inner = 0.0, scale = 0.0
+            for c in x.indices {
+                let away = x[c] - y[c], toward = z[c] - y[c]
+                inner += w[c] * away * toward
+                scale += w[c] * abs(away * toward)
             }
+            #expect(inner <= 1e-7 * max(scale, 1), "inner product \(inner) of \(scale)")
         }
     }
 }
