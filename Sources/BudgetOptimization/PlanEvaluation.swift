@@ -83,7 +83,8 @@ public struct OptimalityReport: Sendable {
     /// Largest relative violation by a channel at a bound, or by a group price of the wrong sign
     /// (0 when none).
     public var boundViolation: Double
-    /// Groups whose total sits at one end of its range, with their price: what a currency unit
+    /// Groups whose total sits at one end of its range and that have a member strictly inside its
+    /// bounds, with their price: what a currency unit
     /// more (a positive price: the upper end holds its members back) or less (negative: the
     /// lower end pushes them on) for the group would change the objective, beyond `marginal`.
     public var activeGroups: [(label: String, price: Double)]
@@ -115,7 +116,10 @@ public struct OptimalityReport: Sendable {
         atMinimum = low.map { problem.channels[$0] }
         atMaximum = high.map { problem.channels[$0] }
         marginal = common
-        activeGroups = zip(active, prices.groups).map { ($0.group.label, $1) }
+        // A group whose members all sit at their own bounds has no price the marginals can show.
+        let interiorSet = Set(interior)
+        activeGroups = zip(active, prices.groups).filter { a, _ in a.group.members.contains(where: interiorSet.contains) }
+            .map { ($0.group.label, $1) }
         interiorSpread = interior.map { abs(gradient[$0] - common - shift[$0]) / scale }.max() ?? 0
         // An equality group's price may take either sign.
         let wrongSign = zip(active, prices.groups).map { a, p in

@@ -155,6 +155,20 @@ import Testing
         }
     }
 
+    /// A group at its bound whose members all sit at their own bounds has no price the marginals
+    /// can show, and is not listed; one with an interior member is.
+    @Test func onlyGroupsWithInteriorMembersArePriced() throws {
+        let problem = try BudgetProblem(channels: ["a", "b", "c"], responses: [SqrtResponse(a: [3]), SqrtResponse(a: [1]), SqrtResponse(a: [2])],
+                                        budget: 10, lower: [0, 0, 0], upper: [10, 10, 0],
+                                        groups: [SpendGroup(members: [2], lower: 0, upper: 5, label: "c alone"),
+                                                 SpendGroup(members: [0], lower: 0, upper: 6, label: "a capped")])
+        let (plan, _) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem)
+        let report = OptimalityReport(problem, plan: plan, gradient: PlanEvaluation(problem, plan: plan).objectiveGradient)
+        #expect(abs(plan[0] - 6) <= 1e-6 && abs(plan[2]) <= 1e-9, "\(plan)")
+        #expect(report.activeGroups.map(\.label) == ["a capped"])
+        #expect((report.activeGroups.first?.price ?? 0) > 0, "a cap holds its member back")
+    }
+
     /// The weighted projection is the closest feasible point in Σ w_c (y_c − x_c)²: for every
     /// feasible z, (x − y)ᵀ W (z − y) ≤ 0 (the variational inequality of a projection onto a
     /// convex set).
