@@ -39,8 +39,8 @@ func benchGeo(peers: String?, seed: UInt64 = 1, targetAcceptance: Double? = nil)
         let minBulk = summaries.map(\.essBulk).min() ?? .nan, minTail = summaries.map(\.essTail).min() ?? .nan
         let maxRHat = summaries.map(\.rHat).max() ?? .nan
         // The verdict `mixplan fit` prints: every reported quantity, constrained parameters included.
-        let verdict = ConvergenceReport(posterior: posterior)
         let named = posterior.quantities().map { ($0.name, ParameterSummary(posterior.byChain($0.values))) }
+        let verdict = ConvergenceReport(result: result, summaries: named.map(\.1))
         let worst = named.max { $0.1.rHat < $1.1.rHat }.map { "\($0.0) \(String(format: "%.4f", $0.1.rHat))" } ?? "-"
         let inside = history.roas.indices.filter { c in
             let s = posterior.roas(channel: c).sorted()

@@ -86,11 +86,7 @@ public struct BudgetOptimizer: Sendable {
                 notices.append("Newton's method \(reason); SLSQP planned instead")
             }
         }
-        if large && choice != .ga && slsqpBest != nil {
-            if choice == .auto {
-                notices.append("with \(n) variables the genetic algorithm's cross-check is skipped (optimizer: ga runs it alone)")
-            }
-        } else if large && choice != .ga {
+        if large && choice != .ga && slsqpBest == nil {
             let first = starts[0]
             let coarseProblem = problem.subsampled(to: 400)
             var coarseSolver = SLSQPSolver(problem: coarseProblem, feasible: feasible)
@@ -105,10 +101,7 @@ public struct BudgetOptimizer: Sendable {
             } else {
                 notices.append("SLSQP ended with '\(run.status)'")
             }
-            if choice == .auto, slsqpBest != nil {
-                notices.append("with \(n) variables the genetic algorithm's cross-check is skipped (optimizer: ga runs it alone)")
-            }
-        } else if choice != .ga {
+        } else if !large && choice != .ga {
             let solver = SLSQPSolver(problem: problem, feasible: feasible)
             let fixedStarts = start == nil ? 1 : 2
             var firstValues: [Double] = []
@@ -125,6 +118,9 @@ public struct BudgetOptimizer: Sendable {
                 if i < fixedStarts { firstValues.append(run.value) }
                 if slsqpBest == nil || run.value > slsqpBest!.value { slsqpBest = run }
             }
+        }
+        if large && choice == .auto && slsqpBest != nil {
+            notices.append("with \(n) variables the genetic algorithm's cross-check is skipped (optimizer: ga runs it alone)")
         }
         let slsqpEvaluations = evaluator.evaluations
         var gaRun: SolverRun?

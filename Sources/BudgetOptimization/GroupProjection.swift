@@ -53,12 +53,18 @@ struct GroupProjection {
         return nil
     }
 
-    /// y at the given prices, `[channels]`.
-    private func point(_ x: [Double], _ prices: [Double]) -> [Double] {
-        var shift = [Double](repeating: prices[0], count: x.count)
+    /// Each variable's price, τ + Σ_{g∋c} μ_g, `[channels]`.
+    private func shifts(_ prices: [Double]) -> [Double] {
+        var shift = [Double](repeating: prices[0], count: reach.count)
         for (g, group) in groups.enumerated() where prices[g + 1] != 0 {
             for c in group.members { shift[c] += prices[g + 1] }
         }
+        return shift
+    }
+
+    /// y at the given prices, `[channels]`.
+    private func point(_ x: [Double], _ prices: [Double]) -> [Double] {
+        let shift = shifts(prices)
         return x.indices.map { min(max(x[$0] + shift[$0] * reach[$0], lower[$0]), upper[$0]) }
     }
 
@@ -91,8 +97,7 @@ struct GroupProjection {
             // The Jacobian Σ over free variables of reach_c · a_c a_cᵀ, lightly regularized: a group
             // whose members all sit at a bound has no curvature of its own.
             var jacobian = [Double](repeating: 0, count: k * k)
-            var shift = [Double](repeating: 0, count: x.count)
-            for c in x.indices { for slot in memberOf[c] { shift[c] += prices[priced[slot]] } }
+            let shift = shifts(prices)
             for c in x.indices {
                 let moved = x[c] + shift[c] * reach[c]
                 guard moved > lower[c], moved < upper[c] else { continue }
@@ -100,7 +105,8 @@ struct GroupProjection {
             }
             let scale = max((0..<k).map { jacobian[$0 * k + $0] }.max() ?? 0, reach.max() ?? 1)
             for a in 0..<k { jacobian[a * k + a] += 1e-10 * scale }
-            guard let step = solveSymmetric(jacobian, residual.map { -$0 }, size: k) else { return false }
+            var step = residual.map { -$0 }
+            guard choleskySolve(&jacobian, &step, k) else { return false }
             // An exact line search on the dual: along the step Φ is convex and piecewise quadratic,
             // so its slope, the residuals' component along the step, rises through zero once. A fixed
             // step length fails where every variable of a constraint sits at a bound (the Jacobian
@@ -131,33 +137,5 @@ struct GroupProjection {
             for (slot, p) in priced.enumerated() { prices[p] += high * step[slot] }
         }
         return false
-    }
-
-    /// Solves A z = b for a symmetric positive definite `[size, size]` A by Cholesky; nil when A
-    /// is not positive definite.
-    private func solveSymmetric(_ a: [Double], _ b: [Double], size k: Int) -> [Double]? {
-        var l = [Double](repeating: 0, count: k * k)
-        for i in 0..<k {
-            for j in 0...i {
-                var sum = a[i * k + j]
-                for m in 0..<j { sum -= l[i * k + m] * l[j * k + m] }
-                if i == j {
-                    guard sum > 0 else { return nil }
-                    l[i * k + i] = sum.squareRoot()
-                } else {
-                    l[i * k + j] = sum / l[j * k + j]
-                }
-            }
-        }
-        var z = b
-        for i in 0..<k {
-            for m in 0..<i { z[i] -= l[i * k + m] * z[m] }
-            z[i] /= l[i * k + i]
-        }
-        for i in stride(from: k - 1, through: 0, by: -1) {
-            for m in (i + 1)..<k { z[i] -= l[m * k + i] * z[m] }
-            z[i] /= l[i * k + i]
-        }
-        return z
     }
 }

@@ -206,9 +206,7 @@ func curvatureScales(at start: [Double], gradient g0: [Double], objectiveScale: 
                      gradientAt: ([Double]) -> [Double]) -> [Double] {
     let n = start.count
     let unit = max(budget / Double(n), 1e-12)
-    let steps = start.map { 1e-4 * max($0, unit) }
-    let g1 = gradientAt(zip(start, steps).map(+))
-    let curvature = (0..<n).map { i in abs(g1[i] - g0[i]) / steps[i] }
+    let curvature = forwardCurvature(at: start, gradient: g0, floor: unit, gradientAt: gradientAt).map(abs)
     let positive = curvature.filter { $0 > 0 && $0.isFinite }.sorted()
     guard !positive.isEmpty else { return Array(repeating: unit, count: n) }
     let typical = positive[positive.count / 2]
@@ -216,4 +214,13 @@ func curvatureScales(at start: [Double], gradient g0: [Double], objectiveScale: 
         let used = h.isFinite && h >= 1e-6 * typical ? h : typical
         return min(max((objectiveScale / used).squareRoot(), 1e-3 * unit), 1e3 * unit)
     }
+}
+
+/// −∂²J/∂b_c² for each variable, `[channels]`, from one forward step b + δ with
+/// δ_c = 1e-4 · max(b_c, floor): exact for an objective that is a sum of one curve per variable
+/// (every curvature from the same step), its diagonal otherwise.
+func forwardCurvature(at x: [Double], gradient g0: [Double], floor: Double, gradientAt: ([Double]) -> [Double]) -> [Double] {
+    let steps = x.map { 1e-4 * max($0, floor) }
+    let g1 = gradientAt(zip(x, steps).map(+))
+    return x.indices.map { -(g1[$0] - g0[$0]) / steps[$0] }
 }

@@ -40,7 +40,7 @@ struct SeparableNewtonSolver {
         var status = SolverStatus.iterationLimit
         for _ in 0..<maxIterations {
             if evaluator.evaluations - firstEvaluation + 2 > maxEvaluations { status = .maxEvaluationsReached; break }
-            let curvature = diagonalCurvature(at: x, gradient: gradient, unit: unit, evaluator: evaluator)
+            let curvature = forwardCurvature(at: x, gradient: gradient, floor: 1e-2 * unit) { evaluator.evaluateWithGradient($0).1 }
             let positive = curvature.filter { $0 > 0 && $0.isFinite }.sorted()
             let typical = positive.isEmpty ? max(gradient.map(abs).filter(\.isFinite).max() ?? 1, 1e-300) / unit
                                            : positive[positive.count / 2]
@@ -90,13 +90,5 @@ struct SeparableNewtonSolver {
             x = next.plan; value = next.value; gradient = next.gradient
         }
         return SolverRun(plan: x, value: value, status: status, evaluations: evaluator.evaluations - firstEvaluation)
-    }
-
-    /// −∂²J/∂b_c², `[channels]`, from the change of the gradient over one step per variable: the
-    /// variables do not interact, so a single evaluation at b + δ measures all of them.
-    private func diagonalCurvature(at x: [Double], gradient: [Double], unit: Double, evaluator: ObjectiveEvaluator) -> [Double] {
-        let steps = x.map { 1e-4 * max($0, 1e-2 * unit) }
-        let shifted = evaluator.evaluateWithGradient(zip(x, steps).map(+)).1
-        return (0..<x.count).map { -(shifted[$0] - gradient[$0]) / steps[$0] }
     }
 }

@@ -154,7 +154,8 @@ public struct ConvergenceReport: Sendable {
     public var minEBFMI: Double
     public var maxTreeDepthHits: Int
 
-    init(result: SamplingResult, summaries: [ParameterSummary]) {
+    /// The verdict from a sampling result and the summaries of the quantities it is judged on.
+    public init(result: SamplingResult, summaries: [ParameterSummary]) {
         maxRHat = summaries.map(\.rHat).filter { !$0.isNaN }.max() ?? .nan
         minBulkESS = summaries.map(\.essBulk).filter { !$0.isNaN }.min() ?? .nan
         minTailESS = summaries.map(\.essTail).filter { !$0.isNaN }.min() ?? .nan
