@@ -15,6 +15,8 @@ struct LOOFixture: Decodable {
         struct Model: Decodable { let name: String; let elpd_i: [Double] }
         let models: [Model]
         let weights: [String: Double]
+        /// az.compare(method="BB-pseudo-BMA"): 1000 Dirichlet replicates, ArviZ's own seed.
+        let pseudo_bma_weights: [String: Double]
     }
     let arviz: String
     let cases: [Case]
@@ -111,6 +113,31 @@ struct LOOFixture: Decodable {
             if w[k] > 1e-6 { #expect(abs(gradient[k] - 40) < 1e-4, "model \(k): \(gradient[k]), weight \(w[k])") }
             else { #expect(gradient[k] <= 40 + 1e-4, "model \(k) at 0: \(gradient[k])") }
         }
+    }
+
+    @Test func pseudoBMAMatchesArviz() {
+        let s = LOOFixture.stored.stacking
+        let w = PseudoBMA.weights(pointwise: s.models.map(\.elpd_i))
+        #expect(abs(w.reduce(0, +) - 1) < 1e-12)
+        for (k, model) in s.models.enumerated() {
+            // Both average 1000 bootstrap replicates drawn with different generators: they agree
+            // to Monte Carlo error, not to rounding.
+            let arviz = s.pseudo_bma_weights[model.name]!
+            #expect(abs(w[k] - arviz) < 0.03, "\(model.name): ours \(w[k]), ArviZ \(arviz)")
+        }
+    }
+
+    @Test func pseudoBMAIsTheSoftmaxOfElpdWhenDifferencesAreCertain() {
+        // Pointwise elpd differing by the same amount at every observation: every bootstrap
+        // replicate sees the same totals' differences, so the weights are exactly exp(elpd)/Σ.
+        let base: [Double] = (0..<30).map { -1.2 - 0.4 * sin(Double($0)) }
+        let shifts = [0.0, -1.0, -3.0]
+        let pointwise = shifts.map { c in base.map { $0 + c / 30 } }
+        let w = PseudoBMA.weights(pointwise: pointwise, replicates: 50)
+        let e = shifts.map { exp($0) }, total = e.reduce(0, +)
+        for k in 0..<3 { #expect(abs(w[k] - e[k] / total) < 1e-12, "model \(k): \(w[k]) vs \(e[k] / total)") }
+        // Models the data cannot tell apart share the weight evenly, where stacking may pick one.
+        #expect(PseudoBMA.weights(pointwise: [base, base]) == [0.5, 0.5])
     }
 
     @Test func tooFewDrawsAreFlaggedNotTrapped() {

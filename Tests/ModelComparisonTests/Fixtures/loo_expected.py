@@ -4,7 +4,7 @@ Run with the peers' environment (ArviZ 1.3.0, arviz-stats 1.3.3, NumPy, SciPy):
     python loo_expected.py > loo_expected.json
 It draws pointwise log-likelihoods of small models (seeded), and stores them with ArviZ's
 az.loo (elpd_loo, se, p_loo, pointwise elpd and Pareto k) at a stated r_eff, and az.compare's
-stacking weights, so the Swift test compares without running Python.
+stacking and pseudo-BMA+ (Bayesian bootstrap) weights, so the Swift test compares without running Python.
 """
 import json
 import warnings
@@ -72,6 +72,8 @@ for name, (loc, scale) in {"narrow": (0.5, 0.8), "wide": (0.5, 2.0), "shifted": 
     res = az.loo(tree, pointwise=True, reff=1.0)
     pointwise.append({"name": name, "elpd_i": [float(v) for v in np.asarray(res.elpd_i).ravel()]})
 comparison = az.compare(trees, method="stacking", round_to="none")
-stacking = {"models": pointwise, "weights": {k: float(comparison.loc[k, "weight"]) for k in trees}}
+bootstrap = az.compare(trees, method="BB-pseudo-BMA", round_to="none")
+stacking = {"models": pointwise, "weights": {k: float(comparison.loc[k, "weight"]) for k in trees},
+            "pseudo_bma_weights": {k: float(bootstrap.loc[k, "weight"]) for k in trees}}
 
 print(json.dumps({"arviz": az.__version__, "cases": cases, "stacking": stacking}))
