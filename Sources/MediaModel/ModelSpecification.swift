@@ -92,9 +92,10 @@ public struct ModelSpecification: Sendable, Equatable {
 
     /// The saturation families `auto` compares.
     public static let saturationCandidates: [SaturationKind] = [.hill, .logistic, .michaelisMenten]
-    /// The carryover families `auto` compares: geometric (peak in the week of spend) and Weibull
-    /// (a delayed peak or a long tail, which also covers the delayed family's shapes).
-    public static let adstockCandidates: [AdstockKind] = [.geometric, .weibull]
+    /// The carryover families `auto` compares, every one mixplan fits: geometric (peak in the
+    /// week of spend), delayed (a peak some weeks later) and Weibull-CDF (a fast drop then a long
+    /// tail). The Weibull-CDF weights only ever fall, so they cannot stand in for a delayed peak.
+    public static let adstockCandidates: [AdstockKind] = [.geometric, .delayed, .weibull]
 
     public var choosesFamily: Bool { chooseSaturation || chooseAdstock }
 

@@ -20,7 +20,8 @@ import Sampling
     @Test func aFamilyTheScenarioDoesNotNameIsChosen() throws {
         let none = try load("")
         #expect(none.model.chooseSaturation && none.model.chooseAdstock)
-        #expect(none.model.candidates.count == 6)
+        #expect(none.model.candidates.count == 9)
+        #expect(Set(none.model.candidates.map(\.adstock)) == Set(AdstockKind.allCases))
         let named = try load("model: {saturation: hill, adstock: {type: weibull, max_lag: 10}}")
         #expect(!named.model.choosesFamily && named.model.candidates.map(\.saturation) == [.hill])
         let half = try load("model: {saturation: auto, adstock: {max_lag: 10}}")
