@@ -9,6 +9,17 @@ public struct Seasonality: Sendable, Equatable {
 
 public enum TrendKind: String, Sendable, CaseIterable { case linear, none }
 
+/// How the candidates of an `auto` family choice are weighted when none dominates
+/// (`model.averaging`).
+public enum ModelAveraging: String, Sendable, CaseIterable {
+    /// Pseudo-BMA+: softmax of elpd_loo averaged over a Bayesian bootstrap of the weeks. Models
+    /// the data cannot tell apart keep similar weights. The default.
+    case pseudoBMA = "pseudo_bma"
+    /// Stacking: the mixture that predicts left-out weeks best (ArviZ's `az.compare` default).
+    /// It may give all weight to one of several models that predict equally well.
+    case stacking
+}
+
 /// How a geo model shares each channel's effect across geos (`model.hierarchy`; national data
 /// ignore it).
 public enum Hierarchy: String, Sendable, CaseIterable {
@@ -87,6 +98,8 @@ public struct ModelSpecification: Sendable, Equatable {
     /// code keeps the one family it names (false).
     public var chooseSaturation = false
     public var chooseAdstock = false
+    /// Weights of the candidates when none dominates (default pseudo-BMA+).
+    public var averaging: ModelAveraging = .pseudoBMA
 
     public init() {}
 

@@ -127,7 +127,7 @@ public struct Scenario: Sendable {
         var spec = ModelSpecification()
         // A family the scenario does not name is chosen from the data (issue 11).
         spec.chooseAdstock = true; spec.chooseSaturation = true
-        let keys = try node.mapping(allowed: ["adstock", "saturation", "seasonality", "trend", "likelihood", "priors", "lift_tests", "hierarchy", "time_varying"])
+        let keys = try node.mapping(allowed: ["adstock", "saturation", "seasonality", "trend", "likelihood", "priors", "lift_tests", "hierarchy", "time_varying", "averaging"])
         if let adstock = keys["adstock"] {
             if adstock.isMapping {
                 let a = try adstock.mapping(allowed: ["type", "max_lag"])
@@ -143,6 +143,7 @@ public struct Scenario: Sendable {
         if let s = keys["saturation"] { try family(s, auto: &spec.chooseSaturation) { spec.saturation = try choice(s, SaturationKind.self) } }
         if let t = keys["trend"] { spec.trend = try choice(t, TrendKind.self); spec.trendStated = true }
         if let h = keys["hierarchy"] { spec.hierarchy = try choice(h, Hierarchy.self) }
+        if let a = keys["averaging"] { spec.averaging = try choice(a, ModelAveraging.self) }
         if let season = keys["seasonality"] {
             if case .scalar(let s) = season.node, ["none", "off", "false"].contains(s.string) {
                 spec.seasonality.order = 0

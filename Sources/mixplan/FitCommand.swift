@@ -100,10 +100,10 @@ func familyComparisonText(_ comparison: FamilyComparison) -> String {
     let rows = comparison.rows.map { r in
         [r.model, String(format: "%.1f", r.elpd), String(format: "%.1f", r.standardError),
          r.delta == 0 ? "0" : String(format: "%.1f ± %.1f", r.delta, r.deltaStandardError), String(format: "%.1f", r.effectiveParameters),
-         String(format: "%.2f", r.weight), r.badParetoK == 0 ? "" : "\(r.badParetoK) k̂ > \(String(format: "%.2f", comparison.paretoThreshold))",
+         String(format: "%.2f", r.stackingWeight), String(format: "%.2f", r.pseudoBMAWeight), r.badParetoK == 0 ? "" : "\(r.badParetoK) k̂ > \(String(format: "%.2f", comparison.paretoThreshold))",
          r.chosen ? "yes" : ""]
     }
-    out += table(header: ["model", "elpd_loo", "se", "Δ (± se)", "p_loo", "weight", "warnings", "used"], rows: rows)
+    out += table(header: ["model", "elpd_loo", "se", "Δ (± se)", "p_loo", "stacking", "pseudo-BMA+", "warnings", "used"], rows: rows)
     out += "\n" + comparison.decision + "; the tables above are " + comparison.rows[0].model + "'s."
     if comparison.rows.contains(where: { $0.badParetoK > 0 }) {
         out += "\nWARNING: some weeks have k̂ above the threshold: their leave-one-out estimate is unreliable (influential weeks; check them or use likelihood: student_t)."
@@ -113,7 +113,7 @@ func familyComparisonText(_ comparison: FamilyComparison) -> String {
 
 /// For `mixplan plan` under `auto`: which curves the plan was made on ("" when the scenario names its families).
 func curveFamilyNote(_ run: PlanRun) -> String {
-    if let stack = run.posterior.stack { return "; curves: the stacked posterior (\(stack.summary) of the draws; fit/model_comparison.csv)" }
+    if let stack = run.posterior.stack { return "; curves: the candidate families mixed (\(stack.summary) of the draws; fit/model_comparison.csv)" }
     guard run.scenario.model.choosesFamily else { return "" }
     let spec = run.posterior.model.specification
     return "; curves: \(spec.saturation.rawValue)+\(spec.adstock.rawValue), which dominates by PSIS-LOO (fit/model_comparison.csv)"

@@ -31,6 +31,39 @@ import Sampling
         #expect(onlySaturation.model.candidates.allSatisfy { $0.adstock == .geometric && !$0.choosesFamily })
     }
 
+    @Test func averagingIsPseudoBMAUnlessTheScenarioSaysStacking() throws {
+        #expect(try load("").model.averaging == .pseudoBMA)
+        #expect(try load("model: {averaging: stacking}").model.averaging == .stacking)
+        let wrong = inputError { _ = try load("model: {averaging: bma}") }
+        #expect(wrong?.kind == .configuration && wrong?.message.contains("pseudo_bma, stacking") == true, "\(String(describing: wrong))")
+    }
+
+    /// Two candidates whose draws predict every week alike: the data cannot tell them apart, so
+    /// pseudo-BMA+ splits the draws evenly and the plan mixes both; a third, worse at every week
+    /// by 0.5 (Δelpd −20), gets no draws. The CSV carries both kinds of weight.
+    @Test func indistinguishableCandidatesShareThePlan() {
+        let weeks = 40
+        let same: [[Double]] = (0..<200).map { d in (0..<weeks).map { i in -1 - 0.2 * sin(Double(i + d % 7)) } }
+        let worse = same.map { $0.map { $0 - 0.5 } }
+        let models = [(SaturationKind.hill, AdstockKind.geometric, same, 1.0), (.logistic, .geometric, same, 1.0),
+                      (.michaelisMenten, .geometric, worse, 1.0)]
+        let comparison = FamilyComparison(models: models.map { (saturation: $0.0, adstock: $0.1, logLikelihood: $0.2, relativeEfficiency: $0.3) })
+        #expect(comparison.averaging == .pseudoBMA && comparison.stacked)
+        let used = Dictionary(uniqueKeysWithValues: comparison.planWeights.map { ($0.model, $0.weight) })
+        #expect(used.count == 2 && abs(used["hill+geometric"]! - 0.5) < 1e-9 && abs(used["logistic+geometric"]! - 0.5) < 1e-9, "\(used)")
+        #expect(comparison.rows.last!.pseudoBMAWeight < 1e-6 && !comparison.rows.last!.chosen)
+        #expect(comparison.decision.contains("pseudo-BMA+"))
+        let header = comparison.csv().split(separator: "\n")[0]
+        #expect(header == "model,elpd_loo,se,delta,weight,pareto_k_bad,chosen,stacking_weight,pseudo_bma_weight")
+        // Under stacking the weights still sum to 1 and the worse model gets none.
+        let stacked = FamilyComparison(models: models.map { (saturation: $0.0, adstock: $0.1, logLikelihood: $0.2, relativeEfficiency: $0.3) },
+                                       averaging: .stacking)
+        #expect(abs(stacked.rows.map(\.weight).reduce(0, +) - 1) < 1e-9 && stacked.rows.last!.weight < 1e-6)
+        var named = comparison
+        named.unconvergedInMix = ["logistic+geometric"]
+        #expect(named.decision.hasSuffix("of these, logistic+geometric failed the convergence checks (longer chains would settle them)"))
+    }
+
     @Test func defaultMediaPriorFollowsTheTargetKind() throws {
         #expect(try load("").model.mediaPrior == .roas(mu: 0.2, sigma: 0.9))
         #expect(try load("", targetKind: "units").model.mediaPrior == .mediaShare(mean: 0.4, sd: 0.2))
@@ -72,7 +105,7 @@ import Sampling
         #expect(abs(comparison.rows.map(\.weight).reduce(0, +) - 1) < 1e-9)
         #expect(comparison.rows.first { $0.saturation == .michaelisMenten }!.delta < 0)
         let csv = try #require(fit.files().first { $0.name == "model_comparison.csv" }?.contents)
-        #expect(csv.hasPrefix("model,elpd_loo,se,delta,weight,pareto_k_bad,chosen\nhill+geometric,"))
+        #expect(csv.hasPrefix("model,elpd_loo,se,delta,weight,pareto_k_bad,chosen,stacking_weight,pseudo_bma_weight\nhill+geometric,"))
         // The plan reuses the three stored fits and plans on the chosen (or stacked) draws.
         let run = try PlanRun.run(scenario)
         #expect(run.fitReused)
