@@ -22,6 +22,9 @@ struct DecisionStudySettings {
     /// A fit cache kept after the study (default: a temporary one, removed), so a second study
     /// with another objective reuses the fits.
     var cache: String? = nil
+    /// A folder that keeps each world's data, scenario and lift tests after the study (default:
+    /// a temporary folder, removed), for fitting a world again with `mixplan`.
+    var keep: String? = nil
 
     init(arguments: [String]) {
         func value(_ flag: String) -> String? {
@@ -36,6 +39,7 @@ struct DecisionStudySettings {
         if let v = value("--model") { model = v }
         verbose = arguments.contains("--verbose")
         cache = value("--cache")
+        keep = value("--keep")
         if let v = value("--world") { only = v.split(separator: ",").compactMap { Int($0) } }
     }
 }
@@ -57,11 +61,11 @@ struct WorldScore {
     /// Per channel: true ROAS, fitted mean, p05, p95; and the plan's and current mix's spend.
     var detail: [String] = []
     /// The saturation family of the fit plans were made with (the best by PSIS-LOO under `auto`),
-    /// whether plans used the stacked posterior, and whether the comparison tells the true
+    /// whether plans mixed several families' posteriors, and whether the comparison tells the true
     /// saturation family from the others clearly (|Δelpd| > max(4, 2 se) between the best
     /// candidate of the true family and the best of the others; nil without `auto`).
     var chosenSaturation = ""
-    var stacked = false
+    var mixed = false
     var familyVisible: Bool? = nil
     /// The furthest the plan's weekly spend goes above the largest week the data has seen, over
     /// channels (`SpendExtrapolation.factor`; 0 when every channel stays at or below it).
@@ -89,9 +93,10 @@ struct WorldScore {
 /// next quarter planned at the last quarter's budget, and the plan scored against the true curves.
 func benchDecisions(arguments: [String]) throws {
     let settings = DecisionStudySettings(arguments: arguments)
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mixplan-decisions-\(getpid())")
+    let folder = settings.keep.map { URL(fileURLWithPath: $0) }
+        ?? FileManager.default.temporaryDirectory.appendingPathComponent("mixplan-decisions-\(getpid())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+    defer { if settings.keep == nil { try? FileManager.default.removeItem(at: folder) } }
     // The study's fits go to a cache of their own, never the user's.
     setenv("MIXPLAN_CACHE", settings.cache ?? folder.appendingPathComponent("cache").path, 1)
 
@@ -179,7 +184,7 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
     let trueROAS = history.roas
     var errors: [Double] = [], covered = 0, detail: [String] = []
     for c in data.channels.indices {
-        // The ROAS of the draws the plan used: the stack's when plans use the stacked posterior.
+        // The ROAS of the draws the plan used: the mix's when plans mix families.
         let draws = run.posterior.stack.map { stack in
             zip(stack.components, stack.drawIndices).flatMap { posterior, kept in
                 let roas = posterior.roas(channel: c)
@@ -219,7 +224,7 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         // The candidates come back from the cache: only their LOO is computed again.
         let rows = comparison.rows
         let trueFamily = world.saturation
-        note += (note.isEmpty ? "" : "; ") + "LOO: \(rows[0].model)\(comparison.stacked ? " (stacked)" : "")"
+        note += (note.isEmpty ? "" : "; ") + "LOO: \(rows[0].model)\(comparison.stacked ? " (mixed)" : "")"
         if let other = rows[0].saturation == trueFamily ? rows.first(where: { $0.saturation != trueFamily })
             : rows.first(where: { $0.saturation == trueFamily }) {
             // Differences under 4 in elpd are small whatever their se (Vehtari et al., LOO FAQ).
@@ -232,7 +237,7 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
     return WorldScore(world: world, roasError: errors.reduce(0, +) / Double(errors.count), channelsCovered: covered,
                       channels: errors.count, probabilityBetter: run.uplift.probabilityBetter, truePlan: planValue,
                       trueCurrent: currentValue, trueOracle: oracleValue, seconds: seconds, note: note, detail: detail,
-                      chosenSaturation: run.posterior.model.specification.saturation.rawValue, stacked: run.posterior.stack != nil,
+                      chosenSaturation: run.posterior.model.specification.saturation.rawValue, mixed: run.posterior.stack != nil,
                       familyVisible: visible,
                       extrapolationAbove: run.extrapolation.filter(\.above).map(\.factor).max() ?? 0,
                       refit: refit, refused: refused)
@@ -293,8 +298,8 @@ func studySummary(_ scores: [WorldScore]) -> String {
         }
         let visible = choosing.filter { $0.familyVisible == true }
         out += "  saturation family chosen by PSIS-LOO is the true one: \(right(choosing)) worlds; where the comparison "
-            + "separates the true family (|Δelpd| > max(4, 2 se)): \(right(visible)); plans on the stacked posterior: "
-            + "\(choosing.filter(\.stacked).count) of \(choosing.count)\n"
+            + "separates the true family (|Δelpd| > max(4, 2 se)): \(right(visible)); plans on a mix of families: "
+            + "\(choosing.filter(\.mixed).count) of \(choosing.count)\n"
     }
     let seconds = scores.map(\.seconds).reduce(0, +)
     out += String(format: "  fitting and planning time: %.0f s in all (%.1f s per world; measured while other builds share the 2 cores)\n",
