@@ -1,6 +1,6 @@
 import Foundation
 
-/// Posteriors of several models of the same data mixed by weights (stacking): a plan made on it
+/// Posteriors of several models of the same data mixed by weights (pseudo-BMA+ or stacking): a plan made on it
 /// reads each model's draws in proportion to its weight, so a family the data cannot rule out
 /// still shapes the plan's risk.
 public struct PosteriorStack: Sendable {
@@ -9,6 +9,9 @@ public struct PosteriorStack: Sendable {
     public let weights: [Double]
     /// Which draws of each component the stack keeps, `[models][kept draws]`.
     public let drawIndices: [[Int]]
+    /// Components other than the first (the best model, whose verdict the fit reports) whose fits
+    /// fail the convergence checks, as `saturation+adstock` (default none).
+    public var unconverged: [String] = []
 
     /// Keeps about weightₖ × `drawCount` draws of model k, evenly spaced through its chains; the
     /// counts add up to `drawCount`.

@@ -17,6 +17,10 @@ public enum PseudoBMA {
         let K = pointwise.count
         guard K > 1 else { return K == 1 ? [1] : [] }
         let n = pointwise[0].count
+        precondition(pointwise.allSatisfy { $0.count == n }, "every model needs an elpd for the same observations")
+        let even = [Double](repeating: 1 / Double(K), count: K)
+        // Nothing to tell the models apart by: equal weights rather than 0/0.
+        guard n > 0, replicates > 0 else { return even }
         var state = seed
         func uniform() -> Double {
             // SplitMix64: small, seedable, and good enough for Dirichlet draws.
@@ -38,8 +42,10 @@ public enum PseudoBMA {
                 for i in 0..<n { s += alpha[i] * pointwise[k][i] }
                 return Double(n) * s / sum
             }
-            let top = z.max()!
-            let e = z.map { exp($0 - top) }
+            // A model with a non-finite elpd (−∞: some week impossible under it) gets no weight.
+            let finite = z.map { $0.isFinite ? $0 : -Double.infinity }
+            guard let top = finite.max(), top.isFinite else { return even }
+            let e = finite.map { exp($0 - top) }
             let norm = e.reduce(0, +)
             for k in 0..<K { total[k] += e[k] / norm }
         }

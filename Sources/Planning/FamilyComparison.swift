@@ -30,7 +30,7 @@ public struct FamilyComparison: Sendable {
 
     /// Best first.
     public var rows: [Row]
-    /// True when plans use the stacked posteriors; false when the best model alone.
+    /// True when plans mix the candidates' posteriors by their weights; false when the best model alone.
     public var stacked: Bool
     /// The k̂ threshold the warnings used.
     public var paretoThreshold: Double
@@ -71,7 +71,8 @@ public struct FamilyComparison: Sendable {
                        effectiveParameters: loos[k].effectiveParameters, weight: weights[k], stackingWeight: stacking[k], pseudoBMAWeight: pseudoBMA[k], badParetoK: loos[k].badParetoK,
                        chosen: k == best)
         }
-        if stacked { for k in rows.indices { rows[k].chosen = rows[k].weight >= Self.negligibleWeight } }
+        // The best model always supplies draws: the verdict and tables the fit reports are its.
+        if stacked { for k in rows.indices { rows[k].chosen = k == best || rows[k].weight >= Self.negligibleWeight } }
         self.rows = rows.sorted { $0.elpd > $1.elpd }
     }
 

@@ -31,20 +31,21 @@ extension FitRun {
         let best = fits.first { $0.posterior.model.specification.saturation == comparison.rows[0].saturation
             && $0.posterior.model.specification.adstock == comparison.rows[0].adstock }!
         var posterior = best.posterior
-        var usedFits = [best]
+        var named = comparison
         if comparison.stacked {
-            usedFits = comparison.rows.filter(\.chosen).map { row in
+            let usedRows = comparison.rows.filter(\.chosen)
+            let usedFits = usedRows.map { row in
                 fits.first { $0.posterior.model.specification.saturation == row.saturation && $0.posterior.model.specification.adstock == row.adstock }!
             }
-            posterior.stack = PosteriorStack(components: usedFits.map(\.posterior), weights: comparison.planWeights.map(\.weight),
-                                             drawCount: best.posterior.drawCount)
-        }
-        // The verdict (and `plan`'s refusal) is the best fit's. Another mixed family that fails
-        // the checks is named, not refused: in the decision study, refusing such mixes kept the
-        // current mix in 19 of 40 worlds even after 4 × (1000 + 1000) draws.
-        var named = comparison
-        named.unconvergedInMix = usedFits.dropFirst().filter { !$0.convergence.converged }.map {
-            "\($0.posterior.model.specification.saturation.rawValue)+\($0.posterior.model.specification.adstock.rawValue)"
+            var stack = PosteriorStack(components: usedFits.map(\.posterior), weights: comparison.planWeights.map(\.weight),
+                                       drawCount: best.posterior.drawCount)
+            // The verdict (and `plan`'s refusal) is the best fit's. Another mixed family that
+            // fails the checks is named, not refused: in the decision study, refusing such mixes
+            // kept the current mix in 19 of 40 worlds even after 4 × (1000 + 1000) draws.
+            let failed = zip(usedRows, usedFits).filter { row, fit in row.model != comparison.rows[0].model && !fit.convergence.converged }.map(\.0.model)
+            named.unconvergedInMix = failed
+            stack.unconverged = failed
+            posterior.stack = stack
         }
         var fit = made(best.scenario, posterior: posterior, seconds: fits.reduce(0) { $0 + $1.seconds })
         fit.comparison = named

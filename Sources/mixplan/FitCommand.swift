@@ -113,8 +113,11 @@ func familyComparisonText(_ comparison: FamilyComparison) -> String {
 
 /// For `mixplan plan` under `auto`: which curves the plan was made on ("" when the scenario names its families).
 func curveFamilyNote(_ run: PlanRun) -> String {
-    if let stack = run.posterior.stack { return "; curves: the candidate families mixed (\(stack.summary) of the draws; fit/model_comparison.csv)" }
+    if let stack = run.posterior.stack {
+        let failed = stack.unconverged.isEmpty ? "" : "; of these, \(stack.unconverged.joined(separator: ", ")) failed the convergence checks"
+        return "; curves: the candidate families mixed (\(stack.summary) of the draws\(failed); fit/model_comparison.csv)"
+    }
     guard run.scenario.model.choosesFamily else { return "" }
     let spec = run.posterior.model.specification
-    return "; curves: \(spec.saturation.rawValue)+\(spec.adstock.rawValue), which dominates by PSIS-LOO (fit/model_comparison.csv)"
+    return "; curves: \(spec.saturation.rawValue)+\(spec.adstock.rawValue), which dominates the comparison by PSIS-LOO (fit/model_comparison.csv)"
 }

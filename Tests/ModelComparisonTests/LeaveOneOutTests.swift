@@ -28,8 +28,9 @@ struct LOOFixture: Decodable {
     }()
 }
 
-/// PSIS-LOO against ArviZ's az.loo on the same pointwise log-likelihoods and r_eff, and stacking
-/// against az.compare's weights and the optimum's own conditions.
+/// PSIS-LOO against ArviZ's az.loo on the same pointwise log-likelihoods and r_eff, stacking
+/// against az.compare's weights and the optimum's own conditions, and pseudo-BMA+ against
+/// az.compare's Bayesian-bootstrap weights.
 @Suite struct LeaveOneOutTests {
     @Test(arguments: LOOFixture.stored.cases.indices)
     func matchesArviz(index: Int) {
@@ -138,6 +139,11 @@ struct LOOFixture: Decodable {
         for k in 0..<3 { #expect(abs(w[k] - e[k] / total) < 1e-12, "model \(k): \(w[k]) vs \(e[k] / total)") }
         // Models the data cannot tell apart share the weight evenly, where stacking may pick one.
         #expect(PseudoBMA.weights(pointwise: [base, base]) == [0.5, 0.5])
+        // No observations, or a model impossible at some week: no NaN.
+        #expect(PseudoBMA.weights(pointwise: [[], []]) == [0.5, 0.5])
+        var impossible = base
+        impossible[3] = -.infinity
+        #expect(PseudoBMA.weights(pointwise: [base, impossible]) == [1, 0])
     }
 
     @Test func tooFewDrawsAreFlaggedNotTrapped() {

@@ -59,6 +59,16 @@ import Sampling
         let stacked = FamilyComparison(models: models.map { (saturation: $0.0, adstock: $0.1, logLikelihood: $0.2, relativeEfficiency: $0.3) },
                                        averaging: .stacking)
         #expect(abs(stacked.rows.map(\.weight).reduce(0, +) - 1) < 1e-9 && stacked.rows.last!.weight < 1e-6)
+        // Candidates that trade weeks: better in half, worse in the other. Stacking and
+        // pseudo-BMA+ then disagree, and each setting must hand plans its own weights.
+        let trading = same.map { draw in draw.enumerated().map { i, v in v + (i < weeks / 2 ? 0.3 : -0.35) } }
+        let traded = [(SaturationKind.hill, AdstockKind.geometric, same, 1.0), (.logistic, .geometric, trading, 1.0)]
+            .map { (saturation: $0.0, adstock: $0.1, logLikelihood: $0.2, relativeEfficiency: $0.3) }
+        let byPseudoBMA = FamilyComparison(models: traded), byStacking = FamilyComparison(models: traded, averaging: .stacking)
+        #expect(byPseudoBMA.rows.allSatisfy { $0.weight == $0.pseudoBMAWeight })
+        #expect(byStacking.rows.allSatisfy { $0.weight == $0.stackingWeight })
+        #expect(abs(byPseudoBMA.rows[0].weight - byStacking.rows[0].weight) > 0.01,
+                "\(byPseudoBMA.rows.map(\.weight)) vs \(byStacking.rows.map(\.weight))")
         var named = comparison
         named.unconvergedInMix = ["logistic+geometric"]
         #expect(named.decision.hasSuffix("of these, logistic+geometric failed the convergence checks (longer chains would settle them)"))
