@@ -185,12 +185,7 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
     var errors: [Double] = [], covered = 0, detail: [String] = []
     for c in data.channels.indices {
         // The ROAS of the draws the plan used: the mix's when plans mix families.
-        let draws = run.posterior.stack.map { stack in
-            zip(stack.components, stack.drawIndices).flatMap { posterior, kept in
-                let roas = posterior.roas(channel: c)
-                return kept.map { roas[$0] }
-            }
-        } ?? run.posterior.roas(channel: c)
+        let draws = run.posterior.stack?.mixed { $0.roas(channel: c) } ?? run.posterior.roas(channel: c)
         let s = Spread(draws, interval: 0.90)
         errors.append(abs(s.mean - trueROAS[c]) / trueROAS[c])
         if s.lower <= trueROAS[c] && trueROAS[c] <= s.upper { covered += 1 }

@@ -42,11 +42,13 @@ public struct PredictiveCheck: Sendable {
 }
 
 extension Posterior {
+    /// Each channel's contribution and ROAS over the data period, `[channels]`; on a posterior
+    /// that carries a stack, over the stack's draws (the curves plans use).
     public func channelSummaries(interval: Double = 0.90) -> [ChannelSummary] {
         model.data.channels.enumerated().map { c, name in
             ChannelSummary(channel: name, spend: model.data.totalSpend[c],
-                           contribution: Band(totalContribution(channel: c), interval: interval),
-                           roas: Band(roas(channel: c), interval: interval))
+                           contribution: Band(stack?.mixed { $0.totalContribution(channel: c) } ?? totalContribution(channel: c), interval: interval),
+                           roas: Band(stack?.mixed { $0.roas(channel: c) } ?? roas(channel: c), interval: interval))
         }
     }
 

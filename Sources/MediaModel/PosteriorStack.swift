@@ -41,6 +41,15 @@ public struct PosteriorStack: Sendable {
         return counts
     }
 
+    /// A per-draw quantity over the stack's draws, models one after another: `value` gives it
+    /// for every draw of one model, `[draws]`.
+    public func mixed(_ value: (Posterior) -> [Double]) -> [Double] {
+        zip(components, drawIndices).flatMap { posterior, kept in
+            let all = value(posterior)
+            return kept.map { all[$0] }
+        }
+    }
+
     /// Every channel's response curve with the stack's draws, models one after another.
     public func responseCurves(horizon: Int, gap: Int = 0) -> [ResponseCurve] {
         let perModel = components.map { $0.responseCurves(horizon: horizon, gap: gap) }

@@ -104,7 +104,9 @@ func familyComparisonText(_ comparison: FamilyComparison) -> String {
          r.chosen ? "yes" : ""]
     }
     out += table(header: ["model", "elpd_loo", "se", "Δ (± se)", "p_loo", "stacking", "pseudo-BMA+", "warnings", "used"], rows: rows)
-    out += "\n" + comparison.decision + "; the tables above are " + comparison.rows[0].model + "'s."
+    out += "\n" + comparison.decision + (comparison.stacked
+        ? "; the channel table above is over the mixed draws, the convergence and fit check lines (and summary.csv) are " + comparison.rows[0].model + "'s."
+        : "; the tables above are " + comparison.rows[0].model + "'s.")
     if comparison.rows.contains(where: { $0.badParetoK > 0 }) {
         out += "\nWARNING: some weeks have k̂ above the threshold: their leave-one-out estimate is unreliable (influential weeks; check them or use likelihood: student_t)."
     }

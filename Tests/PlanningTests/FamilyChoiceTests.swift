@@ -112,6 +112,17 @@ import Sampling
         #expect(comparison.rows.count == 3)
         #expect(comparison.rows[0].saturation == .hill, "\(comparison.rows.map { ($0.model, $0.elpd, $0.standardError) })")
         #expect(fit.posterior.model.specification.saturation == .hill)
+        // The channel table reports the draws plans use: the mix's when there is one.
+        let roasDraws = fit.posterior.stack?.mixed { $0.roas(channel: 0) } ?? fit.posterior.roas(channel: 0)
+        #expect(abs(fit.channels[0].roas.mean - roasDraws.reduce(0, +) / Double(roasDraws.count)) < 1e-9 * max(1, abs(fit.channels[0].roas.mean)))
+        #expect(roasDraws.count == 600)
+        // A mix of the best posterior with itself, each supplying every other draw: the table
+        // then reads exactly those draws.
+        var halved = fit.posterior
+        halved.stack = PosteriorStack(components: [fit.posterior, fit.posterior], weights: [0.5, 0.5], drawCount: 600)
+        let all = fit.posterior.roas(channel: 1), kept = halved.stack!.drawIndices
+        let expected = (kept[0].map { all[$0] } + kept[1].map { all[$0] }).reduce(0, +) / 600
+        #expect(kept[0].count == 300 && abs(halved.channelSummaries()[1].roas.mean - expected) < 1e-12 * max(1, abs(expected)))
         #expect(abs(comparison.rows.map(\.weight).reduce(0, +) - 1) < 1e-9)
         #expect(comparison.rows.first { $0.saturation == .michaelisMenten }!.delta < 0)
         let csv = try #require(fit.files().first { $0.name == "model_comparison.csv" }?.contents)
