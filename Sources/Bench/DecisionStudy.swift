@@ -211,12 +211,12 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         note += (note.isEmpty ? "" : "; ") + (refused ? "refused: not converged after a refit (\(fitted.convergence.warnings.count) checks failed)"
                                                       : "refit 4 × (1000 + 1000) converged")
     }
-    if let above = run.extrapolation.filter(\.above).max(by: { $0.factor < $1.factor }) {
+    let furthestAbove = run.extrapolation.filter(\.above).max(by: { $0.factor < $1.factor })
+    if let above = furthestAbove {
         note += (note.isEmpty ? "" : "; ") + String(format: "%@ %.2f× above the data", above.channel, above.factor)
     }
     var visible: Bool? = nil
-    if scenario.model.choosesFamily, let comparison = try FitRun.run(scenario).comparison {
-        // The candidates come back from the cache: only their LOO is computed again.
+    if let comparison = fitted.comparison {
         let rows = comparison.rows
         let trueFamily = world.saturation
         note += (note.isEmpty ? "" : "; ") + "LOO: \(rows[0].model)\(comparison.stacked ? " (mixed)" : "")"
@@ -234,7 +234,7 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
                       trueCurrent: currentValue, trueOracle: oracleValue, seconds: seconds, note: note, detail: detail,
                       chosenSaturation: run.posterior.model.specification.saturation.rawValue, mixed: run.posterior.stack != nil,
                       familyVisible: visible,
-                      extrapolationAbove: run.extrapolation.filter(\.above).map(\.factor).max() ?? 0,
+                      extrapolationAbove: furthestAbove?.factor ?? 0,
                       refit: refit, refused: refused)
 }
 

@@ -143,13 +143,13 @@ public struct BudgetOptimizer: Sendable {
             gaRun = run
         }
         let seconds = Date().timeIntervalSince(clock)
-        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, magnitude: evaluator.magnitude,
+        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, localMethod: newtonPlanned ? "newton" : "slsqp",
+                                          magnitude: evaluator.magnitude,
                                           failure: "no optimizer found a feasible plan") { run, method, gap in
             OptimizerReport(method: method, status: run.status, slsqpEvaluations: slsqpEvaluations,
                             geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,
                             crossCheckGap: gap, notices: notices)
         }
-        if newtonPlanned, chosen.report.method == "slsqp" { chosen.report.method = "newton" }
         chosen.plan = polishSlivers(chosen.plan, problem: problem, feasible: feasible, evaluator: evaluator, resolve: !large)
         RunChoice.neverWorseThanStart(&chosen, start: start == nil ? nil : starts.first, noun: "plan", value: evaluator.evaluate)
         return chosen

@@ -97,10 +97,9 @@ struct GroupProjection {
             // The Jacobian Σ over free variables of reach_c · a_c a_cᵀ, lightly regularized: a group
             // whose members all sit at a bound has no curvature of its own.
             var jacobian = [Double](repeating: 0, count: k * k)
-            let shift = shifts(prices)
+            // A variable is free where y, the clamped move at these prices, is strictly inside.
             for c in x.indices {
-                let moved = x[c] + shift[c] * reach[c]
-                guard moved > lower[c], moved < upper[c] else { continue }
+                guard y[c] > lower[c], y[c] < upper[c] else { continue }
                 for a in memberOf[c] { for b in memberOf[c] { jacobian[a * k + b] += reach[c] } }
             }
             let scale = max((0..<k).map { jacobian[$0 * k + $0] }.max() ?? 0, reach.max() ?? 1)

@@ -111,7 +111,7 @@ public struct OptimalityReport: Sendable {
         let prices = Self.groupPrices(active.map(\.group.members), interior: interior, gradient: gradient)
         var shift = [Double](repeating: 0, count: plan.count)
         for (k, a) in active.enumerated() { for c in a.group.members { shift[c] += prices.groups[k] } }
-        let common = interior.isEmpty ? .nan : prices.common
+        let common = prices.common  // NaN without interior channels
         self.interior = interior.map { problem.channels[$0] }
         atMinimum = low.map { problem.channels[$0] }
         atMaximum = high.map { problem.channels[$0] }

@@ -5,13 +5,15 @@ enum RunChoice {
     /// report. Their gap is relative to the larger of |SLSQP's value| and `magnitude`: an uplift
     /// objective is near 0 at the optimum, and its scale is then the revenue.
     /// - Parameter failure: the message when neither run found a feasible plan.
-    static func better(slsqp: SolverRun?, ga: SolverRun?, magnitude: Double, failure: String,
+    /// `localMethod` names the gradient run in the report (`slsqp`, or `newton` when that run
+    /// was Newton's method).
+    static func better(slsqp: SolverRun?, ga: SolverRun?, localMethod: String = "slsqp", magnitude: Double, failure: String,
                        report: (SolverRun, String, Double?) -> OptimizerReport) throws -> (plan: [Double], report: OptimizerReport) {
         switch (slsqp, ga) {
         case let (s?, g?):
             let gap = (s.value - g.value) / max(abs(s.value), magnitude, 1e-300)
-            return g.value > s.value ? (g.plan, report(g, "ga", gap)) : (s.plan, report(s, "slsqp", gap))
-        case let (s?, nil): return (s.plan, report(s, "slsqp", nil))
+            return g.value > s.value ? (g.plan, report(g, "ga", gap)) : (s.plan, report(s, localMethod, gap))
+        case let (s?, nil): return (s.plan, report(s, localMethod, nil))
         case let (nil, g?): return (g.plan, report(g, "ga", nil))
         case (nil, nil): throw BudgetError.failed(failure)
         }

@@ -57,7 +57,7 @@ extension FitRun {
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
         let (fit, reused) = try choosingFamily(scenario, dataset: dataset, progress: progress)
         return FittedScenario(posterior: fit.posterior, files: fit.files(), reused: reused, seconds: fit.seconds,
-                              convergence: fit.convergence)
+                              convergence: fit.convergence, comparison: fit.comparison)
     }
 
     /// The posterior's ESS per draw, averaged over the sampled coordinates (ArviZ's default r_eff

@@ -23,6 +23,8 @@ public struct FittedScenario: Sendable {
     public let seconds: Double
     /// The fit's convergence verdict (also for a fit read back from the cache).
     public let convergence: ConvergenceReport
+    /// The family comparison when the scenario's families are `auto` (nil otherwise).
+    public var comparison: FamilyComparison? = nil
 }
 
 /// A planned scenario: the fit it used, the optimized plan, the current mix and the what-ifs.
