@@ -25,6 +25,12 @@ struct DecisionStudySettings {
     /// A folder that keeps each world's data, scenario and lift tests after the study (default:
     /// a temporary folder, removed), for fitting a world again with `mixplan`.
     var keep: String? = nil
+    /// Only worlds whose true saturation family differs visibly from the others (family gap above
+    /// this, `SimulatedWorld.familyGap`), for judging the family choice where it can be judged;
+    /// the gap needs no fit, so the others are skipped cheaply.
+    var minimumFamilyGap: Double? = nil
+    /// Print each world's family gap and fit nothing (how often the family can be told at all).
+    var gapsOnly = false
 
     init(arguments: [String]) {
         func value(_ flag: String) -> String? {
@@ -40,6 +46,8 @@ struct DecisionStudySettings {
         verbose = arguments.contains("--verbose")
         cache = value("--cache")
         keep = value("--keep")
+        minimumFamilyGap = value("--min-family-gap").flatMap(Double.init)
+        gapsOnly = arguments.contains("--gaps-only")
         if let v = value("--world") { only = v.split(separator: ",").compactMap { Int($0) } }
     }
 }
@@ -50,6 +58,10 @@ struct WorldScore {
     /// Mean over channels of |fitted mean ROAS − true ROAS| / true ROAS.
     var roasError: Double
     var channelsCovered: Int
+    /// Mean over channels of |fitted − true| marginal ROAS at the current mix, relative to the
+    /// larger of the true marginal and a tenth of the true ROAS; and how many bands cover it.
+    var marginalError = 0.0
+    var marginalCovered = 0
     var channels: Int
     var probabilityBetter: Double
     /// True revenue of the plan, the current mix and the oracle's plan (horizon and tail).
@@ -67,6 +79,9 @@ struct WorldScore {
     var chosenSaturation = ""
     var mixed = false
     var familyVisible: Bool? = nil
+    /// How visibly the true saturation family differs from the closest other one in this world's
+    /// truth (`SimulatedWorld.familyGap`, the smaller over the other families; in log-likelihood units).
+    var familyGap = 0.0
     /// The furthest the plan's weekly spend goes above the largest week the data has seen, over
     /// channels (`SpendExtrapolation.factor`; 0 when every channel stays at or below it).
     var extrapolationAbove = 0.0
@@ -106,12 +121,28 @@ func benchDecisions(arguments: [String]) throws {
         model \(settings.model.isEmpty ? "defaults" : "{\(settings.model)}"), horizon 13 at the last 13 weeks' budget
 
         """)
+    let indices = settings.only ?? Array(0..<settings.worlds)
+    if settings.gapsOnly {
+        let gaps = indices.map { i -> Double in
+            let (world, history) = SimulatedWorld.draw(index: i, seed: settings.seed).simulate()
+            let gap = trueFamilyGap(world, history)
+            print(String(format: "%d | %@ | family gap %.1f", i, world.label, gap))
+            return gap
+        }
+        print("\nfamily gap > 4 in \(gaps.filter { $0 > 4 }.count) of \(gaps.count) worlds; > 10 in \(gaps.filter { $0 > 10 }.count)")
+        return
+    }
     let header = ["world", "truth", "ROAS err", "in 90%", "P(better)", "true uplift", "oracle uplift", "captured", "s"]
     print(header.joined(separator: " | "))
     var scores: [WorldScore] = []
-    let indices = settings.only ?? Array(0..<settings.worlds)
+    var skipped = 0
     for i in indices {
-        let score = try studyWorld(SimulatedWorld.draw(index: i, seed: settings.seed), settings: settings, folder: folder)
+        let drawn = SimulatedWorld.draw(index: i, seed: settings.seed)
+        if let minimum = settings.minimumFamilyGap {
+            let (world, history) = drawn.simulate()
+            guard trueFamilyGap(world, history) > minimum else { skipped += 1; continue }
+        }
+        let score = try studyWorld(drawn, settings: settings, folder: folder)
         scores.append(score)
         let cells = [String(i), score.world.label, pct(score.roasError), "\(score.channelsCovered)/\(score.channels)",
                      String(format: "%.2f", score.probabilityBetter),
@@ -124,7 +155,15 @@ func benchDecisions(arguments: [String]) throws {
         if scores.count == 30 && indices.count > 30 { print("\n(interim) " + studySummary(scores)) }
         fflush(nil)
     }
+    if let minimum = settings.minimumFamilyGap {
+        print("\n\(skipped) of \(indices.count) worlds skipped: their true family gap is at most \(minimum)")
+    }
     print("\n" + studySummary(scores))
+}
+
+/// How visibly the world's true saturation family differs from the closest other family.
+func trueFamilyGap(_ world: SimulatedWorld, _ history: WorldHistory) -> Double {
+    SaturationKind.allCases.filter { $0 != world.saturation }.map { world.familyGap(to: $0, history: history) }.min() ?? 0
 }
 
 func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder: URL) throws -> WorldScore {
@@ -198,6 +237,22 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
     let trueProblem = try BudgetProblem(channels: data.channels, responses: truth, budget: run.problem.budget,
                                         lower: run.problem.lower, upper: run.problem.upper)
     func trueRevenue(_ plan: [Double]) -> Double { PlanEvaluation(trueProblem, plan: plan).total.mean }
+    // Marginal ROAS at the current mix (the next quarter's last dollar, flat): what the data's
+    // spend variation informs directly, unlike the ROAS over the history, which also needs the
+    // curve's shape down to zero spend.
+    let fittedMarginal = PlanEvaluation(run.problem, plan: run.currentAllocation).channels.map(\.marginalROAS)
+    let trueMarginal = PlanEvaluation(trueProblem, plan: run.currentAllocation).channels.map(\.marginalROAS.mean)
+    var marginalErrors: [Double] = [], marginalCovered = 0
+    for c in data.channels.indices {
+        let s = fittedMarginal[c], truth = trueMarginal[c]
+        // Relative to the larger of the true marginal and a tenth of the true ROAS, so a channel
+        // saturated to nearly nothing does not divide by zero.
+        marginalErrors.append(abs(s.mean - truth) / max(truth, 0.1 * trueROAS[c]))
+        if s.lower <= truth && truth <= s.upper { marginalCovered += 1 }
+        let w = world.appliedWeights[c], meanLag = w.indices.reduce(0) { $0 + Double($1) * w[$1] } / w.reduce(0, +)
+        detail[c] += String(format: "; marginal ROAS at the current mix true %.2f, fitted %.2f [%.2f – %.2f]; true mean lag %.1f",
+                            truth, s.mean, s.lower, s.upper, meanLag)
+    }
     let planValue = trueRevenue(run.allocation), currentValue = trueRevenue(run.currentAllocation)
     var oracleValue = max(planValue, currentValue)
     var note = ""
@@ -216,6 +271,7 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         note += (note.isEmpty ? "" : "; ") + String(format: "%@ %.2f× above the data", above.channel, above.factor)
     }
     var visible: Bool? = nil
+    let gap = trueFamilyGap(world, history)
     if let comparison = fitted.comparison {
         let rows = comparison.rows
         let trueFamily = world.saturation
@@ -228,12 +284,14 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
                 note += String(format: ", separated: %@ %.1f ± %.1f behind", other.model, -other.delta, other.deltaStandardError)
             }
         }
+        note += String(format: "; family gap in the truth %.1f", gap)
     }
     return WorldScore(world: world, roasError: errors.reduce(0, +) / Double(errors.count), channelsCovered: covered,
+                      marginalError: marginalErrors.reduce(0, +) / Double(marginalErrors.count), marginalCovered: marginalCovered,
                       channels: errors.count, probabilityBetter: run.uplift.probabilityBetter, truePlan: planValue,
                       trueCurrent: currentValue, trueOracle: oracleValue, seconds: seconds, note: note, detail: detail,
                       chosenSaturation: run.posterior.model.specification.saturation.rawValue, mixed: run.posterior.stack != nil,
-                      familyVisible: visible,
+                      familyVisible: visible, familyGap: gap,
                       extrapolationAbove: furthestAbove?.factor ?? 0,
                       refit: refit, refused: refused)
 }
@@ -265,6 +323,12 @@ func studySummary(_ scores: [WorldScore]) -> String {
     out += "  ROAS mean abs relative error: median \(pct(quantile(errors, 0.5))), p90 \(pct(quantile(errors, 0.9)))"
         + "; worlds with correlation ≤ 0.3 (\(lowCorrelation.count)): median \(pct(quantile(lowCorrelation, 0.5)))\n"
     out += "  true ROAS inside the 90% band: \(covered) of \(channels) channels (\(pct(Double(covered) / Double(max(channels, 1)))))\n"
+    let marginal = scores.map(\.marginalError)
+    let marginalLow = scores.filter { $0.world.spendCorrelation <= 0.3 }.map(\.marginalError)
+    let marginalCovered = scores.reduce(0) { $0 + $1.marginalCovered }
+    out += "  marginal ROAS at the current mix (what spend variation informs): error median \(pct(quantile(marginal, 0.5))), "
+        + "p90 \(pct(quantile(marginal, 0.9))); correlation ≤ 0.3: median \(pct(quantile(marginalLow, 0.5))); inside the 90% band: "
+        + "\(marginalCovered) of \(channels) (\(pct(Double(marginalCovered) / Double(max(channels, 1)))))\n"
     out += "  share of the oracle's uplift the tool's decision captured (a refusal keeps the current mix: 0; \(captured.count) worlds with ≥ 0.5% to gain): "
         + String(format: "median %.2f, p10 %.2f, worst %.2f\n", quantile(captured, 0.5), quantile(captured, 0.1), captured.min() ?? .nan)
     let refits = scores.filter(\.refit), refusedWorlds = scores.filter(\.refused), planned = scores.filter { !$0.refused }
@@ -295,6 +359,11 @@ func studySummary(_ scores: [WorldScore]) -> String {
         out += "  saturation family chosen by PSIS-LOO is the true one: \(right(choosing)) worlds; where the comparison "
             + "separates the true family (|Δelpd| > max(4, 2 se)): \(right(visible)); plans on a mix of families: "
             + "\(choosing.filter(\.mixed).count) of \(choosing.count)\n"
+        // Visible in the truth, whatever the fit said: the closest other family, fitted by least
+        // squares to each channel's true contributions on the true carryover, misses by more than
+        // 4 (and 10) in expected log-likelihood.
+        out += "  where the families differ visibly in the truth (family gap > 4): \(right(choosing.filter { $0.familyGap > 4 })); "
+            + "gap > 10: \(right(choosing.filter { $0.familyGap > 10 }))\n"
     }
     let seconds = scores.map(\.seconds).reduce(0, +)
     out += String(format: "  fitting and planning time: %.0f s in all (%.1f s per world; measured while other builds share the 2 cores)\n",

@@ -29,4 +29,22 @@ import Testing
             }
         }
     }
+
+    /// The family gap is what forcing another family's shape onto the truth costs: about nothing
+    /// for the true family itself, and large when a steep S-curve is read as Michaelis–Menten.
+    @Test func familyGapIsNearZeroForTheTrueFamilyAndLargeForAClearlyDifferentOne() {
+        for index in 0..<6 {
+            let (world, history) = SimulatedWorld.draw(index: index, seed: 5).simulate()
+            let own = world.familyGap(to: world.saturation, history: history)
+            #expect(own >= 0 && own < 0.05, "world \(index): the true family's own gap is \(own)")
+            for other in SaturationKind.allCases { #expect(world.familyGap(to: other, history: history) >= own - 1e-9) }
+        }
+        var steep = SimulatedWorld.draw(index: 2, seed: 5)
+        steep.saturation = .hill
+        steep.noiseShare = 0.01
+        for c in steep.channels.indices { steep.channels[c].saturationParameters = [0.5, 3] }
+        let (world, history) = steep.simulate()
+        #expect(world.familyGap(to: .hill, history: history) < 0.05)
+        #expect(world.familyGap(to: .michaelisMenten, history: history) > 50)
+    }
 }
