@@ -92,6 +92,9 @@ struct WorldScore {
     /// the current mix. `truePlan` and `probabilityBetter` are then the plan it would have made
     /// with `--allow-unconverged`.
     var refused = false
+    /// The plan moves less than 1% of the budget, so the tool says to keep the current mix and
+    /// its P(plan better) is no claim (`PlanRun.keepsCurrentMix`).
+    var keptCurrent = false
 
     /// What the tool's decision earns under the truth: the current mix's when it refused.
     var trueDecision: Double { refused ? trueCurrent : truePlan }
@@ -293,7 +296,7 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
                       chosenSaturation: run.posterior.model.specification.saturation.rawValue, mixed: run.posterior.stack != nil,
                       familyVisible: visible, familyGap: gap,
                       extrapolationAbove: furthestAbove?.factor ?? 0,
-                      refit: refit, refused: refused)
+                      refit: refit, refused: refused, keptCurrent: run.keepsCurrentMix)
 }
 
 /// A short flag when the fit did not converge (so a bad score can be told from a bad fit).
@@ -332,19 +335,23 @@ func studySummary(_ scores: [WorldScore]) -> String {
     out += "  share of the oracle's uplift the tool's decision captured (a refusal keeps the current mix: 0; \(captured.count) worlds with ≥ 0.5% to gain): "
         + String(format: "median %.2f, p10 %.2f, worst %.2f\n", quantile(captured, 0.5), quantile(captured, 0.1), captured.min() ?? .nan)
     let refits = scores.filter(\.refit), refusedWorlds = scores.filter(\.refused), planned = scores.filter { !$0.refused }
+    // Claims of P(plan better): plans made that move at least 1% of the budget.
+    let claims = planned.filter { !$0.keptCurrent }
     out += "  fits that failed mixplan's convergence checks at the study's sampler settings: \(refits.count) of \(scores.count); "
         + "refit at 4 × (1000 + 1000): \(refits.count - refusedWorlds.count) converged, \(refusedWorlds.count) refused (current mix kept)\n"
     out += "  plans made (not refused) that are worse than the current mix: \(planned.filter(\.worse).count) of \(planned.count); "
-        + "of those claiming P(better) ≥ 0.9: \(planned.filter { $0.worse && $0.probabilityBetter >= 0.9 }.count)\n"
+        + "of those claiming P(better) ≥ 0.9: \(claims.filter { $0.worse && $0.probabilityBetter >= 0.9 }.count)\n"
+    out += "  plans that keep the current mix (move < 1% of the budget; their P(better) is no claim): "
+        + "\(planned.count - claims.count) of \(planned.count), worse than it by \(pct(planned.filter(\.keptCurrent).map { ($0.trueCurrent - $0.truePlan) / $0.trueCurrent }.max() ?? 0)) at most\n"
     out += "  every world's plan, refused or not (as counted before the refusals were): worse \(worse.count) of \(scores.count); "
         + "claiming P(better) ≥ 0.9: \(worse.filter { $0.probabilityBetter >= 0.9 }.count)\n"
     let inside = planned.filter { $0.extrapolationAbove == 0 }
     out += "  plans made that keep every channel within the weekly spend the data has seen: \(inside.count) of \(planned.count); "
         + "worse than the current mix: \(inside.filter(\.worse).count), of those claiming P(better) ≥ 0.9: "
-        + "\(inside.filter { $0.worse && $0.probabilityBetter >= 0.9 }.count)\n"
-    out += "  calibration of P(plan better) over the plans made (claimed mean vs observed share better):\n"
+        + "\(inside.filter { $0.worse && $0.probabilityBetter >= 0.9 && !$0.keptCurrent }.count)\n"
+    out += "  calibration of P(plan better) over the plans that move money (claimed mean vs observed share better):\n"
     for (lo, hi) in [(0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)] {
-        let bin = planned.filter { $0.probabilityBetter >= lo && $0.probabilityBetter < hi }
+        let bin = claims.filter { $0.probabilityBetter >= lo && $0.probabilityBetter < hi }
         guard !bin.isEmpty else { out += String(format: "    [%.1f, %.1f): no worlds\n", lo, min(hi, 1)); continue }
         let claimed = bin.map(\.probabilityBetter).reduce(0, +) / Double(bin.count)
         let observed = Double(bin.filter { $0.truePlan > $0.trueCurrent }.count) / Double(bin.count)

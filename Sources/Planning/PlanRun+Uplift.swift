@@ -1,6 +1,24 @@
 import BudgetOptimization
 
 extension PlanRun {
+    /// Plans that move less than this share of the budget keep the current mix: the optimum is
+    /// flat there, and the sign of so small a change says nothing a finance team could act on.
+    public static let keepCurrentMixShare = 0.01
+
+    /// The share of the budget the plan moves between channels (the sum of its increases over the
+    /// current mix, divided by the budget; 0 for the current mix itself).
+    public var movedShare: Double { Self.movedShare(plan: allocation, current: currentAllocation, budget: problem.budget) }
+
+    /// The sum of the increases of `plan` over `current` (both `[channels]`, currency) divided by
+    /// `budget`: the share of the budget a plan moves between channels.
+    public static func movedShare(plan: [Double], current: [Double], budget: Double) -> Double {
+        zip(plan, current).map { max($0 - $1, 0) }.reduce(0, +) / max(budget, .leastNonzeroMagnitude)
+    }
+
+    /// The plan moves less than `keepCurrentMixShare` of the budget: the recommendation is to keep
+    /// the current mix, and P(plan better) is printed but is not a claim.
+    public var keepsCurrentMix: Bool { movedShare < Self.keepCurrentMixShare }
+
     /// The problem with its `cvar_uplift` baseline set to the revenue per draw of `current`
     /// (`[channels]`); other objectives pass through unchanged.
     static func anchored(_ problem: BudgetProblem, at current: [Double], _ scenario: Scenario) throws -> BudgetProblem {

@@ -70,6 +70,15 @@ import BudgetOptimization
         #expect(s.objective.description == "CVaR 0.1 of the uplift over the current mix")
     }
 
+    /// A plan that moves under 1% of the budget keeps the current mix; the share counts each
+    /// dollar moved once (the increases), whatever the number of channels it comes from.
+    @Test func movedShareCountsEachDollarMovedOnce() {
+        #expect(abs(PlanRun.movedShare(plan: [60, 40], current: [50, 50], budget: 100) - 0.10) < 1e-12)
+        #expect(abs(PlanRun.movedShare(plan: [30, 40, 30], current: [50, 30, 20], budget: 100) - 0.20) < 1e-12)
+        let nudge = PlanRun.movedShare(plan: [50.4, 49.6], current: [50, 50], budget: 100)
+        #expect(nudge < PlanRun.keepCurrentMixShare && PlanRun.movedShare(plan: [51, 49], current: [50, 50], budget: 100) >= PlanRun.keepCurrentMixShare)
+    }
+
     @Test func badSharesAndTwoObjectivesAreRefusedByKey() {
         for (objective, fragment) in [("{cvar_uplift: 0}", "plan.objective.cvar_uplift: expected a share of draws from 0.0001 to 1"),
                                       ("{cvar_uplift: 1.5}", "plan.objective.cvar_uplift: expected a share of draws from 0.0001 to 1"),
@@ -107,6 +116,7 @@ import BudgetOptimization
         let p = try #require(Double(line.components(separatedBy: "P(plan better) ").last ?? ""))
         let unchanged = line.contains("change +0 [+0 – +0]")
         #expect(p >= 0.9 || unchanged, "\(line)")
+        if unchanged { #expect(r.stdout.contains("keep the current mix"), "\(r.stdout)") }
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("experiments.csv").path))
     }
 }

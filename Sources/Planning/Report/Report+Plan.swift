@@ -50,8 +50,8 @@ extension Report {
             + "(90% band \(ReportFormat.signedMoney(u.change.lower)) to \(ReportFormat.signedMoney(u.change.upper))), "
             + "better than the current mix in \(String(format: "%.0f%%", 100 * u.probabilityBetter)) of scenarios."
         let sentence: String
-        if moved < 0.01 * run.problem.budget {
-            sentence = "Keep the current mix: the best plan moves less than 1% of the budget; " + outcome
+        if run.keepsCurrentMix {
+            sentence = "Keep the current mix: the best plan moves less than \(String(format: "%.0f%%", 100 * PlanRun.keepCurrentMixShare)) of the budget; " + outcome
         } else {
             // Channels named from the largest change down, leaving out moves under 5% of the total.
             func list(_ indices: [Int]) -> String {
