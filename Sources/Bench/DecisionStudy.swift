@@ -96,8 +96,9 @@ struct WorldScore {
     /// its P(plan better) is no claim (`PlanRun.keepsCurrentMix`).
     var keptCurrent = false
 
-    /// What the tool's decision earns under the truth: the current mix's when it refused.
-    var trueDecision: Double { refused ? trueCurrent : truePlan }
+    /// What the tool's decision earns under the truth: the current mix's when it refused or said
+    /// to keep the current mix.
+    var trueDecision: Double { refused || keptCurrent ? trueCurrent : truePlan }
 
     var gainAvailable: Double { trueOracle - trueCurrent }
     /// Share of the oracle's uplift the plan captured (nil when there was almost nothing to gain).
@@ -332,7 +333,7 @@ func studySummary(_ scores: [WorldScore]) -> String {
     out += "  marginal ROAS at the current mix (what spend variation informs): error median \(pct(quantile(marginal, 0.5))), "
         + "p90 \(pct(quantile(marginal, 0.9))); correlation ≤ 0.3: median \(pct(quantile(marginalLow, 0.5))); inside the 90% band: "
         + "\(marginalCovered) of \(channels) (\(pct(Double(marginalCovered) / Double(max(channels, 1)))))\n"
-    out += "  share of the oracle's uplift the tool's decision captured (a refusal keeps the current mix: 0; \(captured.count) worlds with ≥ 0.5% to gain): "
+    out += "  share of the oracle's uplift the tool's decision captured (a refusal or a plan that keeps the current mix: 0; \(captured.count) worlds with ≥ 0.5% to gain): "
         + String(format: "median %.2f, p10 %.2f, worst %.2f\n", quantile(captured, 0.5), quantile(captured, 0.1), captured.min() ?? .nan)
     let refits = scores.filter(\.refit), refusedWorlds = scores.filter(\.refused), planned = scores.filter { !$0.refused }
     // Claims of P(plan better): plans made that move at least 1% of the budget.
