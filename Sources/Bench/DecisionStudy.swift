@@ -270,6 +270,9 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         note += (note.isEmpty ? "" : "; ") + (refused ? "refused: not converged after a refit (\(fitted.convergence.warnings.count) checks failed)"
                                                       : "refit 4 × (1000 + 1000) converged")
     }
+    if run.keepsCurrentMix {
+        note += (note.isEmpty ? "" : "; ") + String(format: "keeps the current mix (moves %.2f%% of the budget)", 100 * run.movedShare)
+    }
     let furthestAbove = run.extrapolation.filter(\.above).max(by: { $0.factor < $1.factor })
     if let above = furthestAbove {
         note += (note.isEmpty ? "" : "; ") + String(format: "%@ %.2f× above the data", above.channel, above.factor)
@@ -340,16 +343,19 @@ func studySummary(_ scores: [WorldScore]) -> String {
     let claims = planned.filter { !$0.keptCurrent }
     out += "  fits that failed mixplan's convergence checks at the study's sampler settings: \(refits.count) of \(scores.count); "
         + "refit at 4 × (1000 + 1000): \(refits.count - refusedWorlds.count) converged, \(refusedWorlds.count) refused (current mix kept)\n"
-    out += "  plans made (not refused) that are worse than the current mix: \(planned.filter(\.worse).count) of \(planned.count); "
-        + "of those claiming P(better) ≥ 0.9: \(claims.filter { $0.worse && $0.probabilityBetter >= 0.9 }.count)\n"
-    out += "  plans that keep the current mix (move < 1% of the budget; their P(better) is no claim): "
-        + "\(planned.count - claims.count) of \(planned.count), worse than it by \(pct(planned.filter(\.keptCurrent).map { ($0.trueCurrent - $0.truePlan) / $0.trueCurrent }.max() ?? 0)) at most\n"
-    out += "  every world's plan, refused or not (as counted before the refusals were): worse \(worse.count) of \(scores.count); "
+    out += "  plans made (not refused) that move money (≥ 1% of the budget) and are worse than the current mix: "
+        + "\(claims.filter(\.worse).count) of \(claims.count); of those claiming P(better) ≥ 0.9: "
+        + "\(claims.filter { $0.worse && $0.probabilityBetter >= 0.9 }.count)\n"
+    let kept = planned.filter(\.keptCurrent)
+    out += "  plans that keep the current mix (move < 1% of the budget; their P(better) is no claim): \(kept.count) of \(planned.count)"
+        + (kept.isEmpty ? "\n" : "; the small moves they drop would have changed revenue by "
+           + "\(pct(kept.map { ($0.truePlan - $0.trueCurrent) / $0.trueCurrent }.min()!)) to \(pct(kept.map { ($0.truePlan - $0.trueCurrent) / $0.trueCurrent }.max()!))\n")
+    out += "  every world's plan, refused, kept or not (the raw count, before refusals and kept mixes): worse \(worse.count) of \(scores.count); "
         + "claiming P(better) ≥ 0.9: \(worse.filter { $0.probabilityBetter >= 0.9 }.count)\n"
-    let inside = planned.filter { $0.extrapolationAbove == 0 }
-    out += "  plans made that keep every channel within the weekly spend the data has seen: \(inside.count) of \(planned.count); "
+    let inside = claims.filter { $0.extrapolationAbove == 0 }
+    out += "  plans that move money and keep every channel within the weekly spend the data has seen: \(inside.count) of \(claims.count); "
         + "worse than the current mix: \(inside.filter(\.worse).count), of those claiming P(better) ≥ 0.9: "
-        + "\(inside.filter { $0.worse && $0.probabilityBetter >= 0.9 && !$0.keptCurrent }.count)\n"
+        + "\(inside.filter { $0.worse && $0.probabilityBetter >= 0.9 }.count)\n"
     out += "  calibration of P(plan better) over the plans that move money (claimed mean vs observed share better):\n"
     for (lo, hi) in [(0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)] {
         let bin = claims.filter { $0.probabilityBetter >= lo && $0.probabilityBetter < hi }

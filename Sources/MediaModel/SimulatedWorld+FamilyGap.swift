@@ -6,13 +6,18 @@ extension SimulatedWorld {
     /// Σ_t (true contribution_c,t − a − β·s_other(x_c,t; θ))² / (2σ²), where x_c,t is the channel's
     /// truly adstocked spend and σ the world's noise sd.
     ///
-    /// It is what a fit that knew everything else (carryover, baseline, noise) would lose by
-    /// forcing `other`'s shape onto the truth, so it bounds from above what PSIS-LOO can see:
-    /// a gap under about 4 is small whatever the fit (Vehtari et al., LOO FAQ). The decision
-    /// study uses it to say in which worlds the family can be told at all, independently of the
-    /// fits being judged. Each channel's θ is found on a log grid refined twice around its best
-    /// point (the offset stands for the intercept, which absorbs a constant).
+    /// An idealised measure, not a bound: what a fit that knew everything else (the true
+    /// carryover, the baseline, the noise; no priors) would lose by forcing `other`'s shape onto
+    /// each channel separately. Under about 4 the difference is small (Vehtari et al., LOO FAQ).
+    /// Channels whose spends move together can add their misfits, so a comparison of real fits
+    /// may see somewhat more in correlated worlds, or less where priors and the unknown
+    /// carryover absorb the misfit. The decision study uses it to say in which worlds the family
+    /// can be told, without asking the fits being judged. Each channel's θ is found on a log grid
+    /// refined twice around its best point (the offset stands for the intercept).
+    ///
+    /// Call it on the world `simulate()` returns: the noise sd needs the intercept it sets.
     public func familyGap(to other: SaturationKind, history: WorldHistory) -> Double {
+        precondition(intercept > 0, "familyGap needs the world simulate() returns (its intercept sets the noise sd)")
         let T = periods
         let mediaPerWeek = history.contributions.map { $0.reduce(0, +) }.reduce(0, +) / Double(T)
         let sigma = noiseShare * (intercept + mediaPerWeek)
@@ -27,7 +32,7 @@ extension SimulatedWorld {
 
     /// The smallest Σ_t (y_t − a − β·s(x_t; θ))² over θ, a and β ≥ 0 (a grid search on log θ).
     static func leastSquaresMisfit(_ y: [Double], inputs x: [Double], family: SaturationKind) -> Double {
-        // Search boxes on log θ: κ or λ over six decades around the spend scale; Hill's slope 0.2–8.
+        // Search boxes on log θ: Hill's κ over six decades around the spend scale and its slope 0.2–8; κ or λ over eight.
         let boxes: [ClosedRange<Double>] = family == .hill ? [log(1e-3)...log(1e3), log(0.2)...log(8)] : [log(1e-4)...log(1e4)]
         func misfit(_ logTheta: [Double]) -> Double {
             let s = family.family.values(at: x, parameters: logTheta.map(exp))

@@ -16,8 +16,12 @@ extension PlanRun {
     }
 
     /// The plan moves less than `keepCurrentMixShare` of the budget: the recommendation is to keep
-    /// the current mix, and P(plan better) is printed but is not a claim.
-    public var keepsCurrentMix: Bool { movedShare < Self.keepCurrentMixShare }
+    /// the current mix, and P(plan better) is printed but is not a claim. Only for flat national
+    /// plans: a plan by geo or week by week can move money between geos or weeks while the
+    /// channels' totals stay put.
+    public var keepsCurrentMix: Bool {
+        geo == nil && schedule?.report == nil && movedShare < Self.keepCurrentMixShare
+    }
 
     /// The problem with its `cvar_uplift` baseline set to the revenue per draw of `current`
     /// (`[channels]`); other objectives pass through unchanged.
