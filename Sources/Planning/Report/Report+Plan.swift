@@ -123,7 +123,8 @@ extension Report {
         let chart = Chart(
             id: "chart-uplift", title: "Gain over the current mix, across posterior draws",
             description: "Each bar is the share of draws with that gain (the end bars also hold the 0.5% most extreme draws each side); "
-                + "P(better) = \(String(format: "%.0f%%", 100 * u.probabilityBetter)).",
+                + "P(better) = \(String(format: "%.0f%%", 100 * u.probabilityBetter))"
+                + (run.keepsCurrentMix ? ", no claim: the plan moves less than 1% of the budget and keeps the current mix." : "."),
             x: ChartAxis(label: "Gain in \(run.posterior.model.data.targetName) over the plan ($)", format: .currency),
             y: ChartAxis(label: "Share of draws (%)", format: .percent, includeZero: true),
             marks: [
@@ -139,7 +140,8 @@ extension Report {
         return ReportSection(id: "uplift", title: "How sure the gain is", blocks: [
             .paragraph("P(better) = \(String(format: "%.0f%%", 100 * u.probabilityBetter)): the share of posterior draws in which the plan earns more than the current mix. "
                 + "Expected gain \(ReportFormat.signedMoney(u.change.mean)), median \(ReportFormat.signedMoney(u.change.median)), "
-                + "90% band \(ReportFormat.signedMoney(u.change.lower)) to \(ReportFormat.signedMoney(u.change.upper))."),
+                + "90% band \(ReportFormat.signedMoney(u.change.lower)) to \(ReportFormat.signedMoney(u.change.upper))."
+                + (run.keepsCurrentMix ? " The plan moves less than 1% of the budget, so it keeps the current mix and P(better) is no claim either way." : "")),
             .charts([chart]),
         ])
     }
