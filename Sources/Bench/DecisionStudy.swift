@@ -346,10 +346,10 @@ func studySummary(_ scores: [WorldScore]) -> String {
     out += "  plans made (not refused) that move money (≥ 1% of the budget) and are worse than the current mix: "
         + "\(claims.filter(\.worse).count) of \(claims.count); of those claiming P(better) ≥ 0.9: "
         + "\(claims.filter { $0.worse && $0.probabilityBetter >= 0.9 }.count)\n"
-    let kept = planned.filter(\.keptCurrent)
-    out += "  plans that keep the current mix (move < 1% of the budget; their P(better) is no claim): \(kept.count) of \(planned.count)"
-        + (kept.isEmpty ? "\n" : "; the small moves they drop would have changed revenue by "
-           + "\(pct(kept.map { ($0.truePlan - $0.trueCurrent) / $0.trueCurrent }.min()!)) to \(pct(kept.map { ($0.truePlan - $0.trueCurrent) / $0.trueCurrent }.max()!))\n")
+    let keptChanges = planned.filter(\.keptCurrent).map { ($0.truePlan - $0.trueCurrent) / $0.trueCurrent }
+    out += "  plans that keep the current mix (move < 1% of the budget; their P(better) is no claim): \(keptChanges.count) of \(planned.count)"
+        + (keptChanges.isEmpty ? "\n" : "; the small moves they drop would have changed revenue by "
+           + "\(pct(keptChanges.min()!)) to \(pct(keptChanges.max()!))\n")
     out += "  every world's plan, refused, kept or not (the raw count, before refusals and kept mixes): worse \(worse.count) of \(scores.count); "
         + "claiming P(better) ≥ 0.9: \(worse.filter { $0.probabilityBetter >= 0.9 }.count)\n"
     let inside = claims.filter { $0.extrapolationAbove == 0 }

@@ -4,6 +4,8 @@ extension PlanRun {
     /// Plans that move less than this share of the budget keep the current mix: the optimum is
     /// flat there, and the sign of so small a change says nothing a finance team could act on.
     public static let keepCurrentMixShare = 0.01
+    /// `keepCurrentMixShare` as printed ("1%").
+    public static var keepCurrentMixLabel: String { String(format: "%.0f%%", 100 * keepCurrentMixShare) }
 
     /// The share of the budget the plan moves between channels (the sum of its increases over the
     /// current mix, divided by the budget; 0 for the current mix itself).

@@ -135,8 +135,8 @@ struct PlanReport {
             + "\(money(run.current.total.mean)) → \(money(t.mean)); change \(signed(u.change.mean)) [\(signed(u.change.lower)) – \(signed(u.change.upper))], "
             + String(format: "P(plan better) %.2f", u.probabilityBetter)
         if run.keepsCurrentMix {
-            out += String(format: "\nThe plan moves %.2f%% of the budget, less than %.0f%%: keep the current mix. Over so small a move "
-                          + "P(plan better) is no claim either way.", 100 * run.movedShare, 100 * PlanRun.keepCurrentMixShare)
+            out += String(format: "\nThe plan moves %.2f%% of the budget, less than ", 100 * run.movedShare) + PlanRun.keepCurrentMixLabel
+                + ": keep the current mix. Over so small a move P(plan better) is no claim either way."
         }
         let o = run.optimality
         // A weekly schedule states its optimality per budget period instead (PlanReport+Schedule.swift).
