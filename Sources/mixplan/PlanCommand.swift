@@ -117,9 +117,13 @@ struct PlanReport {
         for notice in r.notices { out += "Notice: \(notice)\n" }
         out += "\n"
         var rows = run.plan.channels.enumerated().map { c, ch in
-            [ch.name, money(ch.spend), String(format: "%.0f%%", 100 * ch.spend / run.problem.budget), money(run.currentAllocation[c]),
-             money(ch.revenue.mean), "[\(money(ch.revenue.lower)) – \(money(ch.revenue.upper))]",
-             String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean),
+            // A sliver (a millionth of the budget) is the optimizer's 0: what it buys prints as 0 and
+            // its ROAS, a ratio of rounding noise, not at all.
+            let sliver = ch.spend < 1e-6 * run.problem.budget
+            func amount(_ x: Double) -> String { sliver ? "0" : money(x) }
+            return [ch.name, amount(ch.spend), String(format: "%.0f%%", 100 * ch.spend / run.problem.budget), money(run.currentAllocation[c]),
+             amount(ch.revenue.mean), "[\(amount(ch.revenue.lower)) – \(amount(ch.revenue.upper))]",
+             sliver ? "–" : String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean),
              String(format: "[%.2f – %.2f]", ch.marginalROAS.lower, ch.marginalROAS.upper)]
                 + (s.data.targetKind == .units ? [ch.revenue.mean > 0 ? String(format: "%.4g", ch.spend / ch.revenue.mean) : "n/a"] : [])
         }

@@ -21,6 +21,11 @@ import BudgetOptimization
         #expect(below.factor == 4 && !below.above && below.planned == 10)
         let stopped = SpendExtrapolation(channel: "tv", planned: [0], observed: seen)
         #expect(stopped.factor == .infinity && !stopped.above)
+        // The optimizer's sliver (10⁻¹⁰ of a unit) is a stop, not "4·10¹¹× below".
+        let sliver = SpendExtrapolation(channel: "tv", planned: [1e-10], observed: seen)
+        #expect(sliver.factor == .infinity && !sliver.above && sliver.planned == 0)
+        let small = SpendExtrapolation(channel: "tv", planned: [1e-3], observed: seen)
+        #expect(abs(small.factor - 4e4) < 1e-6 && small.planned == 1e-3)
         // A channel the data has seen dark: stopping it is inside the range.
         #expect(SpendExtrapolation(channel: "tv", planned: [0], observed: [0, 50]).factor == 0)
         #expect(SpendExtrapolation(channel: "new", planned: [5], observed: [0, 0]).factor == .infinity)

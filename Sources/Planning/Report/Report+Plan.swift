@@ -92,7 +92,8 @@ extension Report {
         var rows = run.plan.channels.enumerated().map { c, ch in
             [ch.name, ReportFormat.money(run.currentAllocation[c]), ReportFormat.money(ch.spend), String(format: "%.0f%%", 100 * ch.spend / b),
              ReportFormat.money(ch.revenue.mean), "\(ReportFormat.money(ch.revenue.lower)) – \(ReportFormat.money(ch.revenue.upper))",
-             String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean)]
+             // A sliver (a millionth of the budget) is the optimizer's 0; its ROAS is rounding noise.
+             ch.spend < 1e-6 * b ? "–" : String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean)]
         }
         let t = run.plan.total
         rows.append(["TOTAL", ReportFormat.money(run.currentAllocation.reduce(0, +)), ReportFormat.money(b), "100%", ReportFormat.money(t.mean),
