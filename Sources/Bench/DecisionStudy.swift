@@ -31,6 +31,8 @@ struct DecisionStudySettings {
     var minimumFamilyGap: Double? = nil
     /// Print each world's family gap and fit nothing (how often the family can be told at all).
     var gapsOnly = false
+    /// Worlds of one kind issue 11 names (`--preset correlated|informative`; default: the varied mix).
+    var preset: WorldPreset? = nil
 
     init(arguments: [String]) {
         func value(_ flag: String) -> String? {
@@ -49,6 +51,13 @@ struct DecisionStudySettings {
         minimumFamilyGap = value("--min-family-gap").flatMap(Double.init)
         gapsOnly = arguments.contains("--gaps-only")
         if let v = value("--world") { only = v.split(separator: ",").compactMap { Int($0) } }
+        if let name = value("--preset") {
+            preset = WorldPreset.all.first { $0.name == name }
+            if preset == nil {
+                FileHandle.standardError.write(Data("mixplan-bench: --preset '\(name)': expected \(WorldPreset.all.map(\.name).joined(separator: " or "))\n".utf8))
+                exit(64)
+            }
+        }
     }
 }
 
@@ -120,7 +129,7 @@ func benchDecisions(arguments: [String]) throws {
     setenv("MIXPLAN_CACHE", settings.cache ?? folder.appendingPathComponent("cache").path, 1)
 
     print("""
-        Decision study: \(settings.worlds) worlds (study seed \(settings.seed)), sampler \(settings.chains) chains × \
+        Decision study: \(settings.worlds) worlds (study seed \(settings.seed)\(settings.preset.map { ", preset \($0.name)" } ?? "")), sampler \(settings.chains) chains × \
         (\(settings.warmup) warmup + \(settings.draws) draws), plan objective \(settings.objective), \
         model \(settings.model.isEmpty ? "defaults" : "{\(settings.model)}"), horizon 13 at the last 13 weeks' budget
 
@@ -128,7 +137,7 @@ func benchDecisions(arguments: [String]) throws {
     let indices = settings.only ?? Array(0..<settings.worlds)
     if settings.gapsOnly {
         let gaps = indices.map { i -> Double in
-            let (world, history) = SimulatedWorld.draw(index: i, seed: settings.seed).simulate()
+            let (world, history) = SimulatedWorld.draw(index: i, seed: settings.seed, preset: settings.preset).simulate()
             let gap = trueFamilyGap(world, history)
             print(String(format: "%d | %@ | family gap %.1f", i, world.label, gap))
             return gap
@@ -141,7 +150,7 @@ func benchDecisions(arguments: [String]) throws {
     var scores: [WorldScore] = []
     var skipped = 0
     for i in indices {
-        let drawn = SimulatedWorld.draw(index: i, seed: settings.seed)
+        let drawn = SimulatedWorld.draw(index: i, seed: settings.seed, preset: settings.preset)
         if let minimum = settings.minimumFamilyGap {
             let (world, history) = drawn.simulate()
             guard trueFamilyGap(world, history) > minimum else { skipped += 1; continue }

@@ -72,15 +72,45 @@ public struct WorldHistory: Sendable {
     }
 }
 
+/// Fixes some of a simulated world's traits, the rest drawn as usual: the kinds of data issue 11
+/// names, to study them apart from the varied mix.
+public struct WorldPreset: Sendable, Equatable {
+    public var name: String
+    public var channelCount: Int?
+    public var years: Int?
+    /// Correlation of the channels' log spend, drawn uniformly from this range.
+    public var correlation: ClosedRange<Double>?
+    public var seasonalSpend: Bool?
+    /// Noise sd as a share of the mean target.
+    public var noiseShare: Double?
+    public var hasLiftTests: Bool?
+
+    public init(name: String, channelCount: Int? = nil, years: Int? = nil, correlation: ClosedRange<Double>? = nil,
+                seasonalSpend: Bool? = nil, noiseShare: Double? = nil, hasLiftTests: Bool? = nil) {
+        self.name = name; self.channelCount = channelCount; self.years = years; self.correlation = correlation
+        self.seasonalSpend = seasonalSpend; self.noiseShare = noiseShare; self.hasLiftTests = hasLiftTests
+    }
+
+    /// Issue 11's first kind: five channels, spend as seasonal as sales, channels correlated
+    /// 0.5–0.85, 3% noise, no lift tests.
+    public static let correlated = WorldPreset(name: "correlated", channelCount: 5, correlation: 0.5...0.85, seasonalSpend: true,
+                                               noiseShare: 0.03, hasLiftTests: false)
+    /// Its most informative kind: the same over four years, channels nearly independent (0–0.1), 1.5% noise.
+    public static let informative = WorldPreset(name: "informative", channelCount: 5, years: 4, correlation: 0...0.1, seasonalSpend: true,
+                                                noiseShare: 0.015, hasLiftTests: false)
+    public static let all: [WorldPreset] = [.correlated, .informative]
+}
+
 extension SimulatedWorld {
-    /// The `index`-th world of a study seeded by `seed`: each world's truth is drawn from its own stream.
-    public static func draw(index: Int, seed: UInt64) -> SimulatedWorld {
+    /// The `index`-th world of a study seeded by `seed`: each world's truth is drawn from its own
+    /// stream. A preset fixes some traits; without one the draws are those of every earlier study.
+    public static func draw(index: Int, seed: UInt64, preset: WorldPreset? = nil) -> SimulatedWorld {
         var rng = SeededGenerator(seed: seed, stream: 5000 + UInt64(index))
         func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * rng.uniform() }
         func pick<T>(_ xs: [T]) -> T { xs[min(Int(rng.uniform() * Double(xs.count)), xs.count - 1)] }
 
-        let channelCount = 2 + Int(rng.uniform() * 7)            // 2…8
-        let years = 2 + Int(rng.uniform() * 3)                   // 2…4
+        let channelCount = preset?.channelCount ?? 2 + Int(rng.uniform() * 7)            // 2…8
+        let years = preset?.years ?? 2 + Int(rng.uniform() * 3)                   // 2…4
         let saturation = pick([SaturationKind.hill, .logistic, .michaelisMenten])
         let adstock = pick([AdstockKind.geometric, .delayed])
         let normalized = rng.uniform() < 0.5
@@ -114,10 +144,14 @@ extension SimulatedWorld {
                                     saturationParameters: parameters, flighted: c == 0 && rng.uniform() < 0.5))
             roas.append(exp(uniform(log(0.4), log(5))))
         }
+        // Drawn last, so that a world without a preset keeps every earlier study's draws.
+        let presetCorrelation = preset?.correlation.map { uniform($0.lowerBound, $0.upperBound) }
         return SimulatedWorld(
             index: index, seed: seed &+ UInt64(index) &* 7919, periods: years * 52, saturation: saturation, adstock: adstock,
-            normalizedCarryover: normalized, spendCorrelation: correlation, seasonalSpend: seasonalSpend, noiseShare: noise,
-            trendShare: trend, hasLiftTests: lift, channels: channels, intercept: 0, seasonalAmplitude: 0, drawnROAS: roas)
+            normalizedCarryover: normalized, spendCorrelation: presetCorrelation ?? correlation,
+            seasonalSpend: preset?.seasonalSpend ?? seasonalSpend, noiseShare: preset?.noiseShare ?? noise,
+            trendShare: trend, hasLiftTests: preset?.hasLiftTests ?? lift, channels: channels, intercept: 0, seasonalAmplitude: 0,
+            drawnROAS: roas)
     }
 
     /// One line naming the world's truth (for the study's per-world table).

@@ -16,6 +16,22 @@ import Testing
         #expect(again.target == worlds[7].simulate().history.dataset.target)
     }
 
+    @Test func presetsFixTheirTraitsAndLeaveTheRestDrawn() {
+        for preset in WorldPreset.all {
+            let worlds = (0..<30).map { SimulatedWorld.draw(index: $0, seed: 21, preset: preset) }
+            for w in worlds {
+                #expect(w.channels.count == 5 && w.seasonalSpend && !w.hasLiftTests)
+                #expect(preset.correlation!.contains(w.spendCorrelation) && w.noiseShare == preset.noiseShare)
+                if let years = preset.years { #expect(w.periods == 52 * years) }
+            }
+            // The traits a preset leaves alone still vary.
+            #expect(Set(worlds.map(\.saturation)).count == 3 && Set(worlds.map(\.adstock)).count == 2)
+        }
+        // Without a preset the draws are every earlier study's: world 0 of seed 11 as the
+        // study printed it before presets existed.
+        #expect(SimulatedWorld.draw(index: 0, seed: 11).label == "michaelis_menten/delayed C2 Y3 ρ0.61 seas noise 3.1% trend")
+    }
+
     @Test func historyEarnsTheDrawnROASAndLiftTestsAreNearTheTruth() {
         for index in 0..<12 {
             let (world, history) = SimulatedWorld.draw(index: index, seed: 3).simulate()
