@@ -11,6 +11,13 @@ extension PlanRun {
     /// current mix, divided by the budget; 0 for the current mix itself).
     public var movedShare: Double { Self.movedShare(plan: allocation, current: currentAllocation, budget: problem.budget) }
 
+    /// `movedShare` as printed, cut (not rounded) to two decimals, so a plan under the 1% rule
+    /// never reads "1.00%" ("0.99%").
+    public var movedShareLabel: String { Self.shareLabel(movedShare) }
+
+    /// A share as a percentage cut to two decimals (0.009972 → "0.99%").
+    public static func shareLabel(_ share: Double) -> String { String(format: "%.2f%%", (10_000 * share + 1e-9).rounded(.down) / 100) }
+
     /// The sum of the increases of `plan` over `current` (both `[channels]`, currency) divided by
     /// `budget`: the share of the budget a plan moves between channels.
     public static func movedShare(plan: [Double], current: [Double], budget: Double) -> Double {

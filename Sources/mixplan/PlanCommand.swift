@@ -135,11 +135,14 @@ struct PlanReport {
         out += table(header: ["channel", "spend", "share", "current", k.targetLabel, "\(pct)% band", k.returnLabel, k.marginalLabel, "\(pct)% band"]
                      + (k == .units ? ["cost per unit"] : []), rows: rows)
         let u = run.uplift
+        // The plan's revenue less the current mix's is float noise when the plan is the current
+        // mix (±1e-9 of a 5M total); a billionth of the current revenue is no change.
+        func change(_ x: Double) -> String { abs(x) < 1e-9 * abs(run.current.total.mean) ? "+0" : signed(x) }
         out += "\n\nAgainst the current mix (last \(s.plan.horizon) periods' spend scaled to the budget): revenue "
-            + "\(money(run.current.total.mean)) → \(money(t.mean)); change \(signed(u.change.mean)) [\(signed(u.change.lower)) – \(signed(u.change.upper))], "
+            + "\(money(run.current.total.mean)) → \(money(t.mean)); change \(change(u.change.mean)) [\(change(u.change.lower)) – \(change(u.change.upper))], "
             + String(format: "P(plan better) %.2f", u.probabilityBetter)
         if run.keepsCurrentMix {
-            out += String(format: "\nThe plan moves %.2f%% of the budget, less than ", 100 * run.movedShare) + PlanRun.keepCurrentMixLabel
+            out += "\nThe plan moves \(run.movedShareLabel) of the budget, less than " + PlanRun.keepCurrentMixLabel
                 + ": keep the current mix. Over so small a move P(plan better) is no claim either way."
         }
         let o = run.optimality

@@ -80,6 +80,8 @@ import BudgetOptimization
     @Test func movedShareCountsEachDollarMovedOnce() {
         #expect(abs(PlanRun.movedShare(plan: [60, 40], current: [50, 50], budget: 100) - 0.10) < 1e-12)
         #expect(abs(PlanRun.movedShare(plan: [30, 40, 30], current: [50, 30, 20], budget: 100) - 0.20) < 1e-12)
+        // Just under the rule prints under it, not "1.00%".
+        #expect(PlanRun.shareLabel(0.009972) == "0.99%" && PlanRun.shareLabel(0.0123) == "1.23%" && PlanRun.shareLabel(0) == "0.00%")
         let nudge = PlanRun.movedShare(plan: [50.4, 49.6], current: [50, 50], budget: 100)
         #expect(nudge < PlanRun.keepCurrentMixShare && PlanRun.movedShare(plan: [51, 49], current: [50, 50], budget: 100) >= PlanRun.keepCurrentMixShare)
     }
