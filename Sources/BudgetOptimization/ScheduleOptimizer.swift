@@ -51,7 +51,7 @@ public struct ScheduleOptimizer: Sendable {
             // evenly spaced draws, then polishes on all of them from there: most iterations then
             // cost a tenth as much.
             var point = starts[0]
-            if problem.dimension > newtonCells, problem.objective == .mean {
+            if usesNewton(problem) {
                 slsqpBest = newton(problem, from: point, feasible: feasible, evaluator: evaluator, evaluations: &slsqpEvaluations, notices: &notices)
             } else {
                 if problem.drawCount > 2 * coarseDraws {
@@ -94,8 +94,8 @@ public struct ScheduleOptimizer: Sendable {
             gaRun = run
         }
         let seconds = Date().timeIntervalSince(clock)
-        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, magnitude: evaluator.magnitude,
-                                          failure: "no optimizer found a feasible schedule") { run, method, gap in
+        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, localMethod: choice != .ga && usesNewton(problem) ? "newton" : "slsqp",
+                                          magnitude: evaluator.magnitude, failure: "no optimizer found a feasible schedule") { run, method, gap in
             OptimizerReport(method: method, status: run.status, slsqpEvaluations: slsqpEvaluations,
                             geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,
                             crossCheckGap: gap, notices: notices)
@@ -103,6 +103,9 @@ public struct ScheduleOptimizer: Sendable {
         RunChoice.neverWorseThanStart(&chosen, start: start == nil ? nil : starts.first, noun: "schedule", value: evaluator.evaluate)
         return chosen
     }
+
+    /// Large schedules under the mean objective take Newton's method in place of SLSQP.
+    private func usesNewton(_ problem: ScheduleProblem) -> Bool { problem.dimension > newtonCells && problem.objective == .mean }
 
     /// Newton steps first on `coarseDraws` draws (the curvature on a quarter of them), then on all
     /// draws with the curvature from the `coarseDraws`. Channels that earn less than their money

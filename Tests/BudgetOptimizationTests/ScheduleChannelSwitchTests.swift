@@ -59,7 +59,9 @@ struct HillSchedule: ScheduleResponse {
         let offProblem = try ScheduleProblem(channels: ["a", "b", "s"], periods: H, responses: responses, budget: budget, caps: caps)
         var slsqp = ScheduleOptimizer(choice: .slsqp)
         slsqp.newtonCells = .max
-        let offValue = evaluator.evaluate(try slsqp.optimize(offProblem).plan)
+        let (offPlan, offReport) = try slsqp.optimize(offProblem)
+        #expect(offReport.method == "slsqp")
+        let offValue = evaluator.evaluate(offPlan)
 
         // A start near that local optimum (as a plan's previous schedule may be). The premise:
         // Newton's method alone stops there, with the channel on and a worse objective.
@@ -71,7 +73,8 @@ struct HillSchedule: ScheduleResponse {
 
         var newton = ScheduleOptimizer(choice: .slsqp)
         newton.newtonCells = 0
-        let (plan, _) = try newton.optimize(problem, start: start)
+        let (plan, report) = try newton.optimize(problem, start: start)
+        #expect(report.method == "newton", "labelled \(report.method)")
         let value = evaluator.evaluate(plan)
         #expect(value >= offValue - 1e-9 * offValue, "\(value) vs \(offValue) with the S channel off")
         #expect((0..<H).reduce(0) { $0 + plan[2 * H + $1] } <= 1e-6 * budget)
