@@ -139,6 +139,7 @@ func benchDecisions(arguments: [String]) throws {
         let gaps = indices.map { i -> Double in
             let (world, history) = SimulatedWorld.draw(index: i, seed: settings.seed, preset: settings.preset).simulate()
             let gap = trueFamilyGap(world, history)
+            if settings.keep != nil { _ = try? writeWorld(world, history, settings: settings, folder: folder) }
             print(String(format: "%d | %@ | family gap %.1f", i, world.label, gap))
             return gap
         }
@@ -179,8 +180,9 @@ func trueFamilyGap(_ world: SimulatedWorld, _ history: WorldHistory) -> Double {
     SaturationKind.allCases.filter { $0 != world.saturation }.map { world.familyGap(to: $0, history: history) }.min() ?? 0
 }
 
-func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder: URL) throws -> WorldScore {
-    let (world, history) = drawn.simulate()
+/// Writes a world's `data.csv`, `lift.csv` (when it has lift tests), `truth.csv` and
+/// `scenario.yaml` into `folder/world-i`; returns the scenario's path.
+func writeWorld(_ world: SimulatedWorld, _ history: WorldHistory, settings: DecisionStudySettings, folder: URL) throws -> String {
     let dir = folder.appendingPathComponent("world-\(world.index)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let data = history.dataset
@@ -208,6 +210,18 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         """
     let path = dir.appendingPathComponent("scenario.yaml").path
     try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+    // The truth beside the data, for fitting the world with another tool and scoring it.
+    let truth = ["channel,true_roas"] + zip(data.channels, history.roas).map { "\($0),\($1)" }
+    try Data((truth.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("truth.csv"))
+    return path
+}
+
+func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder: URL) throws -> WorldScore {
+    let (world, history) = drawn.simulate()
+    let path = try writeWorld(world, history, settings: settings, folder: folder)
+    let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+    let yaml = try String(contentsOfFile: path, encoding: .utf8)
+    let data = history.dataset
 
     let start = Date()
     var scenario = try Scenario.load(path: path)
