@@ -255,8 +255,16 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         let s = Spread(draws, interval: 0.90)
         errors.append(abs(s.mean - trueROAS[c]) / trueROAS[c])
         if s.lower <= trueROAS[c] && trueROAS[c] <= s.upper { covered += 1 }
-        detail.append(String(format: "    %@: true ROAS %.2f, fitted %.2f [%.2f – %.2f]; plan %@ vs current %@", data.channels[c],
-                             trueROAS[c], s.mean, s.lower, s.upper, money(run.allocation[c]), money(run.currentAllocation[c])))
+        // How much the data narrowed the ROAS prior: 1 − var(log ROAS | data) / var(log ROAS) (0: the
+        // posterior is the prior; 1: the data pinned it).
+        var learned = Double.nan
+        if case .logNormal(_, let sigma)? = run.posterior.model.specification.roasPrior(channel: data.channels[c], data: data) {
+            let logs = draws.map { log(max($0, .leastNormalMagnitude)) }
+            let m = logs.reduce(0, +) / Double(logs.count)
+            learned = 1 - logs.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(logs.count - 1, 1)) / (sigma * sigma)
+        }
+        detail.append(String(format: "    %@: true ROAS %.2f, fitted %.2f [%.2f – %.2f] (prior narrowed %.2f); plan %@ vs current %@", data.channels[c],
+                             trueROAS[c], s.mean, s.lower, s.upper, learned, money(run.allocation[c]), money(run.currentAllocation[c])))
     }
 
     // The plan, the current mix and the best plan, each judged on the true curves.

@@ -8,6 +8,19 @@ public struct ChannelSummary: Sendable {
     public var spend: Double
     public var contribution: Band
     public var roas: Band
+    /// How much the data narrowed the channel's ROAS prior: 1 − var(log ROAS | data) / var(log
+    /// ROAS) under the prior (posterior contraction; 0: the posterior is the prior, 1: the data
+    /// pinned it). Nil when the channel's prior is not on its ROAS (a `beta` prior).
+    public var priorNarrowed: Double?
+}
+
+/// 1 − var(log x) / σ² for positive draws `x` of a quantity whose prior is log-normal with log-sd σ.
+public func posteriorContraction(_ draws: [Double], priorLogSD sigma: Double) -> Double? {
+    guard draws.count > 1, sigma > 0 else { return nil }
+    let logs = draws.map { log(max($0, .leastNormalMagnitude)) }
+    let mean = logs.reduce(0, +) / Double(logs.count)
+    let variance = logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)
+    return 1 - variance / (sigma * sigma)
 }
 
 /// Mean and central interval of a quantity across draws.
@@ -46,9 +59,14 @@ extension Posterior {
     /// that carries a stack, over the stack's draws (the curves plans use).
     public func channelSummaries(interval: Double = 0.90) -> [ChannelSummary] {
         model.data.channels.enumerated().map { c, name in
-            ChannelSummary(channel: name, spend: model.data.totalSpend[c],
-                           contribution: Band(stack?.mixed { $0.totalContribution(channel: c) } ?? totalContribution(channel: c), interval: interval),
-                           roas: Band(stack?.mixed { $0.roas(channel: c) } ?? roas(channel: c), interval: interval))
+            let roasDraws = stack?.mixed { $0.roas(channel: c) } ?? roas(channel: c)
+            var narrowed: Double? = nil
+            if case .logNormal(_, let sigma)? = model.specification.roasPrior(channel: name, data: model.data) {
+                narrowed = posteriorContraction(roasDraws, priorLogSD: sigma)
+            }
+            return ChannelSummary(channel: name, spend: model.data.totalSpend[c],
+                                  contribution: Band(stack?.mixed { $0.totalContribution(channel: c) } ?? totalContribution(channel: c), interval: interval),
+                                  roas: Band(roasDraws, interval: interval), priorNarrowed: narrowed)
         }
     }
 

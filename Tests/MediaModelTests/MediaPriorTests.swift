@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Sampling
 @testable import MediaModel
 
 /// The default media priors say what they claim, and stacked response curves are their parts'.
@@ -32,6 +33,20 @@ import Testing
         #expect(spec.roasPrior(channel: "b", data: data) == nil)  // β keeps its stated prior
         spec.mediaPrior = .spendShare
         #expect(spec.roasPrior(channel: "c", data: data) == nil)
+    }
+
+    @Test func contractionIsOneMinusTheVarianceRatioOfLogs() throws {
+        // Log-normal draws of log-sd 0.45 under a prior of log-sd 0.9: 1 − 0.45²/0.9² = 0.75.
+        var rng = SeededGenerator(seed: 3, stream: 1)
+        let z = (0..<4000).map { _ in rng.normal() }
+        let narrowed = try #require(posteriorContraction(z.map { exp(0.3 + 0.45 * $0) }, priorLogSD: 0.9))
+        #expect(abs(narrowed - 0.75) < 0.03, "\(narrowed)")
+        // Draws as wide as the prior: nothing learned; one draw: no answer.
+        let wide = try #require(posteriorContraction(z.map { exp(0.9 * $0) }, priorLogSD: 0.9))
+        #expect(abs(wide) < 0.08, "\(wide)")
+        #expect(posteriorContraction([2], priorLogSD: 0.9) == nil)
+        // Exactly: logs {0, 2} have variance 2, so against σ = 2 the contraction is 1 − 2/4.
+        #expect(abs(try #require(posteriorContraction([1, exp(2)], priorLogSD: 2)) - 0.5) < 1e-12)
     }
 
     @Test func stackedCurvesAreTheirComponentsDraws() {

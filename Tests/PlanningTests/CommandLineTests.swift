@@ -54,6 +54,8 @@ func files(in folder: URL) -> [String] {
         let a = try runMixPlan(["fit", path, "--out", dir.appendingPathComponent("a").path, "--quiet"])
         #expect(a.code == 0, "\(a.stderr)")
         #expect(a.stdout.contains("Convergence:") && a.stdout.contains("x1") && a.stdout.contains("Fit check:"))
+        // How much the data narrowed each ROAS prior: a column and the sentence that explains it.
+        #expect(a.stdout.contains("from data") && a.stdout.contains("narrowed each channel's ROAS prior"), "\(a.stdout)")
         #expect(a.stderr.isEmpty, "--quiet: \(a.stderr)")
         let b = try runMixPlan(["fit", path, "--out", dir.appendingPathComponent("b").path, "--quiet"])
         #expect(b.code == 0)

@@ -171,11 +171,14 @@ extension Report {
             ChartMark(.hrule, name: "Break-even (ROAS 1)", y: [1], colour: ChartPalette.grey, dashed: true),
         ]
         if let truth = truthROAS { marks.append(ChartMark(.points, name: "True ROAS (simulated data)", x: x, y: truth, colour: 3)) }
+        let learned = facts.channels.contains { $0.priorNarrowed != nil }
         var header = ["channel", "spend", "contribution", "ROAS", "90% band"]
+        if learned { header += ["from data"] }
         if truthROAS != nil { header += ["true ROAS", "inside band"] }
         let rows = facts.channels.enumerated().map { c, s -> [String] in
             var row = [s.channel, ReportFormat.money(s.spend), ReportFormat.money(s.contribution.mean), String(format: "%.2f", s.roas.mean),
                        String(format: "%.2f – %.2f", s.roas.lower, s.roas.upper)]
+            if learned { row += [s.priorNarrowed.map { String(format: "%.0f%%", 100 * max($0, 0)) } ?? "n/a"] }
             if let truth = truthROAS, c < truth.count { row += [String(format: "%.2f", truth[c]), s.roas.contains(truth[c]) ? "yes" : "no"] }
             return row
         }
@@ -192,6 +195,15 @@ extension Report {
         if let best, let widest {
             text = "\(best.channel) returned the most per dollar (\(String(format: "%.2f", best.roas.mean))); \(widest.channel)'s return is the least certain "
                 + "(\(String(format: "%.2f to %.2f", widest.roas.lower, widest.roas.upper))). A wide band means the data cannot tell; a lift test on that channel would."
+        }
+        if learned {
+            // "From data" in the table: the posterior contraction of each ROAS prior (PriorNarrowing).
+            let weak = PriorNarrowing.mostlyPriorChannels(facts.channels)
+            text += weak.isEmpty
+                ? String(format: " The data narrowed every channel's ROAS prior by %.0f%% or more (the table's \"from data\").", 100 * PriorNarrowing.mostlyPrior)
+                : " The data narrowed the ROAS prior of " + weak.map { String(format: "%@ by %.0f%%", $0.channel, 100 * max($0.priorNarrowed ?? 0, 0)) }.joined(separator: ", ")
+                    + String(format: " only (under %.0f%%: the prior weighs more than the data), so ", 100 * PriorNarrowing.mostlyPrior)
+                    + (weak.count == 1 ? "that ROAS is" : "those ROAS are") + " mostly the prior's."
         }
         return ReportSection(id: "roas", title: "Return on ad spend", blocks: [.paragraph(text), .charts([chart])])
     }
