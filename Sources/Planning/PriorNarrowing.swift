@@ -30,3 +30,38 @@ public enum PriorNarrowing {
         return text
     }
 }
+
+/// The money a plan moves on channels whose ROAS is mostly the prior's.
+public struct PriorReliance: Sendable, Equatable {
+    /// The channels the plan changes by 1% of the budget or more whose ROAS prior the data
+    /// narrowed by less than `PriorNarrowing.mostlyPrior`, with that share (0…1).
+    public var channels: [(name: String, narrowed: Double)]
+    /// Their part of the money moved: Σ|plan − current| over them ÷ Σ|plan − current| (0…1).
+    public var share: Double
+
+    public static func == (a: PriorReliance, b: PriorReliance) -> Bool {
+        a.share == b.share && a.channels.map(\.name) == b.channels.map(\.name) && a.channels.map(\.narrowed) == b.channels.map(\.narrowed)
+    }
+
+    /// - Parameters:
+    ///   - plan, current: spend per channel over the horizon, `[channels]`.
+    ///   - narrowed: `ChannelSummary.priorNarrowed` per channel, `[channels]` (nil: no ROAS prior).
+    public init(plan: [Double], current: [Double], narrowed: [Double?], names: [String], budget: Double) {
+        let moves = zip(plan, current).map { abs($0 - $1) }
+        let total = moves.reduce(0, +)
+        let weak = names.indices.filter { (narrowed[$0] ?? 1) < PriorNarrowing.mostlyPrior && moves[$0] >= 0.01 * budget }
+        channels = weak.map { (names[$0], narrowed[$0] ?? 1) }
+        share = total > 0 ? weak.map { moves[$0] }.reduce(0, +) / total : 0
+    }
+}
+
+extension PlanRun {
+    /// How much of the plan's move rests on channels whose ROAS is mostly the prior's.
+    public var priorReliance: PriorReliance {
+        let summaries = posterior.channelSummaries()
+        let names = posterior.model.data.channels
+        // Looked up by name: the problem's channels are the data's for every plan but geo pairs.
+        let narrowed = problem.channels.map { name in names.firstIndex(of: name).flatMap { summaries[$0].priorNarrowed } }
+        return PriorReliance(plan: allocation, current: currentAllocation, narrowed: narrowed, names: problem.channels, budget: problem.budget)
+    }
+}

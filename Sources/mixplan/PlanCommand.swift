@@ -144,6 +144,13 @@ struct PlanReport {
         if run.keepsCurrentMix {
             out += "\nThe plan moves \(run.movedShareLabel) of the budget, less than " + PlanRun.keepCurrentMixLabel
                 + ": keep the current mix. Over so small a move P(plan better) is no claim either way."
+        } else {
+            let reliance = run.priorReliance
+            if !reliance.channels.isEmpty {
+                let list = reliance.channels.map { String(format: "%@ %.0f%%", $0.name, 100 * max($0.narrowed, 0)) }.joined(separator: ", ")
+                out += String(format: "\n%.0f%% of the money the plan moves goes into or out of channels the data say little about (from data: ", 100 * reliance.share)
+                    + list + String(format: "; under %.0f%% their ROAS prior weighs more than the data). A lift test there would tell (see the experiment ranking).", 100 * PriorNarrowing.mostlyPrior)
+            }
         }
         let o = run.optimality
         // A weekly schedule states its optimality per budget period instead (PlanReport+Schedule.swift).

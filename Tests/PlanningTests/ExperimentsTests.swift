@@ -77,6 +77,15 @@ import BudgetOptimization
 
     /// A plan that moves under 1% of the budget keeps the current mix; the share counts each
     /// dollar moved once (the increases), whatever the number of channels it comes from.
+    @Test func priorRelianceIsTheShareOfMovedMoneyOnChannelsTheDataSayLittleAbout() {
+        let r = PriorReliance(plan: [60, 40, 0], current: [50, 30, 20], narrowed: [0.9, 0.3, 0.2], names: ["a", "b", "c"], budget: 100)
+        #expect(r.channels.map(\.name) == ["b", "c"] && abs(r.share - 0.75) < 1e-12)
+        // A channel without a ROAS prior (nil) or moved by under 1% of the budget does not count.
+        let s = PriorReliance(plan: [60, 30.5, 9.5], current: [50, 30, 20], narrowed: [nil, 0.1, 0.8], names: ["a", "b", "c"], budget: 100)
+        #expect(s.channels.isEmpty && s.share == 0)
+        #expect(PriorReliance(plan: [50, 50], current: [50, 50], narrowed: [0.1, 0.1], names: ["a", "b"], budget: 100).share == 0)
+    }
+
     @Test func movedShareCountsEachDollarMovedOnce() {
         #expect(abs(PlanRun.movedShare(plan: [60, 40], current: [50, 50], budget: 100) - 0.10) < 1e-12)
         #expect(abs(PlanRun.movedShare(plan: [30, 40, 30], current: [50, 30, 20], budget: 100) - 0.20) < 1e-12)
