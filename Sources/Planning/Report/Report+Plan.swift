@@ -142,9 +142,19 @@ extension Report {
             .paragraph("P(better) = \(String(format: "%.0f%%", 100 * u.probabilityBetter)): the share of posterior draws in which the plan earns more than the current mix. "
                 + "Expected gain \(ReportFormat.signedMoney(u.change.mean)), median \(ReportFormat.signedMoney(u.change.median)), "
                 + "90% band \(ReportFormat.signedMoney(u.change.lower)) to \(ReportFormat.signedMoney(u.change.upper))."
-                + (run.keepsCurrentMix ? " The plan moves less than \(PlanRun.keepCurrentMixLabel) of the budget, so it keeps the current mix and P(better) is no claim either way." : "")),
+                + (run.keepsCurrentMix ? " The plan moves less than \(PlanRun.keepCurrentMixLabel) of the budget, so it keeps the current mix and P(better) is no claim either way." : "")
+                + (run.keepsCurrentMix ? "" : Self.priorRelianceSentence(run.priorReliance))),
             .charts([chart]),
         ])
+    }
+
+    /// The plan's move on channels the data say little about, as a sentence ("" when none).
+    static func priorRelianceSentence(_ reliance: PriorReliance) -> String {
+        guard !reliance.channels.isEmpty else { return "" }
+        let list = reliance.channels.map { String(format: "%@ (%.0f%%)", $0.name, 100 * max($0.narrowed, 0)) }.joined(separator: ", ")
+        return String(format: " %.0f%% of the money the plan moves goes into or out of channels the data say little about: ", 100 * reliance.share)
+            + list + String(format: ", the share by which the data narrowed their ROAS prior (under %.0f%%, the prior weighs more than the data). ", 100 * PriorNarrowing.mostlyPrior)
+            + "A lift test there would tell."
     }
 
     static func marginalROAS(_ run: PlanRun) -> ReportSection {
