@@ -136,10 +136,10 @@ func benchDecisions(arguments: [String]) throws {
         """)
     let indices = settings.only ?? Array(0..<settings.worlds)
     if settings.gapsOnly {
-        let gaps = indices.map { i -> Double in
+        let gaps = try indices.map { i -> Double in
             let (world, history) = SimulatedWorld.draw(index: i, seed: settings.seed, preset: settings.preset).simulate()
             let gap = trueFamilyGap(world, history)
-            if settings.keep != nil { _ = try? writeWorld(world, history, settings: settings, folder: folder) }
+            if settings.keep != nil { _ = try writeWorld(world, history, settings: settings, folder: folder) }
             print(String(format: "%d | %@ | family gap %.1f", i, world.label, gap))
             return gap
         }
@@ -258,10 +258,8 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         // How much the data narrowed the ROAS prior: 1 − var(log ROAS | data) / var(log ROAS) (0: the
         // posterior is the prior; 1: the data pinned it).
         var learned = Double.nan
-        if case .logNormal(_, let sigma)? = run.posterior.model.specification.roasPrior(channel: data.channels[c], data: data) {
-            let logs = draws.map { log(max($0, .leastNormalMagnitude)) }
-            let m = logs.reduce(0, +) / Double(logs.count)
-            learned = 1 - logs.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(logs.count - 1, 1)) / (sigma * sigma)
+        if case .logNormal(_, let sigma)? = run.posterior.model.roasPrior(channel: c) {
+            learned = posteriorContraction(draws, priorLogSD: sigma) ?? .nan
         }
         detail.append(String(format: "    %@: true ROAS %.2f, fitted %.2f [%.2f – %.2f] (prior narrowed %.2f); plan %@ vs current %@", data.channels[c],
                              trueROAS[c], s.mean, s.lower, s.upper, learned, money(run.allocation[c]), money(run.currentAllocation[c])))
@@ -302,7 +300,7 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
                                                       : "refit 4 × (1000 + 1000) converged")
     }
     if run.keepsCurrentMix {
-        note += (note.isEmpty ? "" : "; ") + String(format: "keeps the current mix (moves %.2f%% of the budget)", 100 * run.movedShare)
+        note += (note.isEmpty ? "" : "; ") + "keeps the current mix (moves \(run.movedShareLabel) of the budget)"
     }
     let furthestAbove = run.extrapolation.filter(\.above).max(by: { $0.factor < $1.factor })
     if let above = furthestAbove {

@@ -14,8 +14,8 @@ public struct ScheduleOptimizer: Sendable {
     /// slow searcher, kept as a cross-check seeded with SLSQP's plan rather than a solver.
     public var geneticGenerations: Int
     /// Cells above which a mean objective is maximized by Newton steps on its block-diagonal
-    /// Hessian (`ScheduleNewtonSolver`) instead of through NLopt (default 100); the report still
-    /// names the gradient path "slsqp", as `--optimizer slsqp` chooses it. Measured on the
+    /// Hessian (`ScheduleNewtonSolver`) instead of through NLopt (default 100); `--optimizer
+    /// slsqp` chooses this gradient path too, and the report names it "newton". Measured on the
     /// schedule bench (4000 draws, Hill curves): at 260 cells SLSQP spent most of 4–6 s in its
     /// own dense linear algebra, Newton 0.7 s; at 650 cells the augmented Lagrangian needed
     /// 200–560 evaluations on all draws and stopped off the optimum under monthly budgets,
@@ -94,7 +94,7 @@ public struct ScheduleOptimizer: Sendable {
             gaRun = run
         }
         let seconds = Date().timeIntervalSince(clock)
-        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, localMethod: choice != .ga && usesNewton(problem) ? "newton" : "slsqp",
+        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, localMethod: usesNewton(problem) ? "newton" : "slsqp",
                                           magnitude: evaluator.magnitude, failure: "no optimizer found a feasible schedule") { run, method, gap in
             OptimizerReport(method: method, status: run.status, slsqpEvaluations: slsqpEvaluations,
                             geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,

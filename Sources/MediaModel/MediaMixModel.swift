@@ -22,6 +22,17 @@ public struct MediaMixModel: LogDensity {
     public let parameters: [ModelParameter]
     public var dimension: Int { parameters.count }
 
+    /// The prior this model put on channel `c`'s ROAS over the data period, which national
+    /// models sample directly (so it is exactly `Posterior.roas(channel:)`'s quantity). Nil for
+    /// geo models, whose national ROAS is a spend-weighted mix of geo ROAS with priors of their
+    /// own, and for a channel whose prior is on β.
+    public func roasPrior(channel c: Int) -> Prior? {
+        guard geoCount <= 1, channelIndex.indices.contains(c) else { return nil }
+        let prior = parameters[channelIndex[c].effect].prior
+        if case .logNormal = prior { return prior }
+        return nil
+    }
+
     let program: Program
     let nodes: ModelNodes
     let periods: Int

@@ -61,7 +61,7 @@ extension Posterior {
         model.data.channels.enumerated().map { c, name in
             let roasDraws = stack?.mixed { $0.roas(channel: c) } ?? roas(channel: c)
             var narrowed: Double? = nil
-            if case .logNormal(_, let sigma)? = model.specification.roasPrior(channel: name, data: model.data) {
+            if case .logNormal(_, let sigma)? = model.roasPrior(channel: c) {
                 narrowed = posteriorContraction(roasDraws, priorLogSD: sigma)
             }
             return ChannelSummary(channel: name, spend: model.data.totalSpend[c],

@@ -17,20 +17,17 @@ public struct SpendExtrapolation: Sendable, Equatable {
     /// Whether the plan lies above the range (false: below it, or inside when `factor` is 0).
     public var above: Bool
 
-    /// A planned spend below this share of the smallest period seen counts as 0 (10⁻⁶).
-    public static let sliver = 1e-6
-
     /// - Parameters:
     ///   - planned: the plan's spend in each period, `[periods]` (one value for an even plan).
     ///   - observed: the data's spend per period, `[periods]`.
-    public init(channel: String, planned: [Double], observed: [Double]) {
+    ///   - zeroBelow: a planned spend below this counts as 0 (default 0): the optimizer's sliver
+    ///     (`PlanRun.sliverShare` of the budget) is a stop, not "10¹⁴× below".
+    public init(channel: String, planned: [Double], observed: [Double], zeroBelow: Double = 0) {
         self.channel = channel
         observedMin = observed.min() ?? 0
         observedMax = observed.max() ?? 0
         let high = planned.max() ?? 0
-        // A plan a millionth of the smallest period seen is the optimizer's way of writing 0 (a
-        // sliver from `SmallSpendPolish`); its ratio would print as 10¹⁴× "below".
-        let low = (planned.min() ?? 0) < Self.sliver * observedMin ? 0 : planned.min() ?? 0
+        let low = (planned.min() ?? 0) < zeroBelow ? 0 : planned.min() ?? 0
         // Float noise at a bound (a plan that spends exactly the largest week) is not extrapolation.
         let up = high > observedMax * (1 + 1e-9) ? (observedMax > 0 ? high / observedMax : .infinity) : 0
         let down = low < observedMin * (1 - 1e-9) ? (low > 0 ? observedMin / low : .infinity) : 0
@@ -85,7 +82,8 @@ extension PlanRun {
                 unknown.factor = .nan
                 return unknown
             }
-            return SpendExtrapolation(channel: problem.channels[c], planned: [allocation[c] / h], observed: data.spend[k])
+            return SpendExtrapolation(channel: problem.channels[c], planned: [allocation[c] / h], observed: data.spend[k],
+                                      zeroBelow: Self.sliverShare * problem.budget / h)
         }
     }
 

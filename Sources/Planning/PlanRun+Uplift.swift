@@ -4,6 +4,13 @@ extension PlanRun {
     /// Plans that move less than this share of the budget keep the current mix: the optimum is
     /// flat there, and the sign of so small a change says nothing a finance team could act on.
     public static let keepCurrentMixShare = 0.01
+    /// A channel's spend under this share of the budget is the optimizer's way of writing 0 (a
+    /// sliver `SmallSpendPolish` leaves where some draws' curves are infinitely steep at 0): it
+    /// prints as 0, with no ROAS, and reads as a stop in the extrapolation table.
+    public static let sliverShare = 1e-6
+    /// Whether `spend` is such a sliver of `budget`.
+    public static func isSliver(_ spend: Double, budget: Double) -> Bool { spend < sliverShare * budget }
+
     /// `keepCurrentMixShare` as printed ("1%").
     public static var keepCurrentMixLabel: String { String(format: "%.0f%%", 100 * keepCurrentMixShare) }
 

@@ -55,11 +55,11 @@ struct FitReport {
              "[\(money(c.contribution.lower)) – \(money(c.contribution.upper))]",
              String(format: "%.2f", c.roas.mean), String(format: "[%.2f – %.2f]", c.roas.lower, c.roas.upper)]
                 + (kind == .units ? [c.contribution.mean > 0 ? String(format: "%.4g", c.spend / c.contribution.mean) : "n/a"] : [])
-                + (learned ? [c.priorNarrowed.map { String(format: "%.0f%%", 100 * max($0, 0)) } ?? "n/a"] : [])
+                + (learned ? [PriorNarrowing.percent(c.priorNarrowed)] : [])
         }
         out += table(header: ["channel", "spend", "contribution", "90% band", kind.returnLabel, "90% band"]
                      + (kind == .units ? ["cost per unit"] : []) + (learned ? ["from data"] : []), rows: rows)
-        if learned { out += "\n" + PriorNarrowing.note(fit.channels) }
+        if learned { out += "\n" + PriorNarrowing.note(fit.channels, quantity: kind == .revenue ? "ROAS" : "return per unit of spend") }
         let c = fit.convergence
         out += "\n\nConvergence: " + String(format: "max R-hat %.3f, min bulk ESS %.0f, min tail ESS %.0f, divergences %d, min E-BFMI %.2f",
                                            c.maxRHat, c.minBulkESS, c.minTailESS, c.divergences, c.minEBFMI)

@@ -111,7 +111,7 @@ struct PlanReport {
         if r.slsqpEvaluations > 0 { counts.append("\(r.method == "newton" ? "Newton" : "SLSQP") \(r.slsqpEvaluations) evaluations") }
         if r.geneticEvaluations > 0 { counts.append("GA \(r.geneticEvaluations) on \(r.geneticSearchDraws) draws") }
         out += "; optimizer \(r.method) (\(r.status); \(counts.joined(separator: ", ")); " + String(format: "%.2f s", r.seconds)
-        if let gap = r.crossCheckGap { out += String(format: "; SLSQP vs GA gap %.4f%%", 100 * gap) }
+        if let gap = r.crossCheckGap { out += String(format: "; %@ vs GA gap %.4f%%", r.method == "newton" ? "Newton" : "SLSQP", 100 * gap) }
         out += ")\n"
         if let note = s.model.trendNote(run.posterior.model.data) { out += note + "\n" }
         for notice in r.notices { out += "Notice: \(notice)\n" }
@@ -119,13 +119,13 @@ struct PlanReport {
         var rows = run.plan.channels.enumerated().map { c, ch in
             // A sliver (a millionth of the budget) is the optimizer's 0: what it buys prints as 0 and
             // its ROAS, a ratio of rounding noise, not at all.
-            let sliver = ch.spend < 1e-6 * run.problem.budget
+            let sliver = PlanRun.isSliver(ch.spend, budget: run.problem.budget)
             func amount(_ x: Double) -> String { sliver ? "0" : money(x) }
             return [ch.name, amount(ch.spend), String(format: "%.0f%%", 100 * ch.spend / run.problem.budget), money(run.currentAllocation[c]),
              amount(ch.revenue.mean), "[\(amount(ch.revenue.lower)) – \(amount(ch.revenue.upper))]",
              sliver ? "–" : String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean),
              String(format: "[%.2f – %.2f]", ch.marginalROAS.lower, ch.marginalROAS.upper)]
-                + (s.data.targetKind == .units ? [ch.revenue.mean > 0 ? String(format: "%.4g", ch.spend / ch.revenue.mean) : "n/a"] : [])
+                + (s.data.targetKind == .units ? [sliver ? "–" : ch.revenue.mean > 0 ? String(format: "%.4g", ch.spend / ch.revenue.mean) : "n/a"] : [])
         }
         let t = run.plan.total
         rows.append(["TOTAL", money(run.problem.budget), "100%", money(run.currentAllocation.reduce(0, +)), money(t.mean),
@@ -145,12 +145,8 @@ struct PlanReport {
             out += "\nThe plan moves \(run.movedShareLabel) of the budget, less than " + PlanRun.keepCurrentMixLabel
                 + ": keep the current mix. Over so small a move P(plan better) is no claim either way."
         } else {
-            let reliance = run.priorReliance
-            if !reliance.channels.isEmpty {
-                let list = reliance.channels.map { String(format: "%@ %.0f%%", $0.name, 100 * max($0.narrowed, 0)) }.joined(separator: ", ")
-                out += String(format: "\n%.0f%% of the money the plan moves goes into or out of channels the data say little about (from data: ", 100 * reliance.share)
-                    + list + String(format: "; under %.0f%% their ROAS prior weighs more than the data). A lift test there would tell (see the experiment ranking).", 100 * PriorNarrowing.mostlyPrior)
-            }
+            let sentence = run.priorRelianceSentence
+            if !sentence.isEmpty { out += "\n" + sentence }
         }
         let o = run.optimality
         // A weekly schedule states its optimality per budget period instead (PlanReport+Schedule.swift).

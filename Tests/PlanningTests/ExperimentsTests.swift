@@ -22,10 +22,11 @@ import BudgetOptimization
         let stopped = SpendExtrapolation(channel: "tv", planned: [0], observed: seen)
         #expect(stopped.factor == .infinity && !stopped.above)
         // The optimizer's sliver (10⁻¹⁰ of a unit) is a stop, not "4·10¹¹× below".
-        let sliver = SpendExtrapolation(channel: "tv", planned: [1e-10], observed: seen)
+        let sliver = SpendExtrapolation(channel: "tv", planned: [1e-10], observed: seen, zeroBelow: 1e-4)
         #expect(sliver.factor == .infinity && !sliver.above && sliver.planned == 0)
-        let small = SpendExtrapolation(channel: "tv", planned: [1e-3], observed: seen)
+        let small = SpendExtrapolation(channel: "tv", planned: [1e-3], observed: seen, zeroBelow: 1e-4)
         #expect(abs(small.factor - 4e4) < 1e-6 && small.planned == 1e-3)
+        #expect(PlanRun.isSliver(1e-10, budget: 1e6) && !PlanRun.isSliver(2, budget: 1e6))
         // A channel the data has seen dark: stopping it is inside the range.
         #expect(SpendExtrapolation(channel: "tv", planned: [0], observed: [0, 50]).factor == 0)
         #expect(SpendExtrapolation(channel: "new", planned: [5], observed: [0, 0]).factor == .infinity)
@@ -75,17 +76,21 @@ import BudgetOptimization
         #expect(s.objective.description == "CVaR 0.1 of the uplift over the current mix")
     }
 
-    /// A plan that moves under 1% of the budget keeps the current mix; the share counts each
-    /// dollar moved once (the increases), whatever the number of channels it comes from.
-    @Test func priorRelianceIsTheShareOfMovedMoneyOnChannelsTheDataSayLittleAbout() {
+    @Test func priorRelianceIsTheLeastShareOfTheMovedMoneyOnChannelsTheDataSayLittleAbout() {
+        // Every cut comes from c (weak); half the increases go to b (weak): at least all of it.
         let r = PriorReliance(plan: [60, 40, 0], current: [50, 30, 20], narrowed: [0.9, 0.3, 0.2], names: ["a", "b", "c"], budget: 100)
-        #expect(r.channels.map(\.name) == ["b", "c"] && abs(r.share - 0.75) < 1e-12)
+        #expect(r.channels.map(\.name) == ["b", "c"] && abs(r.share - 1) < 1e-12)
+        // 10 moves from a to b and 30 from c to d; only b is weak: a quarter of the increases.
+        let q = PriorReliance(plan: [40, 40, 0, 50], current: [50, 30, 30, 20], narrowed: [0.9, 0.3, 0.9, 0.9], names: ["a", "b", "c", "d"], budget: 130)
+        #expect(q.channels.map(\.name) == ["b"] && abs(q.share - 0.25) < 1e-12)
         // A channel without a ROAS prior (nil) or moved by under 1% of the budget does not count.
         let s = PriorReliance(plan: [60, 30.5, 9.5], current: [50, 30, 20], narrowed: [nil, 0.1, 0.8], names: ["a", "b", "c"], budget: 100)
         #expect(s.channels.isEmpty && s.share == 0)
         #expect(PriorReliance(plan: [50, 50], current: [50, 50], narrowed: [0.1, 0.1], names: ["a", "b"], budget: 100).share == 0)
     }
 
+    /// A plan that moves under 1% of the budget keeps the current mix; the share counts each
+    /// dollar moved once (the increases), whatever the number of channels it comes from.
     @Test func movedShareCountsEachDollarMovedOnce() {
         #expect(abs(PlanRun.movedShare(plan: [60, 40], current: [50, 50], budget: 100) - 0.10) < 1e-12)
         #expect(abs(PlanRun.movedShare(plan: [30, 40, 30], current: [50, 30, 20], budget: 100) - 0.20) < 1e-12)

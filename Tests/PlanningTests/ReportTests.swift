@@ -11,6 +11,9 @@ import Testing
         #expect(ReportFormat.money(4_000_000) == "$4M")
         #expect(ReportFormat.money(950) == "$950")
         #expect(ReportFormat.signedMoney(310_000) == "+$310k")
+        // An unchanged plan's gain is float noise either side of 0: it reads $0, never −$0.
+        #expect(ReportFormat.money(-6.6e-11) == "$0" && ReportFormat.signedMoney(-6.6e-11) == "+$0")
+        #expect(ReportFormat.signedMoney(-3) == "−$3")
     }
 
     @Test func ticksFallOnRoundNumbersInOneUnit() {

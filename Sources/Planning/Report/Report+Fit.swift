@@ -178,7 +178,7 @@ extension Report {
         let rows = facts.channels.enumerated().map { c, s -> [String] in
             var row = [s.channel, ReportFormat.money(s.spend), ReportFormat.money(s.contribution.mean), String(format: "%.2f", s.roas.mean),
                        String(format: "%.2f – %.2f", s.roas.lower, s.roas.upper)]
-            if learned { row += [s.priorNarrowed.map { String(format: "%.0f%%", 100 * max($0, 0)) } ?? "n/a"] }
+            if learned { row += [PriorNarrowing.percent(s.priorNarrowed)] }
             if let truth = truthROAS, c < truth.count { row += [String(format: "%.2f", truth[c]), s.roas.contains(truth[c]) ? "yes" : "no"] }
             return row
         }
@@ -200,10 +200,9 @@ extension Report {
             // "From data" in the table: the posterior contraction of each ROAS prior (PriorNarrowing).
             let weak = PriorNarrowing.mostlyPriorChannels(facts.channels)
             text += weak.isEmpty
-                ? String(format: " The data narrowed every channel's ROAS prior by %.0f%% or more (the table's \"from data\").", 100 * PriorNarrowing.mostlyPrior)
-                : " The data narrowed the ROAS prior of " + weak.map { String(format: "%@ by %.0f%%", $0.channel, 100 * max($0.priorNarrowed ?? 0, 0)) }.joined(separator: ", ")
-                    + String(format: " only (under %.0f%%: the prior weighs more than the data), so ", 100 * PriorNarrowing.mostlyPrior)
-                    + (weak.count == 1 ? "that ROAS is" : "those ROAS are") + " mostly the prior's."
+                ? " The data narrowed every channel's ROAS prior by \(PriorNarrowing.percent(PriorNarrowing.mostlyPrior)) or more (the table's \"from data\")."
+                : " The data narrowed the ROAS prior of " + weak.map { "\($0.channel) by \(PriorNarrowing.percent($0.priorNarrowed))" }.joined(separator: ", ")
+                    + " only: under \(PriorNarrowing.percent(PriorNarrowing.mostlyPrior)) a band is mostly the prior's width, not the data's."
         }
         return ReportSection(id: "roas", title: "Return on ad spend", blocks: [.paragraph(text), .charts([chart])])
     }

@@ -93,7 +93,7 @@ extension Report {
             [ch.name, ReportFormat.money(run.currentAllocation[c]), ReportFormat.money(ch.spend), String(format: "%.0f%%", 100 * ch.spend / b),
              ReportFormat.money(ch.revenue.mean), "\(ReportFormat.money(ch.revenue.lower)) – \(ReportFormat.money(ch.revenue.upper))",
              // A sliver (a millionth of the budget) is the optimizer's 0; its ROAS is rounding noise.
-             ch.spend < 1e-6 * b ? "–" : String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean)]
+             PlanRun.isSliver(ch.spend, budget: b) ? "–" : String(format: "%.2f", ch.roas), String(format: "%.2f", ch.marginalROAS.mean)]
         }
         let t = run.plan.total
         rows.append(["TOTAL", ReportFormat.money(run.currentAllocation.reduce(0, +)), ReportFormat.money(b), "100%", ReportFormat.money(t.mean),
@@ -138,23 +138,15 @@ extension Report {
                                rows: (0..<bins).map { i in
                                    [ReportFormat.money(lo + Double(i) * width), ReportFormat.money(lo + Double(i + 1) * width), ReportFormat.value(shares[i], .percent)]
                                }))
+        let reliance = run.keepsCurrentMix ? "" : run.priorRelianceSentence
         return ReportSection(id: "uplift", title: "How sure the gain is", blocks: [
             .paragraph("P(better) = \(String(format: "%.0f%%", 100 * u.probabilityBetter)): the share of posterior draws in which the plan earns more than the current mix. "
                 + "Expected gain \(ReportFormat.signedMoney(u.change.mean)), median \(ReportFormat.signedMoney(u.change.median)), "
                 + "90% band \(ReportFormat.signedMoney(u.change.lower)) to \(ReportFormat.signedMoney(u.change.upper))."
                 + (run.keepsCurrentMix ? " The plan moves less than \(PlanRun.keepCurrentMixLabel) of the budget, so it keeps the current mix and P(better) is no claim either way." : "")
-                + (run.keepsCurrentMix ? "" : Self.priorRelianceSentence(run.priorReliance))),
+                + (reliance.isEmpty ? "" : " " + reliance)),
             .charts([chart]),
         ])
-    }
-
-    /// The plan's move on channels the data say little about, as a sentence ("" when none).
-    static func priorRelianceSentence(_ reliance: PriorReliance) -> String {
-        guard !reliance.channels.isEmpty else { return "" }
-        let list = reliance.channels.map { String(format: "%@ (%.0f%%)", $0.name, 100 * max($0.narrowed, 0)) }.joined(separator: ", ")
-        return String(format: " %.0f%% of the money the plan moves goes into or out of channels the data say little about: ", 100 * reliance.share)
-            + list + String(format: ", the share by which the data narrowed their ROAS prior (under %.0f%%, the prior weighs more than the data). ", 100 * PriorNarrowing.mostlyPrior)
-            + "A lift test there would tell."
     }
 
     static func marginalROAS(_ run: PlanRun) -> ReportSection {
@@ -237,7 +229,7 @@ extension Report {
         if !counts.isEmpty { text += " (\(counts.joined(separator: "; ")))" }
         text += "."
         if let gap = r.crossCheckGap {
-            text += " SLSQP and the genetic algorithm, searching independently, reach objectives \(String(format: "%.2g%%", 100 * gap)) apart"
+            text += " \(r.method == "newton" ? "Newton's method" : "SLSQP") and the genetic algorithm, searching independently, reach objectives \(String(format: "%.2g%%", 100 * gap)) apart"
                 + (gap < 0.001 ? ": the plan is the optimum both find." : ".")
         }
         if o.interior.isEmpty {

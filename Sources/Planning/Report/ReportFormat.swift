@@ -8,16 +8,20 @@ enum ReportFormat {
     /// $1.29M, $610k, $950, −$50.9k: three significant digits.
     static func money(_ x: Double) -> String {
         guard x.isFinite else { return "n/a" }
-        let sign = x < 0 ? "−" : ""
         let a = abs(x)
         let (unit, suffix): (Double, String) = a >= 1e9 ? (1e9, "B") : a >= 1e6 ? (1e6, "M") : a >= 1e3 ? (1e3, "k") : (1, "")
         let v = a / unit
         let decimals = suffix.isEmpty ? 0 : v >= 100 ? 0 : v >= 10 ? 1 : 2
-        return sign + "$" + trimmed(String(format: "%.\(decimals)f", v)) + suffix
+        let digits = trimmed(String(format: "%.\(decimals)f", v))
+        // Float noise below half a dollar prints as $0, not −$0.
+        return (x < 0 && digits != "0" ? "−" : "") + "$" + digits + suffix
     }
 
     /// +$1.29M or −$50.9k.
-    static func signedMoney(_ x: Double) -> String { (x >= 0 ? "+" : "") + money(x) }
+    static func signedMoney(_ x: Double) -> String {
+        let text = money(x)
+        return text.hasPrefix("−") ? text : "+" + text
+    }
 
     /// A tick on an axis whose ticks are `step` apart and reach `magnitude`: every tick of an axis
     /// uses the same unit, with just the decimals the step needs.
