@@ -26,8 +26,8 @@ public struct SpendExtrapolation: Sendable, Equatable {
         self.channel = channel
         observedMin = observed.min() ?? 0
         observedMax = observed.max() ?? 0
-        let high = planned.max() ?? 0
-        let low = (planned.min() ?? 0) < zeroBelow ? 0 : planned.min() ?? 0
+        let planned = planned.map { $0 < zeroBelow ? 0 : $0 }
+        let high = planned.max() ?? 0, low = planned.min() ?? 0
         // Float noise at a bound (a plan that spends exactly the largest week) is not extrapolation.
         let up = high > observedMax * (1 + 1e-9) ? (observedMax > 0 ? high / observedMax : .infinity) : 0
         let down = low < observedMin * (1 - 1e-9) ? (low > 0 ? observedMin / low : .infinity) : 0
@@ -106,11 +106,13 @@ extension PlanRun {
         let total = voi.channels.map(\.evppi).reduce(0, +)
         let h = Double(max(run.scenario.plan.horizon, 1))
         let word = FitFacts.periodWord(run.posterior.model.data)
+        let seen = run.extrapolation
         let suggestions = voi.channels.enumerated().map { c, v in
             let share = total > 0 ? v.evppi / total : 0
-            let center = (run.allocation[c] > 0 ? run.allocation[c] : spends[c]) / h
-            // Spends below a millionth of the budget are the optimizer's way of writing 0.
-            let perPeriod = v.binOptimalSpend.map { $0 < 1e-6 * problem.budget ? 0 : $0 / h }
+            // A sliver is a stop: its test runs at the current spend too.
+            let planned = PlanRun.isSliver(run.allocation[c], budget: problem.budget) ? 0 : run.allocation[c]
+            let center = testCenter(planned: planned, operating: spends[c], seen: seen.indices.contains(c) ? seen[c] : nil) / h
+            let perPeriod = v.binOptimalSpend.map { PlanRun.isSliver($0, budget: problem.budget) ? 0 : $0 / h }
             let low = perPeriod.min() ?? center, high = perPeriod.max() ?? center
             let text: String
             if share < 0.01 || v.evppi <= 1e-9 * max(abs(voi.uninformedValue), 1) {
@@ -132,6 +134,15 @@ extension PlanRun {
         return suggestions.enumerated().sorted { a, b in
             a.element.evppi != b.element.evppi ? a.element.evppi > b.element.evppi : a.offset < b.offset
         }.map(\.element)
+    }
+
+    /// Where a channel's lift test should run (spend over the horizon): around the plan's spend,
+    /// unless the plan takes the channel below every period the data has seen (a stop, or the
+    /// optimizer's $100 on a curve steep at 0). A test there has no data to anchor it, so it runs
+    /// around `operating` (the larger of planned and current spend) instead, ±100% spanning the cut.
+    static func testCenter(planned: Double, operating: Double, seen: SpendExtrapolation?) -> Double {
+        let belowData = seen.map { $0.factor > 0 && !$0.above } ?? false
+        return planned > 0 && !belowData ? planned : operating
     }
 
     /// `experiments.csv`: `channel,evppi,evppi_share,suggested_test`, most valuable first.

@@ -24,12 +24,30 @@ import BudgetOptimization
         // The optimizer's sliver (10⁻¹⁰ of a unit) is a stop, not "4·10¹¹× below".
         let sliver = SpendExtrapolation(channel: "tv", planned: [1e-10], observed: seen, zeroBelow: 1e-4)
         #expect(sliver.factor == .infinity && !sliver.above && sliver.planned == 0)
+        // On a channel the data saw dark the sliver is inside the range, and prints as 0 too.
+        let darkSliver = SpendExtrapolation(channel: "tv", planned: [2.6e-4], observed: [0, 50], zeroBelow: 0.19)
+        #expect(darkSliver.factor == 0 && darkSliver.planned == 0)
         let small = SpendExtrapolation(channel: "tv", planned: [1e-3], observed: seen, zeroBelow: 1e-4)
         #expect(abs(small.factor - 4e4) < 1e-6 && small.planned == 1e-3)
         #expect(PlanRun.isSliver(1e-10, budget: 1e6) && !PlanRun.isSliver(2, budget: 1e6))
         // A channel the data has seen dark: stopping it is inside the range.
         #expect(SpendExtrapolation(channel: "tv", planned: [0], observed: [0, 50]).factor == 0)
         #expect(SpendExtrapolation(channel: "new", planned: [5], observed: [0, 0]).factor == .infinity)
+    }
+
+    @Test func aTestOfAChannelThePlanCutsBelowTheDataRunsAtItsCurrentSpend() {
+        // 7.7 a week against weeks of 40–120: no data anchor a test there; the current 910 does.
+        let cut = SpendExtrapolation(channel: "display", planned: [7.7], observed: seen)
+        #expect(PlanRun.testCenter(planned: 100, operating: 910, seen: cut) == 910)
+        let inside = SpendExtrapolation(channel: "tv", planned: [60], observed: seen)
+        #expect(PlanRun.testCenter(planned: 780, operating: 910, seen: inside) == 780)
+        // Above the data the plan's spend is still where the test belongs (that is what it tests).
+        let above = SpendExtrapolation(channel: "tv", planned: [240], observed: seen)
+        #expect(PlanRun.testCenter(planned: 3120, operating: 3120, seen: above) == 3120)
+        #expect(PlanRun.testCenter(planned: 0, operating: 910, seen: nil) == 910)
+        // A zero plan on a channel the data saw dark is inside the range: the operating spend.
+        let dark = SpendExtrapolation(channel: "tv", planned: [0], observed: [0, 50])
+        #expect(PlanRun.testCenter(planned: 0, operating: 650, seen: dark) == 650)
     }
 
     @Test func aScheduleCountsItsFurthestPeriod() {
