@@ -18,10 +18,12 @@ public enum PriorNarrowing {
         channels.filter { ($0.priorNarrowed ?? 1) < mostlyPrior }
     }
 
-    /// A contraction as printed: "44%", "-12%" when the data widened the band, "n/a" without one.
+    /// A contraction or share as printed: "44%", "-12%" when the data widened the band, "n/a"
+    /// without one. Cut, not rounded, so 0.4996 reads "49%" beside "under 50%", and "at least 42%"
+    /// is never more than the share.
     public static func percent(_ narrowed: Double?) -> String {
         guard let narrowed, narrowed.isFinite else { return "n/a" }
-        return String(format: "%.0f%%", 100 * narrowed)
+        return String(format: "%.0f%%", (100 * narrowed + 1e-9).rounded(.down))
     }
 
     /// One or two sentences under the fit's channel table. `quantity` names the return ("ROAS").

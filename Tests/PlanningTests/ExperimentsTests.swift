@@ -105,6 +105,9 @@ import BudgetOptimization
         let s = PriorReliance(plan: [60, 30.5, 9.5], current: [50, 30, 20], narrowed: [nil, 0.1, 0.8], names: ["a", "b", "c"], budget: 100)
         #expect(s.channels.isEmpty && s.share == 0)
         #expect(PriorReliance(plan: [50, 50], current: [50, 50], narrowed: [0.1, 0.1], names: ["a", "b"], budget: 100).share == 0)
+        // Printed cut, so a contraction just under the line never reads as the line itself.
+        #expect(PriorNarrowing.percent(0.4996) == "49%" && PriorNarrowing.percent(0.86) == "86%")
+        #expect(PriorNarrowing.percent(-0.12) == "-12%" && PriorNarrowing.percent(nil) == "n/a" && PriorNarrowing.percent(.nan) == "n/a")
     }
 
     /// A plan that moves under 1% of the budget keeps the current mix; the share counts each
