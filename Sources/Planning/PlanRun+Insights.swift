@@ -139,7 +139,8 @@ extension PlanRun {
     /// Where a channel's lift test should run (spend over the horizon): around the plan's spend,
     /// unless the plan takes the channel below every period the data has seen (a stop, or the
     /// optimizer's $100 on a curve steep at 0). A test there has no data to anchor it, so it runs
-    /// around `operating` (the larger of planned and current spend) instead, ±100% spanning the cut.
+    /// around `operating` (the larger of planned and current spend) instead; its ± range still
+    /// covers the spends the plan would move to.
     static func testCenter(planned: Double, operating: Double, seen: SpendExtrapolation?) -> Double {
         let belowData = seen.map { $0.factor > 0 && !$0.above } ?? false
         return planned > 0 && !belowData ? planned : operating
