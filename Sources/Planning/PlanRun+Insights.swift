@@ -16,6 +16,11 @@ public struct SpendExtrapolation: Sendable, Equatable {
     public var factor: Double
     /// Whether the plan lies above the range (false: below it, or inside when `factor` is 0).
     public var above: Bool
+    /// The plan's largest spend of one period (after `zeroBelow`).
+    public var plannedHigh: Double
+    /// Every planned period lies below the smallest period the data has seen (a stop of a
+    /// channel the data never saw dark, or a cut below all of its history).
+    public var belowEveryPeriod: Bool { plannedHigh < observedMin * (1 - 1e-9) }
 
     /// - Parameters:
     ///   - planned: the plan's spend in each period, `[periods]` (one value for an even plan).
@@ -28,6 +33,7 @@ public struct SpendExtrapolation: Sendable, Equatable {
         observedMax = observed.max() ?? 0
         let planned = planned.map { $0 < zeroBelow ? 0 : $0 }
         let high = planned.max() ?? 0, low = planned.min() ?? 0
+        plannedHigh = high
         // Float noise at a bound (a plan that spends exactly the largest week) is not extrapolation.
         let up = high > observedMax * (1 + 1e-9) ? (observedMax > 0 ? high / observedMax : .infinity) : 0
         let down = low < observedMin * (1 - 1e-9) ? (low > 0 ? observedMin / low : .infinity) : 0
@@ -44,7 +50,8 @@ public struct ExperimentSuggestion: Sendable {
     public var evppi: Double
     /// evppi over the sum of all channels' (0 when nothing is worth learning).
     public var share: Double
-    /// Spend per period around which to test (the plan's), and the range of spends per period the
+    /// Spend per period around which to test (the plan's; see `PlanRun.testCenter` for a channel
+    /// the plan takes below every period seen), and the range of spends per period the
     /// best plan would give the channel depending on what the test showed (the EVPPI bins' optima).
     public var spendPerPeriod: Double
     public var low: Double
@@ -82,7 +89,13 @@ extension PlanRun {
                 unknown.factor = .nan
                 return unknown
             }
-            return SpendExtrapolation(channel: problem.channels[c], planned: [allocation[c] / h], observed: data.spend[k],
+            // A week-by-week plan is judged week by week: its average can sit inside the range
+            // while single weeks go outside it, or the other way round.
+            var planned = [allocation[c] / h]
+            if let s = schedule, s.report != nil, let j = s.problem.channels.firstIndex(of: problem.channels[c]) {
+                planned = Array(s.schedule[(j * s.problem.periods)..<((j + 1) * s.problem.periods)])
+            }
+            return SpendExtrapolation(channel: problem.channels[c], planned: planned, observed: data.spend[k],
                                       zeroBelow: Self.sliverShare * problem.budget / h)
         }
     }
@@ -111,7 +124,7 @@ extension PlanRun {
             let share = total > 0 ? v.evppi / total : 0
             // A sliver is a stop: its test runs at the current spend too.
             let planned = PlanRun.isSliver(run.allocation[c], budget: problem.budget) ? 0 : run.allocation[c]
-            let center = testCenter(planned: planned, operating: spends[c], seen: seen.indices.contains(c) ? seen[c] : nil) / h
+            let center = testCenter(planned: planned, operating: spends[c], seen: seen[c], horizon: h) / h
             let perPeriod = v.binOptimalSpend.map { PlanRun.isSliver($0, budget: problem.budget) ? 0 : $0 / h }
             let low = perPeriod.min() ?? center, high = perPeriod.max() ?? center
             let text: String
@@ -136,14 +149,14 @@ extension PlanRun {
         }.map(\.element)
     }
 
-    /// Where a channel's lift test should run (spend over the horizon): around the plan's spend,
-    /// unless the plan takes the channel below every period the data has seen (a stop, or the
-    /// optimizer's $100 on a curve steep at 0). A test there has no data to anchor it, so it runs
-    /// around `operating` (the larger of planned and current spend) instead; its ± range still
-    /// covers the spends the plan would move to.
-    static func testCenter(planned: Double, operating: Double, seen: SpendExtrapolation?) -> Double {
-        let belowData = seen.map { $0.factor > 0 && !$0.above } ?? false
-        return planned > 0 && !belowData ? planned : operating
+    /// Where a channel's lift test should run, as a spend over `horizon` periods: around the
+    /// plan's spend, unless every planned period lies below the smallest the data has seen (a
+    /// stop, or the optimizer's $100 on a curve steep at 0). No data anchor a test down there, so
+    /// it runs from the nearest spend the data do know, the smallest period seen. A plan of 0 on a
+    /// channel the data saw dark is tested around `operating` (the larger of planned and current).
+    static func testCenter(planned: Double, operating: Double, seen: SpendExtrapolation?, horizon h: Double) -> Double {
+        if let seen, seen.belowEveryPeriod { return seen.observedMin * h }
+        return planned > 0 ? planned : operating
     }
 
     /// `experiments.csv`: `channel,evppi,evppi_share,suggested_test`, most valuable first.

@@ -18,9 +18,10 @@ public enum PriorNarrowing {
         channels.filter { ($0.priorNarrowed ?? 1) < mostlyPrior }
     }
 
-    /// A contraction or share as printed: "44%", "-12%" when the data widened the band, "n/a"
-    /// without one. Cut, not rounded, so 0.4996 reads "49%" beside "under 50%", and "at least 42%"
-    /// is never more than the share.
+    /// A contraction or share as printed: "44%", "-13%" for −0.121 (the data widened the band),
+    /// "n/a" without one. Rounded down, not to nearest, so 0.4996 reads "49%" beside "under 50%"
+    /// and "at least 42%" is never more than the share (the 1e-9 only absorbs 100 × 0.29 =
+    /// 28.999…).
     public static func percent(_ narrowed: Double?) -> String {
         guard let narrowed, narrowed.isFinite else { return "n/a" }
         return String(format: "%.0f%%", (100 * narrowed + 1e-9).rounded(.down))
@@ -84,7 +85,7 @@ extension PlanRun {
         let r = priorReliance
         guard !r.channels.isEmpty else { return "" }
         let list = r.channels.map { "\($0.name) \(PriorNarrowing.percent($0.narrowed))" }.joined(separator: ", ")
-        let lead = r.share >= 0.995 ? "All the money" : "At least \(PriorNarrowing.percent(r.share)) of the money"
+        let lead = r.share >= 1 - 1e-9 ? "All the money" : "At least \(PriorNarrowing.percent(r.share)) of the money"
         return "\(lead) the plan moves comes out of or goes into channels whose ROAS band is mostly the prior's width "
             + "(from data: \(list); under \(PriorNarrowing.percent(PriorNarrowing.mostlyPrior)) the prior sets more of the width than the data). "
             + "A lift test there would tell (see the experiment ranking)."

@@ -35,19 +35,22 @@ import BudgetOptimization
         #expect(SpendExtrapolation(channel: "new", planned: [5], observed: [0, 0]).factor == .infinity)
     }
 
-    @Test func aTestOfAChannelThePlanCutsBelowTheDataRunsAtItsCurrentSpend() {
-        // 7.7 a week against weeks of 40–120: no data anchor a test there; the current 910 does.
+    @Test func aTestOfAChannelThePlanCutsBelowEveryWeekSeenRunsFromTheSmallestWeekSeen() {
+        // 7.7 a week against weeks of 40–120: no data anchor a test there; the smallest week, 40, does.
         let cut = SpendExtrapolation(channel: "display", planned: [7.7], observed: seen)
-        #expect(PlanRun.testCenter(planned: 100, operating: 910, seen: cut) == 910)
+        #expect(cut.belowEveryPeriod && PlanRun.testCenter(planned: 100, operating: 910, seen: cut, horizon: 13) == 40 * 13)
         let inside = SpendExtrapolation(channel: "tv", planned: [60], observed: seen)
-        #expect(PlanRun.testCenter(planned: 780, operating: 910, seen: inside) == 780)
-        // Above the data the plan's spend is still where the test belongs (that is what it tests).
+        #expect(!inside.belowEveryPeriod && PlanRun.testCenter(planned: 780, operating: 910, seen: inside, horizon: 13) == 780)
+        // Above the data, and below the current spend: the plan's spend is what the test is about.
         let above = SpendExtrapolation(channel: "tv", planned: [240], observed: seen)
-        #expect(PlanRun.testCenter(planned: 3120, operating: 3120, seen: above) == 3120)
-        #expect(PlanRun.testCenter(planned: 0, operating: 910, seen: nil) == 910)
+        #expect(PlanRun.testCenter(planned: 3120, operating: 5000, seen: above, horizon: 13) == 3120)
+        // A schedule with one week inside the range is not below every week.
+        let someWeeks = SpendExtrapolation(channel: "tv", planned: [10, 45, 20], observed: seen)
+        #expect(!someWeeks.belowEveryPeriod && someWeeks.factor == 4 && !someWeeks.above)
+        #expect(PlanRun.testCenter(planned: 0, operating: 910, seen: nil, horizon: 13) == 910)
         // A zero plan on a channel the data saw dark is inside the range: the operating spend.
         let dark = SpendExtrapolation(channel: "tv", planned: [0], observed: [0, 50])
-        #expect(PlanRun.testCenter(planned: 0, operating: 650, seen: dark) == 650)
+        #expect(PlanRun.testCenter(planned: 0, operating: 650, seen: dark, horizon: 13) == 650)
     }
 
     @Test func aScheduleCountsItsFurthestPeriod() {
@@ -106,7 +109,7 @@ import BudgetOptimization
         #expect(s.channels.isEmpty && s.share == 0)
         #expect(PriorReliance(plan: [50, 50], current: [50, 50], narrowed: [0.1, 0.1], names: ["a", "b"], budget: 100).share == 0)
         // Printed cut, so a contraction just under the line never reads as the line itself.
-        #expect(PriorNarrowing.percent(0.4996) == "49%" && PriorNarrowing.percent(0.86) == "86%")
+        #expect(PriorNarrowing.percent(0.4996) == "49%" && PriorNarrowing.percent(0.29) == "29%" && PriorNarrowing.percent(0.57) == "57%")
         #expect(PriorNarrowing.percent(-0.12) == "-12%" && PriorNarrowing.percent(nil) == "n/a" && PriorNarrowing.percent(.nan) == "n/a")
     }
 
