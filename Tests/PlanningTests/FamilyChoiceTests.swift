@@ -132,5 +132,17 @@ import Sampling
         #expect(run.fitReused)
         #expect(run.fitFiles.contains { $0.name == "model_comparison.csv" })
         #expect(run.problem.drawCount == 600)
+        // Each channel's test runs where testCenter says, per period: the ranking's wiring (the
+        // channel order of extrapolation, allocation and EVPPI, and the division by the horizon).
+        let h = Double(scenario.plan.horizon)
+        for e in run.experiments {
+            let c = try #require(run.problem.channels.firstIndex(of: e.channel))
+            let planned = PlanRun.isSliver(run.allocation[c], budget: run.problem.budget) ? 0 : run.allocation[c]
+            let operating = max(run.allocation[c], run.currentAllocation[c])
+            let expected = PlanRun.testCenter(planned: planned, operating: operating, seen: run.extrapolation[c], horizon: h) / h
+            #expect(abs(e.spendPerPeriod - expected) <= 1e-9 * max(expected, 1), "\(e.channel): \(e.spendPerPeriod) vs \(expected)")
+        }
+        // Every channel here has a ROAS prior, so each has a contraction, at most 1.
+        #expect(fit.channels.allSatisfy { ($0.priorNarrowed ?? 2) <= 1 })
     }
 }
