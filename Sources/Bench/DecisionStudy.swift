@@ -151,12 +151,10 @@ func benchDecisions(arguments: [String]) throws {
     var scores: [WorldScore] = []
     var skipped = 0
     for i in indices {
-        let drawn = SimulatedWorld.draw(index: i, seed: settings.seed, preset: settings.preset)
-        if let minimum = settings.minimumFamilyGap {
-            let (world, history) = drawn.simulate()
-            guard trueFamilyGap(world, history) > minimum else { skipped += 1; continue }
-        }
-        let score = try studyWorld(drawn, settings: settings, folder: folder)
+        let (world, history) = SimulatedWorld.draw(index: i, seed: settings.seed, preset: settings.preset).simulate()
+        let gap = trueFamilyGap(world, history)
+        if let minimum = settings.minimumFamilyGap, gap <= minimum { skipped += 1; continue }
+        let score = try studyWorld(world, history, familyGap: gap, settings: settings, folder: folder)
         scores.append(score)
         let cells = [String(i), score.world.label, pct(score.roasError), "\(score.channelsCovered)/\(score.channels)",
                      String(format: "%.2f", score.probabilityBetter),
@@ -181,8 +179,8 @@ func trueFamilyGap(_ world: SimulatedWorld, _ history: WorldHistory) -> Double {
 }
 
 /// Writes a world's `data.csv`, `lift.csv` (when it has lift tests), `truth.csv` and
-/// `scenario.yaml` into `folder/world-i`; returns the scenario's path.
-func writeWorld(_ world: SimulatedWorld, _ history: WorldHistory, settings: DecisionStudySettings, folder: URL) throws -> String {
+/// `scenario.yaml` into `folder/world-i`; returns the scenario's path and text.
+func writeWorld(_ world: SimulatedWorld, _ history: WorldHistory, settings: DecisionStudySettings, folder: URL) throws -> (path: String, yaml: String) {
     let dir = folder.appendingPathComponent("world-\(world.index)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let data = history.dataset
@@ -213,14 +211,14 @@ func writeWorld(_ world: SimulatedWorld, _ history: WorldHistory, settings: Deci
     // The truth beside the data, for fitting the world with another tool and scoring it.
     let truth = ["channel,true_roas"] + zip(data.channels, history.roas).map { "\($0),\($1)" }
     try Data((truth.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("truth.csv"))
-    return path
+    return (path, yaml)
 }
 
-func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder: URL) throws -> WorldScore {
-    let (world, history) = drawn.simulate()
-    let path = try writeWorld(world, history, settings: settings, folder: folder)
+/// Fits, plans and scores one simulated world (`familyGap`: its `trueFamilyGap`).
+func studyWorld(_ world: SimulatedWorld, _ history: WorldHistory, familyGap gap: Double, settings: DecisionStudySettings,
+                folder: URL) throws -> WorldScore {
+    let (path, yaml) = try writeWorld(world, history, settings: settings, folder: folder)
     let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
-    let yaml = try String(contentsOfFile: path, encoding: .utf8)
     let data = history.dataset
 
     let start = Date()
@@ -307,7 +305,6 @@ func studyWorld(_ drawn: SimulatedWorld, settings: DecisionStudySettings, folder
         note += (note.isEmpty ? "" : "; ") + String(format: "%@ %.2f× above the data", above.channel, above.factor)
     }
     var visible: Bool? = nil
-    let gap = trueFamilyGap(world, history)
     if let comparison = fitted.comparison {
         let rows = comparison.rows
         let trueFamily = world.saturation

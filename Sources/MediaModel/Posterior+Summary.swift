@@ -59,13 +59,15 @@ extension Posterior {
     /// that carries a stack, over the stack's draws (the curves plans use).
     public func channelSummaries(interval: Double = 0.90) -> [ChannelSummary] {
         model.data.channels.enumerated().map { c, name in
-            let roasDraws = stack?.mixed { $0.roas(channel: c) } ?? roas(channel: c)
+            // One pass over the draws: the ROAS is the contribution over the spend (`roas(channel:)`).
+            let spend = model.data.totalSpend[c]
+            let contributions = stack?.mixed { $0.totalContribution(channel: c) } ?? totalContribution(channel: c)
+            let roasDraws = contributions.map { $0 / spend }
             var narrowed: Double? = nil
             if case .logNormal(_, let sigma)? = model.roasPrior(channel: c) {
                 narrowed = posteriorContraction(roasDraws, priorLogSD: sigma)
             }
-            return ChannelSummary(channel: name, spend: model.data.totalSpend[c],
-                                  contribution: Band(stack?.mixed { $0.totalContribution(channel: c) } ?? totalContribution(channel: c), interval: interval),
+            return ChannelSummary(channel: name, spend: spend, contribution: Band(contributions, interval: interval),
                                   roas: Band(roasDraws, interval: interval), priorNarrowed: narrowed)
         }
     }

@@ -21,6 +21,14 @@ public struct SpendExtrapolation: Sendable, Equatable {
     /// Every planned period lies below the smallest period the data has seen (a stop of a
     /// channel the data never saw dark, or a cut below all of its history).
     public var belowEveryPeriod: Bool { plannedHigh < observedMin * (1 - 1e-9) }
+    /// The extrapolation as the printout and the report state it: "inside", "1.58× below",
+    /// "stops (the data never did)", "above (the data never spent)", or "n/a".
+    public var label: String {
+        if factor.isNaN { return "n/a" }
+        if factor == 0 { return "inside" }
+        if factor.isInfinite { return above ? "above (the data never spent)" : "stops (the data never did)" }
+        return String(format: "%.2f× %@", factor, above ? "above" : "below")
+    }
 
     /// - Parameters:
     ///   - planned: the plan's spend in each period, `[periods]` (one value for an even plan).
@@ -61,10 +69,11 @@ public struct ExperimentSuggestion: Sendable {
 }
 
 /// Computed on first use and kept: the value of information re-optimizes the plan tens of times,
-/// and a what-if or a frontier step never asks for it.
+/// and a what-if or a frontier step never asks for it; the prior reliance mixes every channel's draws.
 final class PlanInsightsCache: @unchecked Sendable {
     private let lock = NSLock()
     private var experiments: [ExperimentSuggestion]?
+    private var reliance: PriorReliance?
 
     func experiments(_ compute: () -> [ExperimentSuggestion]) -> [ExperimentSuggestion] {
         lock.lock()
@@ -72,6 +81,16 @@ final class PlanInsightsCache: @unchecked Sendable {
         if let experiments { return experiments }
         let value = compute()
         experiments = value
+        return value
+    }
+
+    /// The printout and the report both state it; each would otherwise mix every channel's draws.
+    func reliance(_ compute: () -> PriorReliance) -> PriorReliance {
+        lock.lock()
+        defer { lock.unlock() }
+        if let reliance { return reliance }
+        let value = compute()
+        reliance = value
         return value
     }
 }

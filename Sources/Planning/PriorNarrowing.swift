@@ -73,11 +73,16 @@ public struct PriorReliance: Sendable, Equatable {
 extension PlanRun {
     /// How much of the plan's move involves channels whose ROAS band is mostly the prior's width.
     public var priorReliance: PriorReliance {
+        insights.reliance { Self.relianceOnPrior(self) }
+    }
+
+    static func relianceOnPrior(_ run: PlanRun) -> PriorReliance {
+        let (posterior, problem) = (run.posterior, run.problem)
         let summaries = posterior.channelSummaries()
         let names = posterior.model.data.channels
         // Looked up by name: the problem's channels are the data's for every plan but geo pairs.
         let narrowed = problem.channels.map { name in names.firstIndex(of: name).flatMap { summaries[$0].priorNarrowed } }
-        return PriorReliance(plan: allocation, current: currentAllocation, narrowed: narrowed, names: problem.channels, budget: problem.budget)
+        return PriorReliance(plan: run.allocation, current: run.currentAllocation, narrowed: narrowed, names: problem.channels, budget: problem.budget)
     }
 
     /// The plan's sentence on `priorReliance` ("" when no such channel moves).

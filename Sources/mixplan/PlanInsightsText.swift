@@ -7,9 +7,7 @@ enum PlanInsightsText {
     static func extrapolation(_ run: PlanRun) -> String {
         let word = run.posterior.model.data.cadence == .weekly ? "week" : "period"
         let rows = run.extrapolation.map { e in
-            [e.channel, money(e.planned), "\(money(e.observedMin)) – \(money(e.observedMax))",
-             e.factor.isNaN ? "n/a" : e.factor == 0 ? "inside" : e.factor.isInfinite ? (e.above ? "above (the data never spent)" : "stops (the data never did)")
-                 : String(format: "%.2f× %@", e.factor, e.above ? "above" : "below")]
+            [e.channel, money(e.planned), "\(money(e.observedMin)) – \(money(e.observedMax))", e.label]
         }
         let flagged = run.extrapolation.filter { $0.factor > 0 }.map(\.channel)  // NaN (unknown) is not flagged
         return "Extrapolation (the plan's spend per \(word) against the spend per \(word) the data has seen):\n"

@@ -44,8 +44,7 @@ extension Report {
                     ChartMark(.points, name: "Plan", x: x, y: names.indices.map { run.allocation[$0] / Double(max(run.scenario.plan.horizon, 1)) }, colour: 3)],
             table: ReportTable(caption: "Extrapolation per channel", header: ["channel", "plan per \(word)", "seen (min – max)", "extrapolation"],
                                rows: e.map { s in
-                                   [s.channel, ReportFormat.money(s.planned), "\(ReportFormat.money(s.observedMin)) – \(ReportFormat.money(s.observedMax))",
-                                    s.factor.isNaN ? "n/a" : s.factor == 0 ? "inside" : s.factor.isInfinite ? (s.above ? "above (the data never spent)" : "stops (the data never did)") : String(format: "%.2f× %@", s.factor, s.above ? "above" : "below")]
+                                   [s.channel, ReportFormat.money(s.planned), "\(ReportFormat.money(s.observedMin)) – \(ReportFormat.money(s.observedMax))", s.label]
                                }))
         blocks += [.charts([chart, range]), .table(chart.table), .table(range.table)]
         return ReportSection(id: "experiments", title: "Extrapolation and the next experiment", blocks: blocks)
