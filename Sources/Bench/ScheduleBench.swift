@@ -61,7 +61,7 @@ func benchSchedule() throws {
                 let start = Date(), cpu = processCPUSeconds()
                 // Started as a plan starts: from the flat plan (here the even split) spread evenly.
                 var optimizer = ScheduleOptimizer(choice: choice, seed: 1)
-                if nlopt { optimizer.newtonCells = .max }
+                if nlopt { optimizer.strategy.newtonCells = .max }
                 let (plan, report) = try optimizer.optimize(problem, start: Array(repeating: budget / Double(channels * 13), count: channels * 13))
                 let seconds = Date().timeIntervalSince(start), cpuSeconds = processCPUSeconds() - cpu
                 let evaluation = ScheduleEvaluation(problem, schedule: plan)

@@ -39,14 +39,12 @@ public struct BudgetOptimizer: Sendable {
     /// Extra random starts for SLSQP beyond the given plan and the even split (default 3).
     public var randomStarts: Int
 
+    /// Which methods run on which problems (`SolverStrategy`).
+    public var strategy = SolverStrategy()
+
     public init(choice: OptimizerChoice = .auto, seed: UInt64 = 1, randomStarts: Int = 3) {
         self.choice = choice; self.seed = seed; self.randomStarts = randomStarts
     }
-
-    /// Above this many variables (a plan per geo and channel) the optimizer runs Newton's method
-    /// under the mean objective and one subsampled SLSQP with a polish under the others, without
-    /// multiple starts or the genetic cross-check (see `optimize`).
-    public static let largeProblemSize = 24
 
     /// - Parameter start: a plan to start from (the current mix), projected onto the feasible set.
     /// - Returns: the plan `[channels]` and how it was found.
@@ -72,8 +70,9 @@ public struct BudgetOptimizer: Sendable {
         // draws curve evaluations and SLSQP's dense steps grow with the cube of the variables, so
         // the multi-start and the genetic cross-check that suit a handful of channels would take
         // minutes here.
-        let large = n > Self.largeProblemSize
-        if large && choice != .ga && problem.objective == .mean {
+        let large = strategy.isLargeFlat(variables: n)
+        let plan = strategy.flat(variables: n, objective: problem.objective, choice: choice)
+        if plan.local == .newton {
             // Expected revenue is a sum of one curve per variable: Newton's method with the exact
             // diagonal Hessian (`SeparableNewtonSolver`) converges in a few steps on all draws.
             let run = SeparableNewtonSolver(problem: problem, feasible: feasible).solve(from: starts[0], evaluator: evaluator)
@@ -86,9 +85,9 @@ public struct BudgetOptimizer: Sendable {
                 notices.append("Newton's method \(reason); SLSQP planned instead")
             }
         }
-        if large && choice != .ga && slsqpBest == nil {
+        if plan.local != nil && !plan.multiStart && slsqpBest == nil {
             let first = starts[0]
-            let coarseProblem = problem.subsampled(to: 400)
+            let coarseProblem = problem.subsampled(to: strategy.coarseDraws)
             var coarseSolver = SLSQPSolver(problem: coarseProblem, feasible: feasible)
             coarseSolver.maxEvaluations = 100
             let coarse = coarseSolver.solve(from: first, evaluator: ObjectiveEvaluator(coarseProblem))
@@ -101,7 +100,7 @@ public struct BudgetOptimizer: Sendable {
             } else {
                 notices.append("SLSQP ended with '\(run.status)'")
             }
-        } else if !large && choice != .ga {
+        } else if plan.local != nil && plan.multiStart {
             let solver = SLSQPSolver(problem: problem, feasible: feasible)
             let fixedStarts = start == nil ? 1 : 2
             var firstValues: [Double] = []
@@ -119,21 +118,17 @@ public struct BudgetOptimizer: Sendable {
                 if slsqpBest == nil || run.value > slsqpBest!.value { slsqpBest = run }
             }
         }
-        if large && choice == .auto && slsqpBest != nil {
+        if choice == .auto && !plan.crossCheck && slsqpBest != nil {
             notices.append("with \(n) variables the genetic algorithm's cross-check is skipped (optimizer: ga runs it alone)")
         }
         let slsqpEvaluations = evaluator.evaluations
         var gaRun: SolverRun?
         var gaEvaluations = 0, gaDraws = 0
-        if choice == .ga || (choice == .auto && !large) || slsqpBest == nil {
+        if plan.crossCheck || slsqpBest == nil {
             if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }
             // The search runs on a subsample of evenly spaced draws; the plan it returns is judged
-            // on all. 400 draws pin down a mean; a CVaR needs about 100 draws in its tail, or the
-            // GA chases the noise of a few worst draws.
-            var searchDraws = 400
-            // The min keeps a tiny α from trapping in the conversion to Int.
-            if let alpha = problem.objective.tailShare { searchDraws = max(400, Int(min((100 / alpha).rounded(.up), 1e9))) }
-            let searchProblem = problem.subsampled(to: searchDraws)
+            // on all.
+            let searchProblem = problem.subsampled(to: problem.objective.geneticSearchDraws)
             gaDraws = searchProblem.drawCount
             var ga = GeneticSolver(problem: searchProblem, feasible: feasible)
             ga.seed = seed

@@ -23,6 +23,32 @@ public enum PlanObjective: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The same objective on the draws `indices` of `drawCount`: a per-draw baseline follows
+    /// its draws.
+    func restricted(to indices: [Int], of drawCount: Int) -> PlanObjective {
+        guard case .cvarUplift(let a, let baseline) = self, baseline.count == drawCount else { return self }
+        return .cvarUplift(alpha: a, baseline: indices.map { baseline[$0] })
+    }
+
+    /// - Throws: `BudgetError.invalid` naming the parameter that is out of range: λ < 0, a tail
+    /// share outside (0, 1], or a `cvarUplift` baseline that is not one finite revenue per draw.
+    func validate(drawCount d: Int) throws {
+        switch self {
+        case .mean: break
+        case .meanMinusSD(let l):
+            guard l >= 0, l.isFinite else { throw BudgetError.invalid("mean_minus_sd needs λ ≥ 0, got \(l)") }
+        case .cvar(let a):
+            guard a > 0, a <= 1 else { throw BudgetError.invalid("cvar needs a share of draws in (0, 1], got \(a)") }
+        case .cvarUplift(let a, let baseline):
+            guard a > 0, a <= 1 else { throw BudgetError.invalid("cvar_uplift needs a share of draws in (0, 1], got \(a)") }
+            // An empty baseline is the parser's placeholder; the evaluator then reads it as zero
+            // revenue, i.e. plain CVaR, until anchoringUplift(at:) sets it.
+            guard baseline.isEmpty || baseline.count == d, baseline.allSatisfy(\.isFinite) else {
+                throw BudgetError.invalid("cvar_uplift needs the baseline's revenue for each of the \(d) draws (finite), got \(baseline.count)")
+            }
+        }
+    }
+
     /// The share of draws in the tail of a CVaR objective; nil for the others.
     public var tailShare: Double? {
         switch self {
@@ -76,9 +102,7 @@ public struct BudgetProblem: Sendable {
     func restricted(to indices: [Int]) -> BudgetProblem {
         var copy = self
         copy.responses = responses.map { $0.restricted(to: indices) }
-        if case .cvarUplift(let a, let baseline) = objective, baseline.count == drawCount {
-            copy.objective = .cvarUplift(alpha: a, baseline: indices.map { baseline[$0] })
-        }
+        copy.objective = objective.restricted(to: indices, of: drawCount)
         return copy
     }
 
@@ -152,20 +176,7 @@ public struct BudgetProblem: Sendable {
         if groupMinimum > budget + slack, Set(groups.flatMap(\.members)).count == groups.reduce(0, { $0 + $1.members.count }) {
             throw BudgetError.infeasible("the budget \(amount(budget)) is below the sum of the group minimums \(amount(groupMinimum))")
         }
-        switch objective {
-        case .mean: break
-        case .meanMinusSD(let l):
-            guard l >= 0, l.isFinite else { throw BudgetError.invalid("mean_minus_sd needs λ ≥ 0, got \(l)") }
-        case .cvar(let a):
-            guard a > 0, a <= 1 else { throw BudgetError.invalid("cvar needs a share of draws in (0, 1], got \(a)") }
-        case .cvarUplift(let a, let baseline):
-            guard a > 0, a <= 1 else { throw BudgetError.invalid("cvar_uplift needs a share of draws in (0, 1], got \(a)") }
-            // An empty baseline is the parser's placeholder; the evaluator then reads it as zero
-            // revenue, i.e. plain CVaR, until anchoringUplift(at:) sets it.
-            guard baseline.isEmpty || baseline.count == d, baseline.allSatisfy(\.isFinite) else {
-                throw BudgetError.invalid("cvar_uplift needs the baseline's revenue for each of the \(d) draws (finite), got \(baseline.count)")
-            }
-        }
+        try objective.validate(drawCount: d)
         self.groups = groups
         self.channels = channels
         self.responses = responses

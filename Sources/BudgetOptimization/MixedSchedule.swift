@@ -29,3 +29,18 @@ public struct MixedSchedule: ScheduleResponse {
         MixedSchedule(parts: drawRuns(indices, counts: parts.map(\.drawCount)).map { parts[$0.part].restricted(to: $0.local) })
     }
 }
+
+/// Draw indices into blocks of draws of sizes `counts` (one block after another), as runs of
+/// consecutive indices falling in one block: each run's block and its indices within it.
+/// Indices arrive in increasing order from every caller (evenly spaced subsamples), so each
+/// part's draws stay one block.
+func drawRuns(_ indices: [Int], counts: [Int]) -> [(part: Int, local: [Int])] {
+    var starts: [Int] = [], total = 0
+    for n in counts { starts.append(total); total += n }
+    var runs: [(part: Int, local: [Int])] = []
+    for i in indices {
+        let p = starts.lastIndex { $0 <= i }!
+        if runs.last?.part == p { runs[runs.count - 1].local.append(i - starts[p]) } else { runs.append((p, [i - starts[p]])) }
+    }
+    return runs
+}

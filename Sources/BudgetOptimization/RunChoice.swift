@@ -29,11 +29,4 @@ enum RunChoice {
         chosen.plan = start
         chosen.report.notices.append("no optimizer improved on the starting \(noun); it is kept")
     }
-
-    /// The mean |R_d| of the last evaluation's totals under cvar_uplift, 0 for other objectives:
-    /// the size an uplift's value cannot say.
-    static func upliftMagnitude(_ objective: PlanObjective, totals: [Double]) -> Double {
-        guard case .cvarUplift = objective else { return 0 }
-        return totals.reduce(0) { $0 + abs($1) } / Double(max(totals.count, 1))
-    }
 }

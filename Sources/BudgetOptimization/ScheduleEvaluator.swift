@@ -13,9 +13,9 @@ final class ScheduleEvaluator {
     private var gradients: [Double]
     /// R_d = Σ_c r_{c,d}, `[draws]`.
     private(set) var totals: [Double]
-    /// How much each draw's gradient counts in the objective's, `[draws]`.
+    /// ∂J/∂R_d at the last evaluated schedule, `[draws]`.
     private var drawWeights: [Double]
-    private var order: [Int]
+    private var objective: DrawObjective
     private(set) var evaluations = 0
 
     init(_ problem: ScheduleProblem) {
@@ -25,15 +25,13 @@ final class ScheduleEvaluator {
         gradients = .init(repeating: 0, count: channels * draws * periods)
         totals = .init(repeating: 0, count: draws)
         drawWeights = .init(repeating: 0, count: draws)
-        order = Array(0..<draws)
+        objective = DrawObjective(problem.objective, draws: draws)
     }
 
     /// A size for the objective when its value says nothing of its scale: the uplift over a
     /// baseline is near 0 at the baseline, so gaps are measured against the revenue instead
     /// (0 for other objectives). Read after an evaluation.
-    var magnitude: Double {
-        RunChoice.upliftMagnitude(problem.objective, totals: totals)
-    }
+    var magnitude: Double { objective.magnitude(totals: totals) }
 
     /// The objective at schedule `s` (`[channels, periods]`); when `gradient` is given, fills
     /// ∂J/∂s (`[channels, periods]`).
@@ -53,29 +51,7 @@ final class ScheduleEvaluator {
         }
         for d in 0..<D { totals[d] = 0 }
         for c in 0..<C { for d in 0..<D { totals[d] += values[c * D + d] } }
-        let mean = totals.reduce(0, +) / Double(D)
-        let value: Double
-        switch problem.objective {
-        case .mean:
-            value = mean
-            for d in 0..<D { drawWeights[d] = 1 / Double(D) }
-        case .meanMinusSD(let lambda):
-            let sd = (totals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(D)).squareRoot()
-            value = mean - lambda * sd
-            for d in 0..<D { drawWeights[d] = 1 / Double(D) - (sd > 0 ? lambda * (totals[d] - mean) / (Double(D) * sd) : 0) }
-        case .cvar(let alpha), .cvarUplift(let alpha, _):
-            // cvar_uplift ranks draws by revenue less the current mix's in the same draw (an
-            // empty baseline reads as zero, i.e. plain CVaR).
-            var baseline: [Double] = []
-            if case .cvarUplift(_, let b) = problem.objective, b.count == D { baseline = b }
-            func score(_ d: Int) -> Double { baseline.isEmpty ? totals[d] : totals[d] - baseline[d] }
-            let k = max(1, Int((alpha * Double(D)).rounded(.up)))
-            order.sort { score($0) != score($1) ? score($0) < score($1) : $0 < $1 }
-            var sum = 0.0
-            for d in 0..<D { drawWeights[d] = 0 }
-            for i in 0..<k { sum += score(order[i]); drawWeights[order[i]] = 1 / Double(k) }
-            value = sum / Double(k)
-        }
+        let value = objective.evaluate(totals: totals, weights: &drawWeights)
         if let out = gradient {
             for i in 0..<(C * H) { out[i] = 0 }
             gradients.withUnsafeBufferPointer { g in

@@ -1,26 +1,19 @@
 import Foundation
 
-/// Maximizes the objective over feasible schedules: SLSQP (Newton's method past `newtonCells`
-/// under the mean) from the given (or the even) schedule, the genetic algorithm as fallback or
-/// cross-check, all on the same feasible set.
+/// Maximizes the objective over feasible schedules: the local method `SolverStrategy` chooses
+/// from the given (or the even) schedule, the genetic algorithm as fallback or cross-check, all
+/// on the same feasible set.
 public struct ScheduleOptimizer: Sendable {
     public var choice: OptimizerChoice
     public var seed: UInt64
     /// Random schedules added to the genetic algorithm's first population (default 2).
     public var randomStarts: Int
-    /// Draws SLSQP's first pass runs on before polishing on all (default 400).
-    public var coarseDraws = 400
     /// Generations of the genetic algorithm (default 150): with one variable per cell it is a
     /// slow searcher, kept as a cross-check seeded with SLSQP's plan rather than a solver.
     public var geneticGenerations: Int
-    /// Cells above which a mean objective is maximized by Newton steps on its block-diagonal
-    /// Hessian (`ScheduleNewtonSolver`) instead of through NLopt (default 100); `--optimizer
-    /// slsqp` chooses this gradient path too, and the report names it "newton". Measured on the
-    /// schedule bench (4000 draws, Hill curves): at 260 cells SLSQP spent most of 4–6 s in its
-    /// own dense linear algebra, Newton 0.7 s; at 650 cells the augmented Lagrangian needed
-    /// 200–560 evaluations on all draws and stopped off the optimum under monthly budgets,
-    /// Newton 30–115. Below it SLSQP stays: cheap there, and the reference the tests hold Newton to.
-    public var newtonCells = 100
+    /// Which methods run on which problems (`SolverStrategy`): Newton's method past
+    /// `newtonCells` under the mean, the subsample SLSQP first learns on.
+    public var strategy = SolverStrategy()
 
     public init(choice: OptimizerChoice = .auto, seed: UInt64 = 1, randomStarts: Int = 2, geneticGenerations: Int = 150) {
         self.choice = choice; self.seed = seed; self.randomStarts = randomStarts; self.geneticGenerations = geneticGenerations
@@ -44,26 +37,28 @@ public struct ScheduleOptimizer: Sendable {
 
         var slsqpBest: SolverRun?
         var slsqpEvaluations = 0
-        if choice != .ga {
+        let plan = strategy.schedule(cells: problem.dimension, objective: problem.objective, choice: choice)
+        let coarseDraws = strategy.coarseDraws
+        if let local = plan.local {
             // One start: the given schedule (the flat optimum spread evenly, in a plan) or the even
             // one. Concave curves have one optimum; S-shaped ones are the genetic algorithm's to
             // cross-check under `auto`. SLSQP first learns its quasi-Newton Hessian on a few hundred
             // evenly spaced draws, then polishes on all of them from there: most iterations then
             // cost a tenth as much.
             var point = starts[0]
-            if usesNewton(problem) {
+            if local == .newton {
                 slsqpBest = newton(problem, from: point, feasible: feasible, evaluator: evaluator, evaluations: &slsqpEvaluations, notices: &notices)
             } else {
                 if problem.drawCount > 2 * coarseDraws {
                     let coarse = problem.subsampled(to: coarseDraws)
                     let coarseEvaluator = ScheduleEvaluator(coarse)
-                    var coarseSolver = ScheduleSLSQPSolver(problem: coarse, feasible: feasible)
+                    var coarseSolver = ScheduleSLSQPSolver(problem: coarse, feasible: feasible, strategy: strategy)
                     coarseSolver.largeEvaluations = coarseSolver.maxEvaluations  // a tenth of the cost: let it converge
                     let run = coarseSolver.solve(from: point, evaluator: coarseEvaluator)
                     slsqpEvaluations += Int((Double(coarseEvaluator.evaluations) * Double(coarse.drawCount) / Double(problem.drawCount)).rounded(.up))
                     if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) { point = run.plan }
                 }
-                let run = ScheduleSLSQPSolver(problem: problem, feasible: feasible).solve(from: point, evaluator: evaluator)
+                let run = ScheduleSLSQPSolver(problem: problem, feasible: feasible, strategy: strategy).solve(from: point, evaluator: evaluator)
                 if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) {
                     slsqpBest = run
                 } else {
@@ -74,11 +69,9 @@ public struct ScheduleOptimizer: Sendable {
         slsqpEvaluations += evaluator.evaluations
         var gaRun: SolverRun?
         var gaEvaluations = 0, gaDraws = 0
-        if choice == .ga || choice == .auto || slsqpBest == nil {
+        if plan.crossCheck || slsqpBest == nil {
             if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }
-            var searchDraws = 400
-            if case .cvar(let alpha) = problem.objective { searchDraws = max(400, Int(min((100 / alpha).rounded(.up), 1e9))) }
-            let searchProblem = problem.subsampled(to: searchDraws)
+            let searchProblem = problem.subsampled(to: problem.objective.geneticSearchDraws)
             gaDraws = searchProblem.drawCount
             let searchEvaluator = ScheduleEvaluator(searchProblem)
             let span = problem.caps.map { min($0, problem.budget / Double(problem.periods)) }
@@ -94,7 +87,7 @@ public struct ScheduleOptimizer: Sendable {
             gaRun = run
         }
         let seconds = Date().timeIntervalSince(clock)
-        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, localMethod: usesNewton(problem) ? "newton" : "slsqp",
+        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, localMethod: plan.local?.rawValue ?? "slsqp",
                                           magnitude: evaluator.magnitude, failure: "no optimizer found a feasible schedule") { run, method, gap in
             OptimizerReport(method: method, status: run.status, slsqpEvaluations: slsqpEvaluations,
                             geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,
@@ -103,9 +96,6 @@ public struct ScheduleOptimizer: Sendable {
         RunChoice.neverWorseThanStart(&chosen, start: start == nil ? nil : starts.first, noun: "schedule", value: evaluator.evaluate)
         return chosen
     }
-
-    /// Large schedules under the mean objective take Newton's method in place of SLSQP.
-    private func usesNewton(_ problem: ScheduleProblem) -> Bool { problem.dimension > newtonCells && problem.objective == .mean }
 
     /// Newton steps first on `coarseDraws` draws (the curvature on a quarter of them), then on all
     /// draws with the curvature from the `coarseDraws`. Channels that earn less than their money
@@ -116,6 +106,7 @@ public struct ScheduleOptimizer: Sendable {
     /// own are counted by the caller).
     private func newton(_ problem: ScheduleProblem, from start: [Double], feasible: ScheduleFeasibleSet, evaluator: ScheduleEvaluator,
                         evaluations: inout Int, notices: inout [String]) -> SolverRun? {
+        let coarseDraws = strategy.coarseDraws
         let coarse = problem.subsampled(to: coarseDraws)
         let subsampled = coarse.drawCount < problem.drawCount
         let coarseEvaluator = ScheduleEvaluator(coarse)

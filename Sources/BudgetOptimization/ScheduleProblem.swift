@@ -34,7 +34,7 @@ public struct ScheduleProblem: Sendable {
     public let caps: [Double]
     /// Disjoint groups of periods with their own budgets.
     public let periodBudgets: [PeriodBudget]
-    public let objective: PlanObjective
+    public private(set) var objective: PlanObjective
 
     public var drawCount: Int { responses.first?.drawCount ?? 0 }
     /// Variables: channels × periods.
@@ -57,6 +57,7 @@ public struct ScheduleProblem: Sendable {
         let indices = (0..<limit).map { $0 * drawCount / limit }
         var copy = self
         copy.responses = responses.map { $0.restricted(to: indices) }
+        copy.objective = objective.restricted(to: indices, of: drawCount)
         return copy
     }
 
@@ -119,10 +120,6 @@ public struct ScheduleProblem: Sendable {
                 throw BudgetError.infeasible("\(group.label) must spend \(amount(group.amount)) but the caps and on/off patterns of its periods allow only \(amount(room))")
             }
         }
-        switch objective {
-        case .mean: break
-        case .meanMinusSD(let l): guard l >= 0, l.isFinite else { throw BudgetError.invalid("mean_minus_sd needs λ ≥ 0, got \(l)") }
-        case .cvar(let a), .cvarUplift(let a, _): guard a > 0, a <= 1 else { throw BudgetError.invalid("cvar needs a share of draws in (0, 1], got \(a)") }
-        }
+        try objective.validate(drawCount: d)
     }
 }

@@ -14,9 +14,9 @@ import Foundation
 struct ScheduleSLSQPSolver {
     let problem: ScheduleProblem
     let feasible: ScheduleFeasibleSet
+    /// Which method runs at this size (`augmentedLagrangianCells`).
+    var strategy = SolverStrategy()
     var maxEvaluations = 1500
-    /// Cells above which the augmented Lagrangian replaces SLSQP.
-    var largeProblem = 300
     /// Evaluation limit of one augmented-Lagrangian run.
     var largeEvaluations = 400
 
@@ -51,7 +51,8 @@ struct ScheduleSLSQPSolver {
         let n = problem.dimension, C = problem.channels.count, H = problem.periods
         let unit = max(problem.budget / Double(n), 1e-12)
         let (startValue, startGradient) = evaluator.evaluateWithGradient(start)
-        let objectiveScale = max(abs(startValue), 1e-12)
+        // An uplift objective is near 0 at the current mix: its scale is then the revenue's.
+        let objectiveScale = max(abs(startValue), evaluator.magnitude, 1e-12)
         let scales = variableScales(at: start, gradient: startGradient, objectiveScale: objectiveScale, evaluator: evaluator)
         var limits: [(Int, Double, Double)] = []
         for c in 0..<C {
@@ -63,7 +64,7 @@ struct ScheduleSLSQPSolver {
         // SLSQP's dense subproblem costs O(n³) a step: past a few hundred cells an augmented
         // Lagrangian around L-BFGS (O(n) a step, bounds kept) reaches the optimum sooner; the
         // constraints and gradients are the same.
-        let large = n > largeProblem
+        let large = n > strategy.augmentedLagrangianCells
         guard let opt = nlopt_create(large ? NLOPT_AUGLAG : NLOPT_LD_SLSQP, UInt32(n)) else {
             return SolverRun(plan: start, value: startValue, status: .outOfMemory, evaluations: 0)
         }

@@ -58,7 +58,7 @@ struct HillSchedule: ScheduleResponse {
         for t in 0..<H { caps[2 * H + t] = 0 }
         let offProblem = try ScheduleProblem(channels: ["a", "b", "s"], periods: H, responses: responses, budget: budget, caps: caps)
         var slsqp = ScheduleOptimizer(choice: .slsqp)
-        slsqp.newtonCells = .max
+        slsqp.strategy.newtonCells = .max
         let (offPlan, offReport) = try slsqp.optimize(offProblem)
         #expect(offReport.method == "slsqp")
         let offValue = evaluator.evaluate(offPlan)
@@ -72,7 +72,7 @@ struct HillSchedule: ScheduleResponse {
         #expect(localWeak > 0.1 * budget && local.value < offValue - 1e-4 * offValue, "Newton alone: \(localWeak) in the S channel, \(local.value) vs \(offValue)")
 
         var newton = ScheduleOptimizer(choice: .slsqp)
-        newton.newtonCells = 0
+        newton.strategy.newtonCells = 0
         let (plan, report) = try newton.optimize(problem, start: start)
         #expect(report.method == "newton", "labelled \(report.method)")
         let value = evaluator.evaluate(plan)

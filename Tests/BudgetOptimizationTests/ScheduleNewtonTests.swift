@@ -51,10 +51,10 @@ import Testing
         // Concave curves: one optimum, which SLSQP (dense, affordable at 40 cells) certifies.
         let problem = try constrainedProblem()
         var slsqp = ScheduleOptimizer(choice: .slsqp)
-        slsqp.newtonCells = .max
+        slsqp.strategy.newtonCells = .max
         var newton = ScheduleOptimizer(choice: .slsqp)
-        newton.newtonCells = 0
-        newton.coarseDraws = 40  // the first pass on a third of the draws, as on large problems
+        newton.strategy.newtonCells = 0
+        newton.strategy.coarseDraws = 40  // the first pass on a third of the draws, as on large problems
         let (reference, _) = try slsqp.optimize(problem)
         let (plan, report) = try newton.optimize(problem)
         let evaluator = ScheduleEvaluator(problem)

@@ -111,7 +111,7 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
                                        objective: .cvarUplift(alpha: 0.1, baseline: baseline.totals))
         }
         var optimizer = ScheduleOptimizer(choice: .slsqp)
-        optimizer.coarseDraws = 10
+        optimizer.strategy.coarseDraws = 10
         // From a lopsided start, and again from the plan that run returned (anchored there): a plan
         // already at the optimum must not be moved to a worse one by a subsample's misjudged tail.
         for anchor in [start, try optimizer.optimize(problem(anchoredAt: start), start: start).plan] {
