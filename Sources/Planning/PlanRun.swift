@@ -96,22 +96,8 @@ public struct PlanRun: Sendable {
                                    at: current, scenario)
         let optimizerSetup = BudgetOptimizer(choice: optimizer ?? settings.optimizer, seed: scenario.sampler.seed)
         var planProblem = problem, allocation: [Double], report: OptimizerReport, geoPlan: GeoPlan?
-        if !settings.geoBounds.isEmpty {
-            guard data.isGeo, settings.byGeo else {
-                throw InputError(.configuration, "\(scenario.file): plan.geo_bounds: caps per geo need geo data and plan.by_geo: true")
-            }
-            for geo in settings.geoBounds.keys where !data.geos.contains(geo) {
-                throw InputError(.configuration, "\(scenario.file): plan.geo_bounds: unknown geo '\(geo)'; geos are \(data.geos.prefix(12).joined(separator: ", "))\(data.geos.count > 12 ? ", …" : "")")
-            }
-        }
-        if settings.byGeo && !data.isGeo {
-            throw InputError(.configuration, "\(scenario.file): plan.by_geo: the data have no geos (set data.geo to plan per geo)")
-        }
+        try Preflight.checkGeoPlan(scenario, data: data)
         if data.isGeo {
-            let f = settings.flighting
-            guard !f.isScheduled, f.periodBudgets.isEmpty, f.weeklyMax.isEmpty, f.patterns.isEmpty else {
-                throw InputError(.configuration, "\(scenario.file): plan.flighting, period_budgets and weekly_max are not supported with geo data yet; plan flat spend (flighting: flat)")
-            }
             let model = posterior.model
             let shares = GeoPlan.recentShares(model: model, horizon: horizon)
             let currentPairs = GeoPlan.pairs(of: current, model: model, shares: shares)

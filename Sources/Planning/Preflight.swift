@@ -71,6 +71,7 @@ public enum Preflight {
                 throw InputError(.configuration, "\(where_): plan.bounds: the budget \(money(budget)) is above the sum of the channel maximums \(money(maximum)); raise a maximum or lower the budget")
             }
         }
+        try checkGeoPlan(scenario, data: data)
         if budgetRange == nil { try FlightingPlan.check(scenario, data: data, budget: budget) }
         let recent = data.spend.map { $0.suffix(plan.horizon).reduce(0, +) }
         let recentTotal = recent.reduce(0, +)
@@ -91,6 +92,30 @@ public enum Preflight {
                 if move.amount > max(room, 0) * (1 + 1e-12) + 1e-9 {
                     throw InputError(.configuration, "\(where_): what-if '\(move.name)': moves \(money(move.amount)) from \(move.from) to \(move.to), but \(detail); the largest possible move is \(money(max(room, 0)))")
                 }
+            }
+        }
+    }
+
+    /// The plan keys that need geo data, and the ones geo plans do not take: `plan.by_geo` and
+    /// `plan.geo_bounds` (with geos the data have) need geo data; geo plans are flat, so flighting,
+    /// period budgets and weekly caps are refused with them.
+    static func checkGeoPlan(_ scenario: Scenario, data: Dataset) throws {
+        let plan = scenario.plan, file = scenario.file
+        if plan.byGeo && !data.isGeo {
+            throw InputError(.configuration, "\(file): plan.by_geo: the data have no geos (set data.geo to plan per geo)")
+        }
+        if !plan.geoBounds.isEmpty {
+            guard data.isGeo, plan.byGeo else {
+                throw InputError(.configuration, "\(file): plan.geo_bounds: caps per geo need geo data and plan.by_geo: true")
+            }
+            for geo in plan.geoBounds.keys.sorted() where !data.geos.contains(geo) {
+                throw InputError(.configuration, "\(file): plan.geo_bounds: unknown geo '\(geo)'; geos are \(data.geos.prefix(12).joined(separator: ", "))\(data.geos.count > 12 ? ", …" : "")")
+            }
+        }
+        if data.isGeo {
+            let f = plan.flighting
+            guard !f.isScheduled, f.periodBudgets.isEmpty, f.weeklyMax.isEmpty, f.patterns.isEmpty else {
+                throw InputError(.configuration, "\(file): plan.flighting, period_budgets and weekly_max are not supported with geo data yet; plan flat spend (flighting: flat)")
             }
         }
     }

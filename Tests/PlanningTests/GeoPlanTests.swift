@@ -105,6 +105,27 @@ import Testing
         #expect(try FitCache.key(partial) != FitCache.key(pooled))
     }
 
+    /// Plan keys a geo plan cannot honour are refused before sampling: the cache stays empty and
+    /// no folder is written.
+    @Test func geoPlanKeysAreCheckedBeforeTheFit() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cache = dir.appendingPathComponent("cache")
+        let cases = [
+            ("{horizon: 13, budget: 2M, flighting: weekly}", "not supported with geo data"),
+            ("{horizon: 13, budget: 2M, weekly_max: {Channel0_spend: 10k}}", "not supported with geo data"),
+            ("{horizon: 13, budget: 2M, geo_bounds: {Geo0: [0, 1M]}}", "plan.geo_bounds: caps per geo need geo data and plan.by_geo: true"),
+            ("{horizon: 13, budget: 2M, by_geo: true, geo_bounds: {Geo9: [0, 1M]}}", "plan.geo_bounds: unknown geo 'Geo9'"),
+        ]
+        for (plan, fragment) in cases {
+            let out = dir.appendingPathComponent("out")
+            let result = try runMixPlan(["plan", scenario(dir, plan: plan), "--out", out.path, "--quiet"], cache: cache)
+            #expect(result.code == 78 && result.stderr.contains(fragment), "\(plan): exit \(result.code): \(result.stderr)")
+            #expect(files(in: cache).isEmpty, "\(plan): sampled before refusing")
+            #expect(!FileManager.default.fileExists(atPath: out.path), "\(plan): wrote \(files(in: out))")
+        }
+    }
+
     @Test func byGeoAndGeoBoundsParseAndANonBooleanIsRefused() throws {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }

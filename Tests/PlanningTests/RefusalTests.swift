@@ -58,6 +58,8 @@ import Testing
         ("seed negative", 78, "sampler.seed: expected a seed from 0 to 18446744073709551615"),
         ("draws too many", 78, "sampler.draws: expected 1 to 100000"),
         ("hidden characters in a channel name", 65, "no column 'x1<U+00A0>'"),
+        ("by_geo on national data", 78, "plan.by_geo: the data have no geos"),
+        ("geo_bounds on national data", 78, "plan.geo_bounds: caps per geo need geo data"),
     ]
 
     @Test(arguments: cases.indices)
@@ -133,6 +135,8 @@ import Testing
             arguments = plan(path)
         case "hidden characters in a channel name":
             arguments = plan(scenario(dir, dataBlock: "{file: \(data), date: date_week, target: y, channels: [\"x1\\u00a0\", x2]}"))
+        case "by_geo on national data": arguments = plan(scenario(dir, plan: "{horizon: 13, budget: 4, by_geo: true}"))
+        case "geo_bounds on national data": arguments = plan(scenario(dir, plan: "{horizon: 13, budget: 4, geo_bounds: {g1: [0, 1]}}"))
         default: Issue.record("unknown case \(c.name)"); return
         }
         let result = try runMixPlan(arguments + ["--quiet"], cache: cache)
