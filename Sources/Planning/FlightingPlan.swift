@@ -44,7 +44,7 @@ public enum FlightingPlan {
     }
 
     /// Every channel's schedule response over `periods`, on the draws plans use: a stacked
-    /// posterior's (issue 11) each model's curves on the draws it contributes.
+    /// posterior's each model's curves on the draws it contributes.
     static func scheduleResponses(_ posterior: Posterior, periods: Int, carryIn: Bool, gap: Int) -> [any ScheduleResponse] {
         guard let stack = posterior.stack else { return posterior.scheduleCurves(periods: periods, carryIn: carryIn, gap: gap) }
         let perModel = stack.components.map { $0.scheduleCurves(periods: periods, carryIn: carryIn, gap: gap) }
@@ -162,25 +162,5 @@ public enum FlightingPlan {
                             report: report, weekly: weekly,
                             baseline: (0..<H).map { t in baseline.reduce(0) { $0 + $1[t] } / Double(max(D, 1)) },
                             carryover: f.carryover)
-    }
-
-    /// `plan.csv`: one row per (period, channel), that period's spend and the revenue it buys
-    /// (including its later carryover); `weekly.csv`: the expected total revenue per period.
-    static func files(_ plan: SchedulePlan, dates: [String]) -> [(name: String, contents: String)] {
-        let H = plan.problem.periods
-        var rows = ["period,date,channel,spend,revenue_mean,revenue_p05,revenue_p95"]
-        for (t, date) in dates.enumerated() {
-            for (c, name) in plan.problem.channels.enumerated() {
-                let cell = plan.evaluation.cells[c * H + t]
-                rows.append([String(t + 1), date, csvField(name), csvNumber(plan.schedule[c * H + t]), csvNumber(cell.mean),
-                             csvNumber(cell.lower), csvNumber(cell.upper)].joined(separator: ","))
-            }
-        }
-        var weekly = ["period,date,revenue_mean,revenue_p05,revenue_p95"]
-        for (t, date) in dates.enumerated() {
-            let w = plan.weekly[t]
-            weekly.append([String(t + 1), date, csvNumber(w.mean), csvNumber(w.lower), csvNumber(w.upper)].joined(separator: ","))
-        }
-        return [("plan.csv", rows.joined(separator: "\n") + "\n"), ("weekly.csv", weekly.joined(separator: "\n") + "\n")]
     }
 }

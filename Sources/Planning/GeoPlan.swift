@@ -95,15 +95,4 @@ public struct GeoPlan: Sendable {
             throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
         }
     }
-
-    /// `geos.csv` of the plan folder.
-    var csv: String {
-        var lines = ["geo,channel,spend,revenue_mean,revenue_p05,revenue_p95,roas_mean,mroas_mean"]
-        for (r, pair) in evaluation.channels.enumerated() {
-            lines.append([csvField(geos[r]), csvField(channels[r]), csvNumber(pair.spend), csvNumber(pair.revenue.mean),
-                          csvNumber(pair.revenue.lower), csvNumber(pair.revenue.upper), csvNumber(pair.roas),
-                          csvNumber(pair.marginalROAS.mean)].joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
 }

@@ -177,15 +177,6 @@ extension PlanRun {
         if let seen, seen.belowEveryPeriod { return seen.observedMin * h }
         return planned > 0 ? planned : operating
     }
-
-    /// `experiments.csv`: `channel,evppi,evppi_share,suggested_test`, most valuable first.
-    public static func experimentsCSV(_ experiments: [ExperimentSuggestion]) -> String {
-        var lines = ["channel,evppi,evppi_share,suggested_test"]
-        for e in experiments {
-            lines.append([csvField(e.channel), csvNumber(e.evppi), csvNumber(e.share), csvField(e.suggestedTest)].joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
 }
 
 /// 120000 → "120k", 1250000 → "1.25M", 950 → "950", 0.318 → "0.318": three significant digits.

@@ -39,6 +39,14 @@ extension PlanRun {
         geo == nil && schedule?.report == nil && movedShare < Self.keepCurrentMixShare
     }
 
+    /// What every rendering (printout, report) says of a plan that keeps the current mix, in one
+    /// wording; nil for a plan that moves enough to recommend.
+    public var keepCurrentMixVerdict: String? {
+        guard keepsCurrentMix else { return nil }
+        return "The plan moves \(movedShareLabel) of the budget, less than \(Self.keepCurrentMixLabel): keep the current mix. "
+            + "Over so small a move P(plan better) is no claim either way."
+    }
+
     /// The problem with its `cvar_uplift` baseline set to the revenue per draw of `current`
     /// (`[channels]`); other objectives pass through unchanged.
     static func anchored(_ problem: BudgetProblem, at current: [Double], _ scenario: Scenario) throws -> BudgetProblem {

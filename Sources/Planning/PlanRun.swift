@@ -56,7 +56,7 @@ public struct PlanRun: Sendable {
 
     /// Fits the scenario's model, or reuses a stored fit of the same data and settings.
     public static func posterior(for scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)? = nil) throws -> FittedScenario {
-        if scenario.model.choosesFamily { return try FitRun.fittedChoosingFamily(scenario, progress: progress) }  // issue 11
+        if scenario.model.choosesFamily { return try FitRun.fittedChoosingFamily(scenario, progress: progress) }
         let key = try FitCache.key(scenario)
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
         if let model = try? MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)),
@@ -121,7 +121,7 @@ public struct PlanRun: Sendable {
             geoPlan = nil
         }
         var planEvaluation = PlanEvaluation(planProblem, plan: allocation, interval: settings.interval)
-        // Plans over time (issue 12): under weekly flighting the schedule's figures replace the flat plan's.
+        // Under weekly flighting the schedule's figures replace the flat plan's.
         let dates = planDates(data: data, start: settings.start, horizon: horizon)
         var schedule: SchedulePlan? = nil
         if !data.isGeo {
@@ -213,58 +213,6 @@ public struct PlanRun: Sendable {
         let step = days.count >= 2 ? days[1] - days[0] : 7
         let first = start.flatMap(DatasetLoader.isoDay) ?? ((days.last ?? 0) + step)
         return (0..<horizon).map { isoDate(days: first + $0 * step) }
-    }
-
-    // MARK: - Files
-
-    /// `summary.csv` (with `extrapolation` last), `plan.csv`, `whatif.csv` and `experiments.csv` as
-    /// CONTRACT.md lays them out, and the plan's report (`report.json`, `report.html`), which shows
-    /// `truthROAS` (`[channels]`) when the data were simulated.
-    public func files(truthROAS: [Double]? = nil) -> [(name: String, contents: String)] {
-        var summary = ["channel,spend,share,revenue_mean,revenue_p05,revenue_p50,revenue_p95,roas_mean,mroas_mean,mroas_p05,mroas_p95,extrapolation"]
-        let budget = problem.budget
-        let outside = extrapolation.map(\.factor)
-        for (i, c) in plan.channels.enumerated() {
-            summary.append([csvField(c.name), csvNumber(c.spend), csvNumber(budget > 0 ? c.spend / budget : 0), csvNumber(c.revenue.mean),
-                            csvNumber(c.revenue.lower), csvNumber(c.revenue.median), csvNumber(c.revenue.upper), csvNumber(c.roas),
-                            csvNumber(c.marginalROAS.mean), csvNumber(c.marginalROAS.lower), csvNumber(c.marginalROAS.upper),
-                            csvNumber(outside[i])].joined(separator: ","))
-        }
-        let t = plan.total
-        // TOTAL's extrapolation: the furthest any channel goes.
-        summary.append(["TOTAL", csvNumber(budget), "1", csvNumber(t.mean), csvNumber(t.lower), csvNumber(t.median), csvNumber(t.upper),
-                        csvNumber(budget > 0 ? t.mean / budget : .nan), csvNumber(optimality.marginal), "", "",
-                        csvNumber(outside.filter { !$0.isNaN }.max() ?? 0)].joined(separator: ","))
-
-        // plan.csv and weekly.csv: each period's spend and what it buys (FlightingPlan.swift); geo
-        // plans: each (period, geo, channel)'s flat share (no weekly.csv yet).
-        var periodFiles: [(name: String, contents: String)]
-        if let schedule {
-            periodFiles = FlightingPlan.files(schedule, dates: dates)
-        } else {
-            var rows = ["period,date,geo,channel,spend,revenue_mean,revenue_p05,revenue_p95"]
-            let h = Double(dates.count)
-            for (p, date) in dates.enumerated() {
-                for (r, pair) in (geo?.evaluation.channels ?? []).enumerated() {
-                    rows.append([String(p + 1), date, csvField(geo!.geos[r]), csvField(geo!.channels[r]), csvNumber(pair.spend / h),
-                                 csvNumber(pair.revenue.mean / h), csvNumber(pair.revenue.lower / h), csvNumber(pair.revenue.upper / h)]
-                        .joined(separator: ","))
-                }
-            }
-            periodFiles = [("plan.csv", rows.joined(separator: "\n") + "\n")]
-        }
-        return [("summary.csv", summary.joined(separator: "\n") + "\n")] + periodFiles
-            + [("whatif.csv", Self.whatIfCSV(whatIfs)), ("experiments.csv", Self.experimentsCSV(experiments))]
-            + (geo.map { [("geos.csv", $0.csv)] } ?? []) + ReportFile.files(Report.plan(self, truthROAS: truthROAS))
-    }
-
-    public static func whatIfCSV(_ results: [WhatIfResult]) -> String {
-        var lines = ["name,revenue_delta_mean,revenue_delta_p05,revenue_delta_p95,prob_better"]
-        for w in results {
-            lines.append([csvField(w.whatIf.name), csvNumber(w.change.mean), csvNumber(w.change.lower), csvNumber(w.change.upper),
-                          csvNumber(w.probabilityBetter)].joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }
 

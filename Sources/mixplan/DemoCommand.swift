@@ -56,7 +56,7 @@ struct DemoCommand: ParsableCommand {
                 let scenario = try load(file)
                 let run = try PlanRun.plan(scenario, fitted: fitted)
                 let dir = folder.appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: "")).path
-                files += run.files(truthROAS: history.roas).map { (file.replacingOccurrences(of: ".yaml", with: "") + "/" + $0.name, $0.contents) }
+                files += PlanFiles.files(run, truthROAS: history.roas).map { (file.replacingOccurrences(of: ".yaml", with: "") + "/" + $0.name, $0.contents) }
                 written.append(dir)
                 print("\n\(step). \(title)\n")
                 print(PlanReport(run).text)

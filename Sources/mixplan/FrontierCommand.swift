@@ -38,7 +38,6 @@ struct FrontierCommand: ParsableCommand {
             let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
             try fitted.convergence.requireConverged(scenario, allowUnconverged: options.allowUnconverged)
             let base = try PlanRun.plan(scenario, fitted: fitted)
-            var lines = ["budget,revenue_mean,revenue_p05,revenue_p95,mroas_mean"]
             var rows: [[String]] = []
             var points: [(budget: Double, mroas: Double)] = []
             var frontier: [FrontierPoint] = []
@@ -53,13 +52,12 @@ struct FrontierCommand: ParsableCommand {
                     continue
                 }
                 let t = run.plan.total, m = run.optimality.marginal
-                lines.append(["\(budget)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(m)"].joined(separator: ","))
                 rows.append([money(budget), money(t.mean), "[\(money(t.lower)) – \(money(t.upper))]", String(format: "%.2f", m)])
                 points.append((budget, m))
                 frontier.append(FrontierPoint(budget: budget, revenue: t, marginalROAS: m))
             }
             // The report: the plan at the scenario's budget, with the frontier around it.
-            try OutputFolder.write(fitted.convergence.marking([("frontier.csv", lines.joined(separator: "\n") + "\n")]
+            try OutputFolder.write(fitted.convergence.marking([("frontier.csv", PlanFiles.frontier(frontier))]
                                                               + ReportFile.files(Report.plan(base, frontier: frontier))), to: folder)
             print(fitted.convergence.verdict)
             print("Frontier of \(scenario.name): optimal plans from \(lowest) to \(highest) of \(money(base.problem.budget))\n")

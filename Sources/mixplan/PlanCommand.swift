@@ -63,15 +63,10 @@ struct PlanCommand: ParsableCommand {
             var files: [(name: String, contents: String)] = []
             for ((run, prefix), verdict) in zip(runs, verdicts) {
                 files += verdict.marking(run.fitFiles.map { (prefix + "fit/" + $0.name, $0.contents) })
-                files += verdict.marking(run.files().map { (prefix + $0.name, $0.contents) })
+                files += verdict.marking(PlanFiles.files(run).map { (prefix + $0.name, $0.contents) })
             }
             if !single {
-                var lines = ["scenario,budget,revenue_mean,revenue_p05,revenue_p95,roas_mean"]
-                for (run, _) in runs {
-                    let t = run.plan.total, b = run.problem.budget
-                    lines.append([csvField(run.scenario.name), "\(b)", "\(t.mean)", "\(t.lower)", "\(t.upper)", "\(b > 0 ? t.mean / b : .nan)"].joined(separator: ","))
-                }
-                let comparison = [("comparison.csv", lines.joined(separator: "\n") + "\n")]
+                let comparison = [("comparison.csv", PlanFiles.comparison(runs.map(\.0)))]
                 files += verdicts.first { !$0.converged }?.marking(comparison).filter { $0.name == "comparison.csv" } ?? comparison
             }
             try OutputFolder.write(files, to: root)
@@ -106,7 +101,7 @@ struct PlanReport {
         let pct = Int((s.plan.interval * 100).rounded())
         var out = "Plan: \(s.name) — \(s.plan.horizon) periods from \(run.dates.first ?? "?"), budget \(money(run.problem.budget)), objective \(s.plan.objective)\n"
         out += "Fit: " + (run.fitReused ? "reused (same data and settings)" : String(format: "fitted in %.1f s", run.fitSeconds))
-        out += curveFamilyNote(run)  // issue 11
+        out += curveFamilyNote(run)
         var counts: [String] = []
         if r.slsqpEvaluations > 0 { counts.append("\(r.method == "newton" ? "Newton" : "SLSQP") \(r.slsqpEvaluations) evaluations") }
         if r.geneticEvaluations > 0 { counts.append("GA \(r.geneticEvaluations) on \(r.geneticSearchDraws) draws") }
@@ -141,9 +136,8 @@ struct PlanReport {
         out += "\n\nAgainst the current mix (last \(s.plan.horizon) periods' spend scaled to the budget): revenue "
             + "\(money(run.current.total.mean)) → \(money(t.mean)); change \(change(u.change.mean)) [\(change(u.change.lower)) – \(change(u.change.upper))], "
             + String(format: "P(plan better) %.2f", u.probabilityBetter)
-        if run.keepsCurrentMix {
-            out += "\nThe plan moves \(run.movedShareLabel) of the budget, less than " + PlanRun.keepCurrentMixLabel
-                + ": keep the current mix. Over so small a move P(plan better) is no claim either way."
+        if let verdict = run.keepCurrentMixVerdict {
+            out += "\n" + verdict
         } else {
             let sentence = run.priorRelianceSentence
             if !sentence.isEmpty { out += "\n" + sentence }

@@ -47,7 +47,7 @@ struct WhatIfCommand: ParsableCommand {
             let run = try PlanRun.plan(scenario, fitted: fitted)
             let start = base == "plan" ? run.allocation : run.currentAllocation
             let result = try PlanRun.evaluate(whatIf, base: start, problem: run.problem, interval: scenario.plan.interval)
-            try OutputFolder.write(fitted.convergence.marking([("whatif.csv", PlanRun.whatIfCSV([result]))]), to: folder)
+            try OutputFolder.write(fitted.convergence.marking([("whatif.csv", PlanFiles.whatIfs([result]))]), to: folder)
             print(fitted.convergence.verdict)
             print("What-if on \(scenario.name): \(scenario.plan.horizon) periods, budget \(money(run.problem.budget))\n")
             print(whatIfTable([result], interval: scenario.plan.interval, kind: scenario.data.targetKind))

@@ -62,7 +62,7 @@ import BudgetOptimization
     }
 
     @Test func experimentsCSVQuotesItsSentences() {
-        let csv = PlanRun.experimentsCSV([
+        let csv = PlanFiles.experiments([
             ExperimentSuggestion(channel: "tv", evppi: 1500, share: 0.75, spendPerPeriod: 1e5, low: 8e4, high: 1.3e5,
                                  suggestedTest: "lift test on tv around 100k/week (+/-30%)"),
             ExperimentSuggestion(channel: "web, mobile", evppi: 500, share: 0.25, spendPerPeriod: 2e4, low: 0, high: 3e4,

@@ -50,8 +50,8 @@ extension Report {
             + "(90% band \(ReportFormat.signedMoney(u.change.lower)) to \(ReportFormat.signedMoney(u.change.upper))), "
             + "better than the current mix in \(String(format: "%.0f%%", 100 * u.probabilityBetter)) of scenarios."
         let sentence: String
-        if run.keepsCurrentMix {
-            sentence = "Keep the current mix: the best plan moves less than \(PlanRun.keepCurrentMixLabel) of the budget; " + outcome
+        if let verdict = run.keepCurrentMixVerdict {
+            sentence = verdict + " Expected change: " + outcome
         } else {
             // Channels named from the largest change down, leaving out moves under 5% of the total.
             func list(_ indices: [Int]) -> String {
@@ -125,7 +125,7 @@ extension Report {
             id: "chart-uplift", title: "Gain over the current mix, across posterior draws",
             description: "Each bar is the share of draws with that gain (the end bars also hold the 0.5% most extreme draws each side); "
                 + "P(better) = \(String(format: "%.0f%%", 100 * u.probabilityBetter))"
-                + (run.keepsCurrentMix ? ", no claim: the plan moves less than \(PlanRun.keepCurrentMixLabel) of the budget and keeps the current mix." : "."),
+                + "." + (run.keepCurrentMixVerdict.map { " " + $0 } ?? ""),
             x: ChartAxis(label: "Gain in \(run.posterior.model.data.targetName) over the plan ($)", format: .currency),
             y: ChartAxis(label: "Share of draws (%)", format: .percent, includeZero: true),
             marks: [
@@ -143,7 +143,7 @@ extension Report {
             .paragraph("P(better) = \(String(format: "%.0f%%", 100 * u.probabilityBetter)): the share of posterior draws in which the plan earns more than the current mix. "
                 + "Expected gain \(ReportFormat.signedMoney(u.change.mean)), median \(ReportFormat.signedMoney(u.change.median)), "
                 + "90% band \(ReportFormat.signedMoney(u.change.lower)) to \(ReportFormat.signedMoney(u.change.upper))."
-                + (run.keepsCurrentMix ? " The plan moves less than \(PlanRun.keepCurrentMixLabel) of the budget, so it keeps the current mix and P(better) is no claim either way." : "")
+                + (run.keepCurrentMixVerdict.map { " " + $0 } ?? "")
                 + (reliance.isEmpty ? "" : " " + reliance)),
             .charts([chart]),
         ])
