@@ -30,7 +30,7 @@ func benchGeo(peers: String?, seed: UInt64 = 1, targetAcceptance: Double? = nil)
         var config = SamplerConfiguration()
         config.seed = seed
         // What `mixplan fit` uses for this data (partial pooling, no target_accept in the scenario).
-        config.targetAcceptance = targetAcceptance ?? Scenario.partialPoolingTargetAcceptance
+        config.targetAcceptance = targetAcceptance ?? SamplerConfiguration.partialPoolingTargetAcceptance
         let start = Date()
         let posterior = try Posterior(model: model, configuration: config)
         let seconds = Date().timeIntervalSince(start)

@@ -24,7 +24,7 @@ func benchSeasonal(arguments: [String]) throws {
     config.draws = value("--draws").flatMap(Int.init) ?? 1000
     print("""
         Seasonal-effectiveness study: \(worlds) worlds per amplitude \(amplitudes), the example's truth with TV's effect \
-        × exp(A·cos(2π(t − peak)/52.18)), 4 chains × (\(config.warmup) + \(config.draws)), target_accept \(Scenario.timeVaryingTargetAcceptance) (varying) and \(SamplerConfiguration().targetAcceptance) (constant); \
+        × exp(A·cos(2π(t − peak)/52.18)), 4 chains × (\(config.warmup) + \(config.draws)), target_accept \(SamplerConfiguration.timeVaryingTargetAcceptance) (varying) and \(SamplerConfiguration().targetAcceptance) (constant); \
         a weekly 13-week plan after the data from each fit, priced on the true curves
         (captured: the plan's true gain over the current mix as a share of the true optimum's; m in 90%: weeks whose true TV
         multiplier lies inside the fit's 90% band, in the data / in the plan's weeks)
@@ -52,7 +52,7 @@ func benchSeasonal(arguments: [String]) throws {
                 if varying { spec.timeVariation = TimeVariation(media: .channels(["tv"])) }
                 config.seed = UInt64(world + 2)
                 // What mixplan fit uses for each model when the scenario does not say.
-                config.targetAcceptance = varying ? Scenario.timeVaryingTargetAcceptance : SamplerConfiguration().targetAcceptance
+                config.targetAcceptance = varying ? SamplerConfiguration.timeVaryingTargetAcceptance : SamplerConfiguration().targetAcceptance
                 let posterior = try Posterior(model: try MediaMixModel(data: data, specification: spec), configuration: config)
                 fits.append(posterior)
                 divergences.append(posterior.sampling.divergences)

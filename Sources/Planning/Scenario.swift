@@ -47,22 +47,8 @@ public struct Scenario: Sendable {
         // share of the target media explain.
         if data.targetKind == .units, !statesMediaPrior(top["model"]) { model.mediaPrior = .unitsDefault }
         var sampler = try top["sampler"].map(parseSampler) ?? SamplerConfiguration()
-        // Partial pooling across geos: at Stan's 0.8 the geo deviations' tails (τ near 0, z beyond
-        // ±2.5) gave stray divergences in every bench fit (1–10 per 4000 draws). At 0.9, 3 of 4
-        // bench fits measured still failed a check (a divergence, or R-hat 1.011); at 0.95 none of
-        // 6 did (two sizes, three seeds), mostly at the same steps per draw (README, "Geo models").
         let statesAcceptance = ((try? top["sampler"]?.entries()) ?? []).contains(where: { $0.0 == "target_accept" })
-        if data.geo != nil, model.hierarchy == .partial, !statesAcceptance {
-            sampler.targetAcceptance = Scenario.partialPoolingTargetAcceptance
-        }
-        // Time-varying media effects: a channel's multiplier trades off against the baseline's own
-        // seasonality and its ROAS; at 0.9, 7 of 13 simulated fits and the bundled seasonal example
-        // left 1–5 divergences per 4000 draws in that tail (README, "Time-varying effects").
-        if model.timeVariation.media != .none, !statesAcceptance {
-            sampler.targetAcceptance = Scenario.timeVaryingTargetAcceptance
-        } else if model.timeVariation.intercept, !statesAcceptance {
-            sampler.targetAcceptance = max(sampler.targetAcceptance, Scenario.driftingBaselineTargetAcceptance)
-        }
+        if !statesAcceptance { sampler = sampler.withModelDefaults(model, geo: data.geo != nil) }
         let plan = try top["plan"].map { try parsePlan($0, channels: data.channels) } ?? PlanSettings()
         let whatIfs = try top["what_if"].map { try parseWhatIfs($0, channels: data.channels) } ?? []
         return Scenario(name: name, file: path, data: data, model: model, sampler: sampler, plan: plan, whatIfs: whatIfs)
@@ -109,14 +95,6 @@ public struct Scenario: Sendable {
             targetKind: try keys["target_kind"].map { try choice($0, TargetKind.self) } ?? .revenue)
     }
 
-    /// `target_accept` for geo fits with partial pooling when the scenario does not set it.
-    public static let partialPoolingTargetAcceptance = 0.95
-    /// `target_accept` for national fits with a drifting baseline (and constant media) when the
-    /// scenario does not set it.
-    public static let driftingBaselineTargetAcceptance = 0.9
-    /// `target_accept` for fits with time-varying media effects when the scenario does not set it.
-    public static let timeVaryingTargetAcceptance = 0.95
-
     /// Whether the model block states the default media prior itself (`priors.roas` or `priors.media_share`).
     static func statesMediaPrior(_ model: YAMLValue?) -> Bool {
         guard let model, let priors = (try? model.entries())?.first(where: { $0.0 == "priors" })?.1 else { return false }
@@ -125,7 +103,7 @@ public struct Scenario: Sendable {
 
     static func parseModel(_ node: YAMLValue, channels: [String], folder: URL) throws -> ModelSpecification {
         var spec = ModelSpecification()
-        // A family the scenario does not name is chosen from the data (issue 11).
+        // A family the scenario does not name is chosen from the data.
         spec.chooseAdstock = true; spec.chooseSaturation = true
         let keys = try node.mapping(allowed: ["adstock", "saturation", "seasonality", "trend", "likelihood", "priors", "lift_tests", "hierarchy", "time_varying", "averaging"])
         if let adstock = keys["adstock"] {
