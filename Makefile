@@ -42,7 +42,7 @@ test: nlopt chromium
 PEERS_DIR ?= $(abspath $(CURDIR)/..)/shared/peers
 PEERS := $(wildcard $(PEERS_DIR))
 
-# The build before the model core (issue 9), built from this repository's history into
+# The build before the model core, built from this repository's history into
 # .build-baseline so that `make bench` compares both in one run; skipped where the history is absent.
 BASELINE ?= a992a10
 BASELINE_BIN := .build-baseline/build/release/mixplan

@@ -31,7 +31,7 @@ struct DecisionStudySettings {
     var minimumFamilyGap: Double? = nil
     /// Print each world's family gap and fit nothing (how often the family can be told at all).
     var gapsOnly = false
-    /// Worlds of one kind issue 11 names (`--preset correlated|informative`; default: the varied mix).
+    /// Worlds of one kind: seasonal, correlated spend or long, informative history (`--preset correlated|informative`; default: the varied mix).
     var preset: WorldPreset? = nil
 
     init(arguments: [String]) {
@@ -116,7 +116,7 @@ struct WorldScore {
     var worse: Bool { truePlan < trueCurrent - 1e-6 * trueCurrent }
 }
 
-/// The decision study (issue 11): seeded worlds with varied truths; each is fitted with the
+/// The decision study: seeded worlds with varied truths; each is fitted with the
 /// defaults through the same path as `mixplan plan` (a scenario file over the world's CSV), its
 /// next quarter planned at the last quarter's budget, and the plan scored against the true curves.
 func benchDecisions(arguments: [String]) throws {

@@ -99,7 +99,7 @@ let geoSeed = arguments.firstIndex(of: "--geo-seed").flatMap { $0 + 1 < argument
 let geoAccept = arguments.firstIndex(of: "--geo-target-accept").flatMap { $0 + 1 < arguments.count ? Double(arguments[$0 + 1]) : nil }
 if wanted("geo") || wanted("geo-fit") { try benchGeo(peers: peers, seed: geoSeed, targetAcceptance: geoAccept) }
 if wanted("lift") { try benchLift() }
-// The decision study (issue 11): `--worlds N --chains C --warmup W --draws D --objective YAML --model YAML --world i,j --cache DIR --keep DIR --min-family-gap G --gaps-only --preset correlated|informative`.
+// The decision study: `--worlds N --chains C --warmup W --draws D --objective YAML --model YAML --world i,j --cache DIR --keep DIR --min-family-gap G --gaps-only --preset correlated|informative`.
 if wanted("decisions") { try benchDecisions(arguments: arguments) }
 // Issue 12's time-varying effects against the truth: `--worlds N --amplitudes 0.35,0 --warmup W --draws D`.
 if wanted("seasonal") { try benchSeasonal(arguments: arguments) }

@@ -9,8 +9,8 @@ public enum MediaPrior: Sendable, Equatable, CustomStringConvertible {
     /// non-revenue KPI is 0.4, 0.2). Every channel's return per currency unit gets one log-normal,
     /// sized so that Σ_c return_c·spend_c / Σ target has that mean and sd (channels independent).
     case mediaShare(mean: Double, sd: Double)
-    /// β_c ~ HalfNormal(spend share_c × mean target) on the model's scale (the default before
-    /// issue 11; kept for comparison).
+    /// β_c ~ HalfNormal(spend share_c × mean target) on the model's scale (kept for comparison
+    /// with the media-share default).
     case spendShare
 
     /// The default for revenue targets: ROAS ~ LogNormal(0.2, 0.9), Meridian's default ROI prior:

@@ -65,7 +65,7 @@ extension Posterior {
     /// A channel whose effect varies over time (`model.time_varying`) has β scaled by its
     /// multiplier averaged over the plan's periods, weighted by the flight's arriving spend.
     public func responseCurves(horizon: Int, gap: Int = 0) -> [ResponseCurve] {
-        if let stack { return stack.responseCurves(horizon: horizon, gap: gap) }  // issue 11: plan on the stacked draws
+        if let stack { return stack.responseCurves(horizon: horizon, gap: gap) }  // plans use the stacked draws
         return model.data.channels.enumerated().map { c, name in
             var beta = draws.map { $0.beta[c] }
             if let m = flightEffectiveness(channel: c, start: model.periods + max(gap, 0), horizon: horizon) {

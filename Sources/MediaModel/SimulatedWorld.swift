@@ -72,8 +72,8 @@ public struct WorldHistory: Sendable {
     }
 }
 
-/// Fixes some of a simulated world's traits, the rest drawn as usual: the kinds of data issue 11
-/// names, to study them apart from the varied mix.
+/// Fixes some of a simulated world's traits, the rest drawn as usual: seasonal spend correlated
+/// with sales, or a long history with little correlation, studied apart from the varied mix.
 public struct WorldPreset: Sendable, Equatable {
     public var name: String
     public var channelCount: Int?

@@ -3,7 +3,7 @@ import MediaModel
 import Testing
 @testable import Planning
 
-/// National files: the loader items of issue 15 and calendar cadences.
+/// National files: what the loader checks, and calendar cadences.
 @Suite struct NationalCadenceAndValueTests {
     let header = "date,revenue,tv,search"
 
