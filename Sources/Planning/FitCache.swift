@@ -20,7 +20,7 @@ public enum FitCache {
     /// Changes whenever the model's or the sampler's arithmetic changes the draws for the same
     /// data, settings and seed (even in the last bit), so a fit stored by an older build is never
     /// reused as if this build had made it.
-    static let engineRevision = "mixplan-fit-v5"  // raised whenever sampling or the default priors change, so old fits are not reused
+    static let engineRevision = "mixplan-fit-v5"
 
     /// A stable key for the data bytes, the engine revision and every setting that changes the draws.
     static func key(_ scenario: Scenario) throws -> String {
