@@ -32,6 +32,9 @@ let package = Package(
         // Geo experiments: a Bayesian synthetic control sampled by our NUTS, and a geo simulator.
         .target(name: "GeoExperiment", dependencies: ["Sampling", "MediaModel"], swiftSettings: numericSettings),
         .target(name: "BudgetOptimization", dependencies: ["CNLopt"], swiftSettings: numericSettings),
+        // Data simulated from known truth: the bundled examples, the decision study's worlds,
+        // geo histories; `mixplan simulate`, the bench and the tests draw from it.
+        .target(name: "Simulation", dependencies: ["MediaModel", "Sampling"], swiftSettings: numericSettings),
         .systemLibrary(
             name: "CNLopt",
             pkgConfig: "nlopt",
@@ -40,13 +43,13 @@ let package = Package(
         .executableTarget(
             name: "mixplan",
             dependencies: [
-                "Sampling", "MediaModel", "Planning", "BudgetOptimization", "GeoExperiment",
+                "Sampling", "MediaModel", "Planning", "BudgetOptimization", "GeoExperiment", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "mixplan-bench",
-            dependencies: ["Sampling", "ReferenceDensities", "MediaModel", "Planning", "BudgetOptimization", "GeoExperiment"],
+            dependencies: ["Sampling", "ReferenceDensities", "MediaModel", "Planning", "BudgetOptimization", "GeoExperiment", "Simulation"],
             path: "Sources/Bench"
         ),
         .testTarget(
@@ -58,11 +61,11 @@ let package = Package(
         .testTarget(name: "BudgetOptimizationTests", dependencies: ["BudgetOptimization"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
         .testTarget(name: "ModelComparisonTests", dependencies: ["ModelComparison"], exclude: ["Fixtures"]),
-        .testTarget(name: "MediaModelTests", dependencies: ["MediaModel", "Sampling", "Autodiff"]),
-        .testTarget(name: "GeoExperimentTests", dependencies: ["GeoExperiment", "MediaModel", "Sampling"]),
+        .testTarget(name: "MediaModelTests", dependencies: ["MediaModel", "Sampling", "Autodiff", "Simulation"]),
+        .testTarget(name: "GeoExperimentTests", dependencies: ["GeoExperiment", "MediaModel", "Sampling", "Simulation"]),
         .testTarget(
             name: "PlanningTests",
-            dependencies: ["Planning", "MediaModel", "Sampling", "GeoExperiment", "mixplan"],
+            dependencies: ["Planning", "MediaModel", "Sampling", "GeoExperiment", "Simulation", "mixplan"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -1,6 +1,7 @@
 import BudgetOptimization
 import Foundation
 import MediaModel
+import Simulation
 import Planning
 import Sampling
 

@@ -1,6 +1,7 @@
 import Foundation
 import GeoExperiment
 import MediaModel
+import Simulation
 import Sampling
 
 /// `mixplan-bench --only lift`: the time of a lift analysis on 24 geos × 104 weeks (goal: under

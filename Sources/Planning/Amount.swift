@@ -38,3 +38,17 @@ public func parseShare(_ text: String) -> Double? {
     guard let value, value.isFinite, value >= 0, value <= 100 else { return nil }
     return value
 }
+
+/// An amount for messages and tables: 1234567 → "1,234,567"; small values keep decimals.
+public func money(_ x: Double) -> String {
+    if !x.isFinite { return "n/a" }
+    if abs(x) < 100 { return String(format: "%.3g", x) }
+    // "%.0f" prints every finite double's integer digits; Int64 would trap above 9.2e18.
+    let digits = String(format: "%.0f", abs(x).rounded())
+    var grouped = ""
+    for (i, ch) in digits.reversed().enumerated() {
+        if i > 0 && i % 3 == 0 { grouped.append(",") }
+        grouped.append(ch)
+    }
+    return (x < 0 ? "-" : "") + String(grouped.reversed())
+}

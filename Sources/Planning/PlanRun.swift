@@ -215,31 +215,3 @@ public struct PlanRun: Sendable {
         return (0..<horizon).map { isoDate(days: first + $0 * step) }
     }
 }
-
-/// An amount for messages and tables: 1234567 → "1,234,567"; small values keep decimals.
-public func money(_ x: Double) -> String {
-    if !x.isFinite { return "n/a" }
-    if abs(x) < 100 { return String(format: "%.3g", x) }
-    // "%.0f" prints every finite double's integer digits; Int64 would trap above 9.2e18.
-    let digits = String(format: "%.0f", abs(x).rounded())
-    var grouped = ""
-    for (i, ch) in digits.reversed().enumerated() {
-        if i > 0 && i % 3 == 0 { grouped.append(",") }
-        grouped.append(ch)
-    }
-    return (x < 0 ? "-" : "") + String(grouped.reversed())
-}
-
-/// YYYY-MM-DD for days since 1970-01-01 (civil calendar).
-func isoDate(days: Int) -> String {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-    return String(format: "%04d-%02d-%02d", y, m, d)
-}

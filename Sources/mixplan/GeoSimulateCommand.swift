@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Simulation
 import GeoExperiment
 import Planning
 

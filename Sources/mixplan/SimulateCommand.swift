@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MediaModel
+import Simulation
 import Planning
 
 /// `mixplan simulate`: writes the bundled example history (or another seed of it) and its truth.

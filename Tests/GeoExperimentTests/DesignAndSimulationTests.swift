@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GeoExperiment
 import MediaModel
+@testable import Simulation
 import Sampling
 
 /// The design search, its regression stand-in, and the simulator's own arithmetic.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GeoExperiment
 import MediaModel
+@testable import Simulation
 import Sampling
 
 /// Layer 3: on geo data simulated with a known injected change, the measured incremental ROAS

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MediaModel
+import Simulation
 import Sampling
 
 /// A small truth with four correlated channels, used across the model tests.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MediaModel
+import Simulation
 import Sampling
 
 /// A regional truth: geos of varied size, three channels whose effects differ by geo with spread τ.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MediaModel
+@testable import Simulation
 import Sampling
 
 /// Layer 1: the analytic gradient of every model variant against central finite differences.

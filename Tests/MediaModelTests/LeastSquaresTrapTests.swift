@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MediaModel
+import Simulation
 import Sampling
 
 /// The seed-001 trap: six channels whose spend is correlated above 0.9. Ordinary least squares

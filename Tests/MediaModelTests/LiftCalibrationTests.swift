@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MediaModel
+import Simulation
 import Sampling
 
 /// Layer 3 for calibration: on the bundled example's truth the data leave search's curve loose

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Sampling
 @testable import MediaModel
+@testable import Simulation
 
 /// The default media priors say what they claim, and stacked response curves are their parts'.
 @Suite struct MediaPriorTests {

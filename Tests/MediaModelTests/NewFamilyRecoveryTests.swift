@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MediaModel
+import Simulation
 import Sampling
 
 /// Layer 3 for the families added with the model core: data simulated from a Weibull-carryover

@@ -2,6 +2,7 @@ import Autodiff
 import Foundation
 import Testing
 @testable import MediaModel
+@testable import Simulation
 import Sampling
 
 /// The model core's promise: a new block is forward composition only. Here a per-geo intercept

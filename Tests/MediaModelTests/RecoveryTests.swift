@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MediaModel
+import Simulation
 import Sampling
 
 func band(_ values: [Double], _ interval: Double = 0.9) -> (lower: Double, upper: Double) {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MediaModel
+@testable import Simulation
 import Sampling
 
 @Suite struct ScheduleCurveTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MediaModel
+@testable import Simulation
 
 /// The decision study's worlds: seeded, varied as documented, and true to their drawn ROAS.
 @Suite struct SimulatedWorldTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MediaModel
+@testable import Simulation
 import Sampling
 
 /// `model.time_varying`: the multiplier's operation and the model's gradient against finite

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MediaModel
+@testable import Simulation
 import Sampling
 @testable import Planning
 

@@ -1,6 +1,7 @@
 import Foundation
 import GeoExperiment
 import MediaModel
+@testable import Simulation
 import Testing
 @testable import Planning
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import BudgetOptimization
 import MediaModel
+@testable import Simulation
 import Sampling
 @testable import Planning
 

@@ -60,7 +60,7 @@ struct AdstockOperation: DifferentiableOperation {
 /// out[t] = Σₗ w̃ₗ·x[t−l] / total for t in 0..<count, with nothing before the series: normalized
 /// carryover. Eight periods at a time, every lag accumulated in registers before one store; the
 /// first lags' periods (where some lags reach before the series) go one at a time.
-func applyCarryover(_ x: UnsafePointer<Double>, count: Int, weights w: UnsafePointer<Double>, maxLag: Int, total: Double,
+public func applyCarryover(_ x: UnsafePointer<Double>, count: Int, weights w: UnsafePointer<Double>, maxLag: Int, total: Double,
                     into out: UnsafeMutablePointer<Double>) {
     let lags = min(maxLag, count), scale = 1 / total
     let head = min(lags - 1, count)

@@ -1,4 +1,5 @@
 import Foundation
+import MediaModel
 import Sampling
 
 /// Known parameters of a simulated regional history: geos of different sizes, each channel's
@@ -133,11 +134,11 @@ extension HierarchicalGeoTruth {
                     return (share[g] * ch.weeklySpend * exp(0.5 * level)).rounded()
                 }
                 let reference = 2 * ch.weeklySpend * share[g]
-                let w = GeometricAdstock().rawWeights([ch.alpha], maxLag: maxLag)
+                let w = AdstockKind.geometric.family.rawWeights([ch.alpha], maxLag: maxLag)
                 var adstocked = [Double](repeating: 0, count: T)
                 applyCarryover(series.map { $0 / reference }, count: T, weights: w, maxLag: maxLag, total: w.reduce(0, +), into: &adstocked)
                 let effect = share[g] * ch.effect * exp(ch.tau * deviations[g][c])
-                let s = HillSaturation().values(at: adstocked, parameters: [ch.halfSaturation, ch.slope])
+                let s = SaturationKind.hill.family.values(at: adstocked, parameters: [ch.halfSaturation, ch.slope])
                 for t in 0..<T {
                     spend[g, t, c] = series[t]
                     baseline[t] += effect * s[t]

@@ -1,4 +1,5 @@
 import Foundation
+import MediaModel
 
 extension SimulatedWorld {
     /// How visibly this world's saturation family differs from `other` in its history, in units of

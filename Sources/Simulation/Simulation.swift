@@ -1,4 +1,5 @@
 import Foundation
+import MediaModel
 import Sampling
 
 /// Known parameters of a simulated media-mix history, in the data's units, so a fit can be

@@ -1,4 +1,5 @@
 import Foundation
+import MediaModel
 import Sampling
 
 /// A simulated weekly media-mix history drawn from a varied, seeded truth, for judging decisions
