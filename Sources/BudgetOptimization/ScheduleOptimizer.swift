@@ -75,7 +75,8 @@ public struct ScheduleOptimizer: Sendable {
             gaDraws = searchProblem.drawCount
             let searchEvaluator = ScheduleEvaluator(searchProblem)
             let span = problem.caps.map { min($0, problem.budget / Double(problem.periods)) }
-            let search = GeneticSearch(seed: seed, patience: 20, maxGenerations: geneticGenerations)
+            var search = GeneticSearch(seed: seed, patience: 20, maxGenerations: geneticGenerations)
+            if slsqpBest != nil { search.maximumSize = strategy.crossCheckPopulation(channels: problem.channels.count) }
             // Children are repaired to a looser tolerance (a search needs no more); the plan it
             // returns is repaired to the full one.
             var run = search.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), span: span,
