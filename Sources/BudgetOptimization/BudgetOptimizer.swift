@@ -132,6 +132,7 @@ public struct BudgetOptimizer: Sendable {
             gaDraws = searchProblem.drawCount
             var ga = GeneticSolver(problem: searchProblem, feasible: feasible)
             ga.seed = seed
+            if slsqpBest != nil { ga.tolerance = strategy.crossCheckTolerance }
             var run = ga.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), evaluator: ObjectiveEvaluator(searchProblem))
             run.value = evaluator.evaluate(run.plan)
             gaEvaluations = run.evaluations

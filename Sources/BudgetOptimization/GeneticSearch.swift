@@ -5,8 +5,11 @@ import Foundation
 /// plans (`GeneticSolver`) and schedules (`ScheduleOptimizer`) share it.
 struct GeneticSearch {
     var seed: UInt64 = 1
-    /// Generations without a relative improvement above 1e-7 before stopping.
+    /// Generations without a relative improvement above `tolerance` before stopping.
     var patience = 30
+    /// The relative improvement that counts (default 1e-7: a few currency units on revenue in
+    /// the millions).
+    var tolerance = 1e-7
     var maxGenerations = 400
     /// Population size bounds; the size is 4 per variable within them.
     var minimumSize = 24
@@ -61,7 +64,7 @@ struct GeneticSearch {
             population = next
             fitness = nextFitness
             best = fitness.indices.max { fitness[$0] < fitness[$1] }!
-            if fitness[best] > bestValue + 1e-7 * max(abs(bestValue), 1e-12) {
+            if fitness[best] > bestValue + tolerance * max(abs(bestValue), 1e-12) {
                 bestValue = fitness[best]
                 stale = 0
             } else {

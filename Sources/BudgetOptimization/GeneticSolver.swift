@@ -11,11 +11,14 @@ struct GeneticSolver {
     /// millions that is a few currency units, below what any plan is read to.
     var patience = 30
     var maxGenerations = 400
+    /// The relative improvement that counts (`GeneticSearch.tolerance`).
+    var tolerance = 1e-7
 
     func solve(starts: [[Double]], evaluator: ObjectiveEvaluator) -> SolverRun {
         let n = problem.channels.count
         let span = zip(problem.lower, problem.upper).map { min($1 - $0, problem.budget) }
-        let search = GeneticSearch(seed: seed, patience: patience, maxGenerations: maxGenerations)
+        var search = GeneticSearch(seed: seed, patience: patience, maxGenerations: maxGenerations)
+        search.tolerance = tolerance
         return search.solve(starts: starts, span: span, repair: { feasible.project($0) },
                             random: { feasible.random(channels: n, using: &$0) }, evaluate: evaluator.evaluate)
     }

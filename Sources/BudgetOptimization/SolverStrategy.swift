@@ -35,6 +35,11 @@ public struct SolverStrategy: Sendable, Equatable {
     /// itself and found nothing the per-channel size misses on the bench. As the only solver
     /// (`ga`) or the fallback it keeps 4 per cell.
     public var crossCheckPerChannel = 4
+    /// The relative improvement a flat plan's cross-check counts as progress (default 1e-6 of
+    /// the objective; 1e-7 when the genetic algorithm is the solver). Searching a subsample of
+    /// draws, the check otherwise spends hundreds of generations on gains below a dollar per
+    /// million that the plan on all draws cannot show.
+    public var crossCheckTolerance = 1e-6
 
     public init() {}
 
