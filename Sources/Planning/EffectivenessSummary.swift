@@ -32,7 +32,7 @@ extension Posterior {
     public func effectivenessSummaries(interval: Double = 0.9, ahead: Int? = nil) -> [EffectivenessSummary] {
         let data = model.data, T = data.periods
         let future = ahead ?? Int(data.cadence.periodsPerYear.rounded())
-        let dates = data.dates + PlanRun.planDates(data: data, start: nil, horizon: future)
+        let dates = data.dates + Planner.planDates(data: data, start: nil, horizon: future)
         return data.channels.enumerated().compactMap { c, name in
             guard let draws = effectiveness(channel: c, periods: 0..<(T + future)) else { return nil }
             let spreads = (0..<(T + future)).map { t in Spread(draws.map { $0[t] }, interval: interval) }

@@ -52,7 +52,7 @@ extension FitRun {
         return (fit, reused)
     }
 
-    /// `PlanRun.posterior(for:)` for an `auto` scenario.
+    /// `Planner.fit` for an `auto` scenario.
     static func fittedChoosingFamily(_ scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)?) throws -> FittedScenario {
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
         let (fit, reused) = try choosingFamily(scenario, dataset: dataset, progress: progress)

@@ -118,7 +118,7 @@ public enum FlightingPlan {
     /// Checks what can be checked before a fit (months, sums, caps against budgets).
     static func check(_ scenario: Scenario, data: Dataset, budget: Double) throws {
         guard scenario.plan.flighting.isScheduled else { return }
-        let dates = PlanRun.planDates(data: data, start: scenario.plan.start, horizon: scenario.plan.horizon)
+        let dates = Planner.planDates(data: data, start: scenario.plan.start, horizon: scenario.plan.horizon)
         _ = try resolve(scenario, channels: data.channels, dates: dates, budget: budget)
     }
 

@@ -35,7 +35,7 @@ struct DemoCommand: ParsableCommand {
             let config = base.sampler
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting the example", quiet: quiet)
-            let fitted = try PlanRun.posterior(for: base) { printer.update($0) }
+            let fitted = try Planner.fit(base) { printer.update($0) }
             // The demo's data are simulated, so its reports show the true ROAS beside the fit's.
             let fitReport = ReportFile.files(Report.fit(scenario: base, posterior: fitted.posterior, truthROAS: history.roas))
             files += (fitted.files.filter { $0.name != ReportFile.json && $0.name != ReportFile.html } + fitReport)
@@ -55,7 +55,7 @@ struct DemoCommand: ParsableCommand {
                                         (3, "q1-risk-averse.yaml", "Risk-averse plan (mean of the worst 10% of draws)"),
                                         (4, "q1-bounds.yaml", "Plan with bounds (TV at least $1.5M, display at most $200k)")] {
                 let scenario = try load(file)
-                let run = try PlanRun.plan(scenario, fitted: fitted)
+                let run = try Planner.plan(scenario, fitted: fitted)
                 let dir = folder.appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: "")).path
                 files += PlanFiles.files(run, truthROAS: history.roas).map { (file.replacingOccurrences(of: ".yaml", with: "") + "/" + $0.name, $0.contents) }
                 written.append(dir)

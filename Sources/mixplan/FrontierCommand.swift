@@ -35,9 +35,9 @@ struct FrontierCommand: ParsableCommand {
             let config = scenario.sampler
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting \(scenario.name)", quiet: options.quiet)
-            let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
+            let fitted = try Planner.fit(scenario) { printer.update($0) }
             try fitted.convergence.requireConverged(scenario, allowUnconverged: options.allowUnconverged)
-            let base = try PlanRun.plan(scenario, fitted: fitted)
+            let base = try Planner.plan(scenario, fitted: fitted)
             var rows: [[String]] = []
             var points: [(budget: Double, mroas: Double)] = []
             var frontier: [FrontierPoint] = []
@@ -45,7 +45,7 @@ struct FrontierCommand: ParsableCommand {
                 let budget = base.problem.budget * (lo + (hi - lo) * Double(i) / Double(steps - 1))
                 let run: PlanRun
                 do {
-                    run = try PlanRun.plan(scenario, fitted: fitted, budget: budget)
+                    run = try Planner.plan(scenario, fitted: fitted, budget: budget)
                 } catch let error as InputError where error.kind == .configuration {
                     // A budget the bounds cannot hold is skipped; anything else stops the run.
                     if !options.quiet { FileHandle.standardError.write(Data("frontier: skipped \(money(budget)): \(error.message)\n".utf8)) }

@@ -53,9 +53,9 @@ struct PlanCommand: ParsableCommand {
                 let config = scenario.sampler
                 let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                               label: "fitting \(scenario.name)", quiet: quiet)
-                let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
+                let fitted = try Planner.fit(scenario) { printer.update($0) }
                 try fitted.convergence.requireConverged(scenario, allowUnconverged: common.allowUnconverged)
-                let run = try PlanRun.plan(scenario, fitted: fitted, budget: budgetValue, optimizer: optimizer)
+                let run = try Planner.plan(scenario, fitted: fitted, budget: budgetValue, optimizer: optimizer)
                 runs.append((run, single ? "" : slug(scenario.name) + "/"))
                 verdicts.append(fitted.convergence)
             }

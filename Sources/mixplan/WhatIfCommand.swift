@@ -42,11 +42,11 @@ struct WhatIfCommand: ParsableCommand {
             let config = scenario.sampler
             let printer = ProgressPrinter(chains: config.chains, iterationsPerChain: config.warmup + config.draws,
                                           label: "fitting \(scenario.name)", quiet: options.quiet)
-            let fitted = try PlanRun.posterior(for: scenario) { printer.update($0) }
+            let fitted = try Planner.fit(scenario) { printer.update($0) }
             try fitted.convergence.requireConverged(scenario, allowUnconverged: options.allowUnconverged)
-            let run = try PlanRun.plan(scenario, fitted: fitted)
+            let run = try Planner.plan(scenario, fitted: fitted)
             let start = base == "plan" ? run.allocation : run.currentAllocation
-            let result = try PlanRun.evaluate(whatIf, base: start, problem: run.problem, interval: scenario.plan.interval)
+            let result = try Planner.evaluate(whatIf, base: start, problem: run.problem, interval: scenario.plan.interval)
             try OutputFolder.write(fitted.convergence.marking([("whatif.csv", PlanFiles.whatIfs([result]))]), to: folder)
             print(fitted.convergence.verdict)
             print("What-if on \(scenario.name): \(scenario.plan.horizon) periods, budget \(money(run.problem.budget))\n")

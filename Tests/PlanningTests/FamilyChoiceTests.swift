@@ -129,7 +129,7 @@ import Sampling
         let csv = try #require(fit.files().first { $0.name == "model_comparison.csv" }?.contents)
         #expect(csv.hasPrefix("model,elpd_loo,se,delta,weight,pareto_k_bad,chosen,stacking_weight,pseudo_bma_weight\nhill+geometric,"))
         // The plan reuses the three stored fits and plans on the chosen (or stacked) draws.
-        let run = try PlanRun.run(scenario)
+        let run = try Planner.run(scenario)
         #expect(run.fitReused)
         #expect(run.fitFiles.contains { $0.name == "model_comparison.csv" })
         #expect(run.problem.drawCount == 600)

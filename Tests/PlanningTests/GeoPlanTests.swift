@@ -86,7 +86,7 @@ import Testing
         let scenario = try Scenario.load(path: scenario(dir, plan: "{horizon: 13, budget: 2M, by_geo: true, optimizer: slsqp}"))
         let fit = try FitRun.run(scenario)
         let fitted = FittedScenario(posterior: fit.posterior, files: [], reused: false, seconds: 0, convergence: fit.convergence)
-        let run = try PlanRun.plan(scenario, fitted: fitted)
+        let run = try Planner.plan(scenario, fitted: fitted)
         let geo = try #require(run.geo)
         #expect(abs(geo.allocation.reduce(0, +) - 2_000_000) <= 1e-6)
         let o = geo.optimality

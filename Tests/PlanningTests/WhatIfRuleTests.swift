@@ -21,7 +21,7 @@ private struct LinearResponse: ChannelResponse {
 
     func refusal(_ amount: Double) -> String? {
         do {
-            _ = try PlanRun.evaluate(WhatIf(name: "m", amount: amount, from: "a", to: "b"), base: base, problem: problem, interval: 0.9)
+            _ = try Planner.evaluate(WhatIf(name: "m", amount: amount, from: "a", to: "b"), base: base, problem: problem, interval: 0.9)
             return nil
         } catch let e as InputError {
             #expect(e.kind == .configuration)
@@ -43,17 +43,17 @@ private struct LinearResponse: ChannelResponse {
         // A channel at a bound (up to rounding) has nothing to give or no room to take.
         let atMinimum = [100_000.0 + 1e-10, 500_000]
         let message = try #require(throws: InputError.self) {
-            try PlanRun.evaluate(WhatIf(name: "m", amount: 50_000, from: "a", to: "b"), base: atMinimum, problem: problem, interval: 0.9)
+            try Planner.evaluate(WhatIf(name: "m", amount: 50_000, from: "a", to: "b"), base: atMinimum, problem: problem, interval: 0.9)
         }.message
         #expect(message.contains("a is at its minimum 100,000, so nothing can move from it"), "\(message)")
         let full = [300_000.0, 600_000]
         let other = try #require(throws: InputError.self) {
-            try PlanRun.evaluate(WhatIf(name: "m", amount: 50_000, from: "a", to: "b"), base: full, problem: problem, interval: 0.9)
+            try Planner.evaluate(WhatIf(name: "m", amount: 50_000, from: "a", to: "b"), base: full, problem: problem, interval: 0.9)
         }.message
         #expect(other.contains("b is at its maximum 600,000, so nothing can move to it"), "\(other)")
 
         // Moving 100k changes revenue by (2.5 − 2)·100k in one draw and (2.5 − 3)·100k in the other.
-        let result = try PlanRun.evaluate(WhatIf(name: "m", amount: 100_000, from: "a", to: "b"), base: base, problem: problem, interval: 0.9)
+        let result = try Planner.evaluate(WhatIf(name: "m", amount: 100_000, from: "a", to: "b"), base: base, problem: problem, interval: 0.9)
         #expect(abs(result.change.mean) < 1e-6)
         #expect(result.probabilityBetter == 0.5)
     }
