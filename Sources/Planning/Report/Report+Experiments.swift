@@ -5,7 +5,7 @@ extension Report {
     /// Where the plan leans on the model's guess, and which experiment would pay most: the
     /// extrapolation per channel and the EVPPI ranking.
     static func experiments(_ run: PlanRun) -> ReportSection {
-        let word = FitFacts.periodWord(run.posterior.model.data)
+        let word = run.periodWord
         let names = run.problem.channels
         let x = names.indices.map(Double.init)
         let ranked = run.experiments
@@ -30,11 +30,7 @@ extension Report {
             x: ChartAxis(label: "Channel", format: .integer, categories: names),
             y: ChartAxis(label: "EVPPI ($)", format: .currency, includeZero: true),
             marks: [ChartMark(.bars, name: "EVPPI", x: x, y: evppi, colour: 0, width: 0.55)],
-            table: ReportTable(caption: "Experiments, most valuable first", header: ["channel", "EVPPI", "share", "best spend per \(word) if known", "suggested test"],
-                               rows: ranked.map { r in
-                                   [r.channel, ReportFormat.money(r.evppi), String(format: "%.0f%%", 100 * r.share),
-                                    "\(ReportFormat.money(r.low)) – \(ReportFormat.money(r.high))", r.suggestedTest]
-                               }))
+            table: ReportTable(caption: "Experiments, most valuable first", run.experimentsTable(money: ReportFormat.money)))
         let range = Chart(
             id: "chart-extrapolation", title: "The plan's spend per \(word) against what the data has seen",
             description: "Bars: the smallest to the largest spend of one \(word) in the data. Points: the plan's spend per \(word); outside the bar the curve is the model's guess.",
@@ -42,10 +38,7 @@ extension Report {
             y: ChartAxis(label: "Spend per \(word) ($)", format: .currency, includeZero: true),
             marks: [ChartMark(.errorBars, name: "Range in the data", x: x, lower: e.map(\.observedMin), upper: e.map(\.observedMax), colour: ChartPalette.grey),
                     ChartMark(.points, name: "Plan", x: x, y: names.indices.map { run.allocation[$0] / Double(max(run.scenario.plan.horizon, 1)) }, colour: 3)],
-            table: ReportTable(caption: "Extrapolation per channel", header: ["channel", "plan per \(word)", "seen (min – max)", "extrapolation"],
-                               rows: e.map { s in
-                                   [s.channel, ReportFormat.money(s.planned), "\(ReportFormat.money(s.observedMin)) – \(ReportFormat.money(s.observedMax))", s.label]
-                               }))
+            table: ReportTable(caption: "Extrapolation per channel", run.extrapolationTable(money: ReportFormat.money)))
         blocks += [.charts([chart, range]), .table(chart.table), .table(range.table)]
         return ReportSection(id: "experiments", title: "Extrapolation and the next experiment", blocks: blocks)
     }

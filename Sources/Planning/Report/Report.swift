@@ -53,4 +53,9 @@ public struct ReportTable: Codable, Sendable, Equatable {
     public init(caption: String, header: [String], rows: [[String]]) {
         self.caption = caption; self.header = header; self.rows = rows
     }
+
+    /// One of the plan's tables as the report shows it.
+    init(caption: String, _ table: PlanTable) {
+        self.init(caption: caption, header: table.header, rows: table.rows)
+    }
 }
