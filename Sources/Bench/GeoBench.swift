@@ -77,7 +77,7 @@ func benchGeo(peers: String?, seed: UInt64 = 1, targetAcceptance: Double? = nil)
     }
 }
 
-/// The by_geo optimizer alone at the size, on synthetic posterior draws (no fit): 40 geos ×
+/// The by_geo optimizer alone at a regional planner's size, on synthetic posterior draws (no fit): 40 geos ×
 /// 5 channels of Hill curves with geometric carryover, 4000 draws each, a quarter's budget.
 func benchGeoOptimizer() throws {
     var rng = SeededGenerator(seed: 41)

@@ -5,7 +5,7 @@ import Simulation
 import Planning
 import Sampling
 
-/// Issue 12's time-varying effects judged by what their plans earn under the truth.
+/// Time-varying effects judged by what their plans earn under the truth.
 ///
 /// Worlds: the bundled example's truth (five channels, Hill curves, geometric carryover), TV's
 /// effect swinging over the year by exp(±A) with its peak in a week drawn per world, or constant

@@ -101,5 +101,5 @@ if wanted("geo") || wanted("geo-fit") { try benchGeo(peers: peers, seed: geoSeed
 if wanted("lift") { try benchLift() }
 // The decision study: `--worlds N --chains C --warmup W --draws D --objective YAML --model YAML --world i,j --cache DIR --keep DIR --min-family-gap G --gaps-only --preset correlated|informative`.
 if wanted("decisions") { try benchDecisions(arguments: arguments) }
-// Issue 12's time-varying effects against the truth: `--worlds N --amplitudes 0.35,0 --warmup W --draws D`.
+// Time-varying effects against the truth: `--worlds N --amplitudes 0.35,0 --warmup W --draws D`.
 if wanted("seasonal") { try benchSeasonal(arguments: arguments) }

@@ -7,11 +7,12 @@ struct GeneticSolver {
     let problem: BudgetProblem
     let feasible: FeasibleSet
     var seed: UInt64 = 1
-    /// Generations without a relative improvement above 1e-7 before stopping: on revenue in the
-    /// millions that is a few currency units, below what any plan is read to.
+    /// Generations without a relative improvement above `tolerance` before stopping.
     var patience = 30
     var maxGenerations = 400
-    /// The relative improvement that counts (`GeneticSearch.tolerance`).
+    /// The relative improvement that counts (default 1e-7: on revenue in the millions a few
+    /// currency units, below what any plan is read to; a cross-check sets
+    /// `SolverStrategy.crossCheckTolerance`).
     var tolerance = 1e-7
 
     func solve(starts: [[Double]], evaluator: ObjectiveEvaluator) -> SolverRun {

@@ -34,6 +34,7 @@ public struct ScheduleProblem: Sendable {
     public let caps: [Double]
     /// Disjoint groups of periods with their own budgets.
     public let periodBudgets: [PeriodBudget]
+    /// What the schedule maximizes across draws.
     public private(set) var objective: PlanObjective
 
     public var drawCount: Int { responses.first?.drawCount ?? 0 }

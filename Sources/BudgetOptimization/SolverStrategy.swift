@@ -8,7 +8,8 @@
 /// | flat, larger (per geo and channel) | mean | separable Newton (SLSQP if it fails) | skipped |
 /// | flat, larger | other | SLSQP on `coarseDraws`, polished on all | skipped |
 /// | schedule, ≤ `newtonCells` cells | any | SLSQP (first on `coarseDraws` when draws > 2×) | cross-check, 4 per channel |
-/// | schedule, larger | mean | block Newton, channel switches | cross-check, 4 per channel |
+/// | schedule, > `newtonCells` cells | mean | block Newton, channel switches | cross-check, 4 per channel |
+/// | schedule, up to `augmentedLagrangianCells` | not mean | SLSQP (as above) | cross-check, 4 per channel |
 /// | schedule, > `augmentedLagrangianCells` | not mean | augmented Lagrangian (L-BFGS) | cross-check, 4 per channel |
 ///
 /// Under `ga` only the genetic algorithm runs; under `slsqp` it runs only when the local method
@@ -41,11 +42,15 @@ public struct SolverStrategy: Sendable, Equatable {
     /// million that the plan on all draws cannot show.
     public var crossCheckTolerance = 1e-6
 
+    /// The defaults above.
     public init() {}
 
     /// The gradient method that runs first, as the report names it.
     public enum LocalMethod: String, Sendable {
-        case slsqp, newton
+        /// SLSQP through NLopt (or its augmented Lagrangian on large schedules).
+        case slsqp
+        /// Newton's method on a separable or block-diagonal Hessian.
+        case newton
     }
 
     /// What runs on one problem.

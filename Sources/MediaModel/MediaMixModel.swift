@@ -169,7 +169,7 @@ public struct MediaMixModel: LogDensity {
             // almost independently of the curve's shape; β = ROAS·spend/(yScale·Σs) follows. Without
             // a ROAS belief the prior stays on β (carried over with its Jacobian in the density).
             let effect: Int
-            // Issue 11: the channel's stated ROAS prior, else the specification's default media prior.
+            // The channel's stated ROAS prior, else the specification's default media prior.
             if let roasPrior = specification.roasPrior(channel: name, data: data) {
                 effect = add("roas.\(i)", .positive, roasPrior)
                 betaPriors.append(nil)

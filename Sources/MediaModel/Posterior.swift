@@ -12,7 +12,7 @@ public struct Posterior: Sendable {
     public let unconstrainedDraws: [[Double]]
     /// Each draw's curve per channel, `[draws][channels]`: what response curves and lift answers read.
     let curves: [[ChannelCurve]]
-    /// Issue 11: when the family was chosen by PSIS-LOO and no model dominated, the stacked
+    /// When the family was chosen by PSIS-LOO and no model dominated, the stacked
     /// posteriors that plans are made on (this posterior is then the best model's); nil otherwise.
     public var stack: PosteriorStack?
 

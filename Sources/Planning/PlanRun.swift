@@ -35,8 +35,11 @@ public struct ChosenPlan: Sendable {
     public let problem: BudgetProblem
     /// Spend per channel over the horizon, `[channels]`.
     public let allocation: [Double]
+    /// How the optimizer found it (the schedule's run under weekly flighting).
     public let report: OptimizerReport
+    /// What it earns per channel and in total, across draws.
     public let evaluation: PlanEvaluation
+    /// Its first-order conditions (for `by_geo` plans, across the (geo, channel) pairs).
     public let optimality: OptimalityReport
     /// The plan over its periods, with carry-in and weekly totals; nil for geo data.
     public let schedule: SchedulePlan?
@@ -47,7 +50,9 @@ public struct ChosenPlan: Sendable {
 /// The current mix: the last `horizon` periods' spend per channel scaled to the plan's budget,
 /// `[channels]`, and what it earns.
 public struct CurrentMix: Sendable {
+    /// `[channels]`, currency over the horizon.
     public let allocation: [Double]
+    /// What it earns per channel and in total, across draws (on the plan's flat problem).
     public let evaluation: PlanEvaluation
 }
 
@@ -55,28 +60,44 @@ public struct CurrentMix: Sendable {
 /// Data only; `Planner` makes it, `PlanFiles` and `Report` render it.
 public struct PlanRun: Sendable {
     public let scenario: Scenario
+    /// The posterior planned on, its fit files and convergence verdict.
     public let fit: FittedScenario
+    /// The optimized plan.
     public let chosen: ChosenPlan
+    /// The mix the plan is compared with.
     public let currentMix: CurrentMix
+    /// The scenario's what-ifs, each from the optimized plan.
     public let whatIfs: [WhatIfResult]
     /// Dates of the planned periods, `[horizon]`.
     public let dates: [String]
     /// The value of information, computed when first asked for (PlanRun+Insights.swift).
     let insights = PlanInsightsCache()
 
+    /// The posterior planned on.
     public var posterior: Posterior { fit.posterior }
-    /// Fit files for `DIR/fit/` and whether the fit was reused from the cache.
+    /// Fit files for `DIR/fit/`.
     public var fitFiles: [(name: String, contents: String)] { fit.files }
+    /// Whether the fit was reused from the cache.
     public var fitReused: Bool { fit.reused }
+    /// Seconds the fit took (0 when reused).
     public var fitSeconds: Double { fit.seconds }
+    /// `ChosenPlan.problem`.
     public var problem: BudgetProblem { chosen.problem }
+    /// The plan's spend per channel over the horizon, `[channels]`.
     public var allocation: [Double] { chosen.allocation }
+    /// How the optimizer found the plan.
     public var report: OptimizerReport { chosen.report }
+    /// What the plan earns per channel and in total, across draws.
     public var plan: PlanEvaluation { chosen.evaluation }
+    /// The plan's first-order conditions.
     public var optimality: OptimalityReport { chosen.optimality }
+    /// The plan over its periods (national data).
     public var schedule: SchedulePlan? { chosen.schedule }
+    /// The plan per (geo, channel) pair (geo data).
     public var geo: GeoPlan? { chosen.geo }
+    /// The current mix's spend per channel, `[channels]`.
     public var currentAllocation: [Double] { currentMix.allocation }
+    /// What the current mix earns, across draws.
     public var current: PlanEvaluation { currentMix.evaluation }
     /// The plan's revenue less the current mix's, draw by draw: its band and P(plan better).
     public var uplift: (change: Spread, probabilityBetter: Double) {

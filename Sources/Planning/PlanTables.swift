@@ -4,7 +4,9 @@ import Foundation
 /// and the report (amounts as `ReportFormat.money`, $1.23M) take their headers and rows from here,
 /// so a column is named and filled in one place.
 public struct PlanTable: Sendable {
+    /// Column names.
     public var header: [String]
+    /// One entry per column in each row, already formatted.
     public var rows: [[String]]
 }
 

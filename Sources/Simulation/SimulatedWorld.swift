@@ -92,7 +92,7 @@ public struct WorldPreset: Sendable, Equatable {
         self.seasonalSpend = seasonalSpend; self.noiseShare = noiseShare; self.hasLiftTests = hasLiftTests
     }
 
-    /// Issue 11's first kind: five channels, spend as seasonal as sales, channels correlated
+    /// The correlated kind: five channels, spend as seasonal as sales, channels correlated
     /// 0.5–0.85, 3% noise, no lift tests.
     public static let correlated = WorldPreset(name: "correlated", channelCount: 5, correlation: 0.5...0.85, seasonalSpend: true,
                                                noiseShare: 0.03, hasLiftTests: false)

@@ -21,7 +21,10 @@ import Testing
         let value = evaluator.evaluate(totals: totals, weights: &weights)
         #expect(value.isFinite)
         var scratch = weights
-        for d in [0, 7, 150, 299] {
+        // The worst draws (in a tail objective's tail, weight 1/k), the k-th worst and a draw just
+        // outside a 5% or 10% tail, and a few from the middle.
+        let ranked = totals.indices.sorted { totals[$0] < totals[$1] }
+        for d in [ranked[0], ranked[1], ranked[14], ranked[16], ranked[29], ranked[31], 7, 150, 299] {
             // A step that moves no draw across the tail's boundary: the tail objectives are
             // piecewise linear, so the difference is exact on the piece.
             let h = 1e-7
@@ -30,6 +33,8 @@ import Testing
             let slope = (evaluator.evaluate(totals: up, weights: &scratch) - evaluator.evaluate(totals: down, weights: &scratch)) / (2 * h)
             #expect(abs(slope - weights[d]) <= 1e-6 * max(1, abs(weights[d])) + 1e-9, "\(objective) draw \(d): \(slope) vs \(weights[d])")
         }
+        // The weights of every objective here sum to 1: moving every draw up by 1 moves J by 1.
+        #expect(abs(weights.reduce(0, +) - 1) <= 1e-9, "\(objective): weights sum to \(weights.reduce(0, +))")
     }
 
     @Test func crossCheckDrawsFollowTheTailWhateverThePlanKind() {

@@ -41,7 +41,7 @@ import Testing
         #expect(value >= best - 1e-9 * abs(best), "\(value) vs \(best)")
     }
 
-    /// The bench's shape at the size: 40 geos × 5 channels of Hill curves, some S-shaped,
+    /// The bench's shape at a regional planner's size: 40 geos × 5 channels of Hill curves, some S-shaped,
     /// geos of very different sizes, 1000 draws, starting from a "current" split. Every pair left
     /// strictly inside its bounds ends with the same marginal return (the first-order conditions),
     /// and the plan earns more than the start.

@@ -1,7 +1,7 @@
 import CNLopt
 import Testing
 
-/// The system library is found through pkg-config and links: the optimizer issue builds on it.
+/// The system library is found through pkg-config and links: the optimizer builds on it.
 @Suite struct CNLoptLinkTests {
     @Test func nloptLinksAndSolvesABoundedQuadratic() {
         var major: Int32 = 0, minor: Int32 = 0, bugfix: Int32 = 0

@@ -17,7 +17,7 @@ func band(_ values: [Double], _ interval: Double = 0.9) -> (lower: Double, upper
         var spec = ModelSpecification()
         spec.saturation = saturation
         let model = try MediaMixModel(data: history.dataset, specification: spec)
-        // The default sampler settings (4 chains × 1000 + 1000): the bar is convergence
+        // The default sampler settings (4 chains × 1000 + 1000): the bar is convergence
         // with the defaults, not with settings tuned per data set.
         var config = SamplerConfiguration()
         config.seed = seed
@@ -33,7 +33,7 @@ func band(_ values: [Double], _ interval: Double = 0.9) -> (lower: Double, upper
         }
         let rhat = (0..<model.dimension).map { result.summary(ofCoordinate: $0).rHat }.max()!
         let ess = (0..<model.dimension).map { result.summary(ofCoordinate: $0).essBulk }.min()!
-        // The bar is 80% of channels over all cases; 3 of 4 per case is at least that.
+        // The bar is 80% of channels over all cases; 3 of 4 per case is at least that.
         #expect(inside >= 3, "\(inside)/4 true ROAS inside the 90% bands")
         #expect(rhat < 1.01, "max R-hat \(rhat)")
         #expect(ess > 400, "min bulk ESS \(ess) (\(seconds) s)")

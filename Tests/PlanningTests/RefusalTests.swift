@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Planning
 
-/// Inputs that used to crash, pass with a wrong result, or fail only after a full fit. Each must
+/// Inputs that could crash, pass with a wrong result, or fail only after a full fit. Each must
 /// be refused with its exit code and a message naming the key or column, before any sampling
 /// (the fit cache stays empty) and with no output folder.
 @Suite struct RefusalTests {

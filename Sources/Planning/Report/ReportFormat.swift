@@ -2,7 +2,7 @@ import Foundation
 
 /// How the report writes numbers: one money style for text, tables and ticks.
 ///
-/// Amounts are shown with a dollar sign, as the readers state budgets ("$2M"); the data
+/// Amounts are shown with a dollar sign, as finance states budgets ("$2M"); the data
 /// carry no currency, so a dollar stands for whatever currency the spend columns are in.
 enum ReportFormat {
     /// $1.29M, $610k, $950, −$50.9k: three significant digits.
