@@ -122,30 +122,19 @@ public struct BudgetOptimizer: Sendable {
             notices.append("with \(n) variables the genetic algorithm's cross-check is skipped (optimizer: ga runs it alone)")
         }
         let slsqpEvaluations = evaluator.evaluations
-        var gaRun: SolverRun?
-        var gaEvaluations = 0, gaDraws = 0
-        if plan.crossCheck || slsqpBest == nil {
-            if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }
-            // The search runs on a subsample of evenly spaced draws; the plan it returns is judged
-            // on all.
-            let searchProblem = problem.subsampled(to: problem.objective.geneticSearchDraws)
-            gaDraws = searchProblem.drawCount
-            var ga = GeneticSolver(problem: searchProblem, feasible: feasible)
-            ga.seed = seed
-            if slsqpBest != nil { ga.tolerance = strategy.crossCheckTolerance }
-            var run = ga.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), evaluator: ObjectiveEvaluator(searchProblem))
-            run.value = evaluator.evaluate(run.plan)
-            gaEvaluations = run.evaluations
-            gaRun = run
-        }
-        let seconds = Date().timeIntervalSince(clock)
-        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, localMethod: newtonPlanned ? "newton" : "slsqp",
-                                          magnitude: evaluator.magnitude,
-                                          failure: "no optimizer found a feasible plan") { run, method, gap in
-            OptimizerReport(method: method, status: run.status, slsqpEvaluations: slsqpEvaluations,
-                            geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,
-                            crossCheckGap: gap, notices: notices)
-        }
+        // The genetic algorithm searches a subsample of evenly spaced draws; its plan is judged on all.
+        var chosen = try RunChoice.finish(
+            local: slsqpBest, localMethod: newtonPlanned ? "newton" : "slsqp", localEvaluations: slsqpEvaluations,
+            crossCheck: plan.crossCheck, choice: choice, searchDraws: min(problem.drawCount, problem.objective.geneticSearchDraws),
+            search: {
+                let searchProblem = problem.subsampled(to: problem.objective.geneticSearchDraws)
+                var ga = GeneticSolver(problem: searchProblem, feasible: feasible)
+                ga.seed = seed
+                if slsqpBest != nil { ga.tolerance = strategy.crossCheckTolerance }
+                return ga.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), evaluator: ObjectiveEvaluator(searchProblem))
+            },
+            value: evaluator.evaluate, magnitude: { evaluator.magnitude }, started: clock, notices: notices,
+            failure: "no optimizer found a feasible plan")
         chosen.plan = polishSlivers(chosen.plan, problem: problem, feasible: feasible, evaluator: evaluator, resolve: !large)
         RunChoice.neverWorseThanStart(&chosen, start: start == nil ? nil : starts.first, noun: "plan", value: evaluator.evaluate)
         return chosen

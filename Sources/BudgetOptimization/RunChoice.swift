@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the flat and the schedule optimizers finish: the better of their runs, and never worse
 /// than where the caller started.
 enum RunChoice {
@@ -16,6 +18,33 @@ enum RunChoice {
         case let (s?, nil): return (s.plan, report(s, localMethod, nil))
         case let (nil, g?): return (g.plan, report(g, "ga", nil))
         case (nil, nil): throw BudgetError.failed(failure)
+        }
+    }
+
+    /// How both optimizers end. The genetic algorithm runs when the strategy cross-checks, or as
+    /// the fallback when the local method found no plan (saying so under `slsqp`): `search` runs
+    /// it on `searchDraws` evenly spaced draws and returns its best plan, which `value` judges on
+    /// all draws. Then the better of the two runs is chosen and reported.
+    /// - Parameters:
+    ///   - localEvaluations: the local method's evaluations, as a count on all draws.
+    ///   - magnitude: the objective's size where its value does not show it, read after the
+    ///     last evaluation.
+    static func finish(local: SolverRun?, localMethod: String, localEvaluations: Int, crossCheck: Bool, choice: OptimizerChoice,
+                       searchDraws: Int, search: () -> SolverRun, value: ([Double]) -> Double, magnitude: () -> Double,
+                       started: Date, notices: [String], failure: String) throws -> (plan: [Double], report: OptimizerReport) {
+        var notices = notices
+        var genetic: SolverRun?
+        if crossCheck || local == nil {
+            if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }
+            var run = search()
+            run.value = value(run.plan)
+            genetic = run
+        }
+        let seconds = Date().timeIntervalSince(started)
+        return try better(slsqp: local, ga: genetic, localMethod: localMethod, magnitude: magnitude(), failure: failure) { run, method, gap in
+            OptimizerReport(method: method, status: run.status, slsqpEvaluations: localEvaluations,
+                            geneticEvaluations: genetic?.evaluations ?? 0, geneticSearchDraws: genetic == nil ? 0 : searchDraws,
+                            seconds: seconds, crossCheckGap: gap, notices: notices)
         }
     }
 

@@ -97,25 +97,17 @@ struct SLSQPSolver {
     let feasible: FeasibleSet
     var maxEvaluations = 400
 
-    /// Context the C callbacks reach through their `void *` argument.
-    private final class Context {
-        let evaluator: ObjectiveEvaluator
-        /// σ_c, currency per unit of y_c, `[channels]`.
-        let scales: [Double]
+    /// Context the C callbacks reach through their `void *` argument: the scaled objective and
+    /// the budget constraint's data.
+    private final class Context: ScaledObjective {
         /// σ_c / (budget/channels): the budget constraint's gradient in y, of order one.
         let constraintWeights: [Double]
         /// The budget in units of budget/channels.
         let constraintTarget: Double
-        let objectiveScale: Double
-        var unscaled: [Double]
-        var gradient: [Double]
-        var evaluations = 0
-        var error: String?
         init(_ e: ObjectiveEvaluator, scales: [Double], unit: Double, budget: Double, objectiveScale: Double) {
-            evaluator = e; self.scales = scales; self.objectiveScale = objectiveScale
             constraintWeights = scales.map { $0 / unit }
             constraintTarget = budget / unit
-            unscaled = .init(repeating: 0, count: scales.count); gradient = .init(repeating: 0, count: scales.count)
+            super.init(e, scales: scales, objectiveScale: objectiveScale)
         }
     }
 
@@ -141,22 +133,7 @@ struct SLSQPSolver {
         nlopt_set_lower_bounds(opt, &lower)
         nlopt_set_upper_bounds(opt, &upper)
         let raw = Unmanaged.passUnretained(context).toOpaque()
-        nlopt_set_max_objective(opt, { count, x, grad, data in
-            let ctx = Unmanaged<Context>.fromOpaque(data!).takeUnretainedValue()
-            let n = Int(count)
-            for c in 0..<n { ctx.unscaled[c] = x![c] * ctx.scales[c] }
-            ctx.evaluations += 1
-            let value = ctx.unscaled.withUnsafeBufferPointer { b in
-                ctx.gradient.withUnsafeMutableBufferPointer { g in ctx.evaluator.evaluate(b, gradient: g) }
-            }
-            guard value.isFinite, ctx.gradient.allSatisfy(\.isFinite) else {
-                // Never unwind through C: remember what went wrong and ask NLopt to stop.
-                ctx.error = "the objective is not finite at a plan"
-                return -Double.greatestFiniteMagnitude
-            }
-            if let grad { for c in 0..<n { grad[c] = ctx.gradient[c] * ctx.scales[c] / ctx.objectiveScale } }
-            return value / ctx.objectiveScale
-        }, raw)
+        nlopt_set_max_objective(opt, scaledObjectiveCallback, raw)
         nlopt_add_equality_constraint(opt, { count, x, grad, data in
             let ctx = Unmanaged<Context>.fromOpaque(data!).takeUnretainedValue()
             let n = Int(count)
@@ -188,7 +165,7 @@ struct SLSQPSolver {
         var x = (0..<n).map { start[$0] / scales[$0] }
         var value = 0.0
         var result = withExtendedLifetime(groupConstraints) { nlopt_optimize(opt, &x, &value) }
-        if context.error != nil { result = NLOPT_FORCED_STOP }
+        if context.failed { result = NLOPT_FORCED_STOP }
         // SLSQP meets the equality to its tolerance; the plan must spend the budget exactly.
         let plan = feasible.project((0..<n).map { x[$0] * scales[$0] })
         let planValue = evaluator.evaluate(plan)

@@ -67,33 +67,25 @@ public struct ScheduleOptimizer: Sendable {
             }
         }
         slsqpEvaluations += evaluator.evaluations
-        var gaRun: SolverRun?
-        var gaEvaluations = 0, gaDraws = 0
-        if plan.crossCheck || slsqpBest == nil {
-            if choice == .slsqp { notices.append("SLSQP failed from every start; the genetic algorithm planned instead") }
-            let searchProblem = problem.subsampled(to: problem.objective.geneticSearchDraws)
-            gaDraws = searchProblem.drawCount
-            let searchEvaluator = ScheduleEvaluator(searchProblem)
-            let span = problem.caps.map { min($0, problem.budget / Double(problem.periods)) }
-            var search = GeneticSearch(seed: seed, patience: 20, maxGenerations: geneticGenerations)
-            if slsqpBest != nil { search.maximumSize = strategy.crossCheckPopulation(channels: problem.channels.count) }
-            // Children are repaired to a looser tolerance (a search needs no more); the plan it
-            // returns is repaired to the full one.
-            var run = search.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), span: span,
-                                   repair: { feasible.project($0, tolerance: 1e-7, iterations: 300) },
-                                   random: { feasible.random(using: &$0) }, evaluate: searchEvaluator.evaluate)
-            run.plan = feasible.project(run.plan)
-            run.value = evaluator.evaluate(run.plan)
-            gaEvaluations = run.evaluations
-            gaRun = run
-        }
-        let seconds = Date().timeIntervalSince(clock)
-        var chosen = try RunChoice.better(slsqp: slsqpBest, ga: gaRun, localMethod: plan.local?.rawValue ?? "slsqp",
-                                          magnitude: evaluator.magnitude, failure: "no optimizer found a feasible schedule") { run, method, gap in
-            OptimizerReport(method: method, status: run.status, slsqpEvaluations: slsqpEvaluations,
-                            geneticEvaluations: gaEvaluations, geneticSearchDraws: gaDraws, seconds: seconds,
-                            crossCheckGap: gap, notices: notices)
-        }
+        var chosen = try RunChoice.finish(
+            local: slsqpBest, localMethod: plan.local?.rawValue ?? "slsqp", localEvaluations: slsqpEvaluations,
+            crossCheck: plan.crossCheck, choice: choice, searchDraws: min(problem.drawCount, problem.objective.geneticSearchDraws),
+            search: {
+                let searchProblem = problem.subsampled(to: problem.objective.geneticSearchDraws)
+                let searchEvaluator = ScheduleEvaluator(searchProblem)
+                let span = problem.caps.map { min($0, problem.budget / Double(problem.periods)) }
+                var search = GeneticSearch(seed: seed, patience: 20, maxGenerations: geneticGenerations)
+                if slsqpBest != nil { search.maximumSize = strategy.crossCheckPopulation(channels: problem.channels.count) }
+                // Children are repaired to a looser tolerance (a search needs no more); the plan it
+                // returns is repaired to the full one.
+                var run = search.solve(starts: starts + (slsqpBest.map { [$0.plan] } ?? []), span: span,
+                                       repair: { feasible.project($0, tolerance: 1e-7, iterations: 300) },
+                                       random: { feasible.random(using: &$0) }, evaluate: searchEvaluator.evaluate)
+                run.plan = feasible.project(run.plan)
+                return run
+            },
+            value: evaluator.evaluate, magnitude: { evaluator.magnitude }, started: clock, notices: notices,
+            failure: "no optimizer found a feasible schedule")
         RunChoice.neverWorseThanStart(&chosen, start: start == nil ? nil : starts.first, noun: "schedule", value: evaluator.evaluate)
         return chosen
     }

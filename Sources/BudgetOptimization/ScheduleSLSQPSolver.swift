@@ -20,24 +20,20 @@ struct ScheduleSLSQPSolver {
     /// Evaluation limit of one augmented-Lagrangian run.
     var largeEvaluations = 400
 
-    private final class Context {
-        let evaluator: ScheduleEvaluator
-        let scales: [Double]
+    /// Context the C callbacks reach through their `void *` argument: the scaled objective and
+    /// the data of the budget and channel constraints.
+    private final class Context: ScaledObjective {
         let unit: Double
-        let objectiveScale: Double
         let groups: [PeriodBudget]
         let channels: Int, periods: Int
         /// (channel, bound, sign): sign·(Σₜ s_{c,t} − bound) ≤ 0.
         let channelLimits: [(channel: Int, bound: Double, sign: Double)]
-        var unscaled: [Double]
-        var gradient: [Double]
-        var error: String?
         init(_ e: ScheduleEvaluator, scales: [Double], unit: Double, objectiveScale: Double, problem: ScheduleProblem,
              limits: [(Int, Double, Double)]) {
-            evaluator = e; self.scales = scales; self.unit = unit; self.objectiveScale = objectiveScale
+            self.unit = unit
             groups = problem.spendingGroups; channels = problem.channels.count; periods = problem.periods
             channelLimits = limits
-            unscaled = .init(repeating: 0, count: scales.count); gradient = .init(repeating: 0, count: scales.count)
+            super.init(e, scales: scales, objectiveScale: objectiveScale)
         }
     }
 
@@ -79,21 +75,7 @@ struct ScheduleSLSQPSolver {
         nlopt_set_lower_bounds(opt, &lower)
         nlopt_set_upper_bounds(opt, &upper)
         let raw = Unmanaged.passUnretained(context).toOpaque()
-        nlopt_set_max_objective(opt, { count, x, grad, data in
-            let ctx = Unmanaged<Context>.fromOpaque(data!).takeUnretainedValue()
-            let n = Int(count)
-            for i in 0..<n { ctx.unscaled[i] = x![i] * ctx.scales[i] }
-            let value = ctx.unscaled.withUnsafeBufferPointer { s in
-                ctx.gradient.withUnsafeMutableBufferPointer { g in ctx.evaluator.evaluate(s, gradient: grad == nil ? nil : g) }
-            }
-            guard value.isFinite, grad == nil || ctx.gradient.allSatisfy(\.isFinite) else {
-                // Never unwind through C: remember what went wrong and ask NLopt to stop.
-                ctx.error = "the objective is not finite at a schedule"
-                return -Double.greatestFiniteMagnitude
-            }
-            if let grad { for i in 0..<n { grad[i] = ctx.gradient[i] * ctx.scales[i] / ctx.objectiveScale } }
-            return value / ctx.objectiveScale
-        }, raw)
+        nlopt_set_max_objective(opt, scaledObjectiveCallback, raw)
         // Σ over a group's cells of σ_i·y_i equals its amount, in units of budget/cells.
         let groupTolerances = context.groups.map { 1e-10 * max(1, $0.amount / unit) }
         nlopt_add_equality_mconstraint(opt, UInt32(context.groups.count), { m, result, count, x, grad, data in
@@ -138,7 +120,7 @@ struct ScheduleSLSQPSolver {
         var value = 0.0
         let before = evaluator.evaluations
         var result = nlopt_optimize(opt, &x, &value)
-        if context.error != nil { result = NLOPT_FORCED_STOP }
+        if context.failed { result = NLOPT_FORCED_STOP }
         // SLSQP meets the constraints to its tolerance; the plan must spend the budgets exactly.
         let plan = feasible.project((0..<n).map { x[$0] * scales[$0] })
         let planValue = evaluator.evaluate(plan)
