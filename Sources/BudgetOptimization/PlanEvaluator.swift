@@ -1,0 +1,128 @@
+import Foundation
+
+/// Evaluates a plan's objective and its gradient over all draws, for flat plans and schedules
+/// alike: variables `[rows, periods]` (rows are channels or (geo, channel) pairs; a flat plan has
+/// one period), each row's curve evaluated per draw, the totals handed to `DrawObjective`. Keeps
+/// its buffers so an evaluation allocates nothing; not shared between threads.
+class PlanEvaluator {
+    let rows: Int
+    let periods: Int
+    let draws: Int
+    /// One row's revenue per draw `[draws]` and, when asked or always for curves that compute it
+    /// anyway, ∂r_d/∂x_t `[draws, periods]`, at the row's spend `[periods]` (raw: a row clips
+    /// negative spend itself).
+    typealias RowCurve = (_ row: Int, _ spend: UnsafePointer<Double>, _ values: UnsafeMutablePointer<Double>,
+                          _ gradients: UnsafeMutablePointer<Double>, _ gradientNeeded: Bool) -> Void
+    private let rowCurve: RowCurve
+    /// r_{r,d}, `[rows, draws]`, at the last evaluated plan.
+    private(set) var values: [Double]
+    /// ∂r_{r,d}/∂x_{r,t}, `[rows, draws, periods]`, at the last plan evaluated with a gradient.
+    private(set) var gradients: [Double]
+    /// R_d = Σ_r r_{r,d}, `[draws]`.
+    private(set) var totals: [Double]
+    /// ∂J/∂R_d at the last evaluated plan, `[draws]`.
+    private(set) var weights: [Double]
+    private var objective: DrawObjective
+    private(set) var evaluations = 0
+
+    init(rows: Int, periods: Int, draws: Int, objective: PlanObjective, rowCurve: @escaping RowCurve) {
+        self.rows = rows; self.periods = periods; self.draws = draws; self.rowCurve = rowCurve
+        values = .init(repeating: 0, count: rows * draws)
+        gradients = .init(repeating: 0, count: rows * draws * periods)
+        totals = .init(repeating: 0, count: draws)
+        weights = .init(repeating: 0, count: draws)
+        self.objective = DrawObjective(objective, draws: draws)
+    }
+
+    /// The objective's scale where its value does not show it (`DrawObjective.magnitude`), read
+    /// after an evaluation.
+    var magnitude: Double { objective.magnitude(totals: totals) }
+
+    /// The objective at plan `x` (`[rows, periods]`); when `gradient` is given, fills ∂J/∂x there.
+    func evaluate(_ x: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
+        evaluations += 1
+        let D = draws, R = rows, H = periods
+        values.withUnsafeMutableBufferPointer { v in
+            gradients.withUnsafeMutableBufferPointer { g in
+                for r in 0..<R {
+                    rowCurve(r, x.baseAddress! + r * H, v.baseAddress! + r * D, g.baseAddress! + r * D * H, gradient != nil)
+                }
+            }
+        }
+        for d in 0..<D { totals[d] = 0 }
+        for r in 0..<R { for d in 0..<D { totals[d] += values[r * D + d] } }
+        let value = objective.evaluate(totals: totals, weights: &weights)
+        guard let out = gradient else { return value }
+        gradients.withUnsafeBufferPointer { g in
+            for r in 0..<R {
+                let block = g.baseAddress! + r * D * H
+                for t in 0..<H { out[r * H + t] = 0 }
+                if objective.hasUniformWeights {
+                    // The mean's gradient is the draws' mean slope: a plain sum, divided once.
+                    for d in 0..<D {
+                        let row = block + d * H
+                        for t in 0..<H { out[r * H + t] += row[t] }
+                    }
+                    for t in 0..<H { out[r * H + t] /= Double(D) }
+                } else {
+                    for d in 0..<D where weights[d] != 0 {
+                        let w = weights[d], row = block + d * H
+                        for t in 0..<H { out[r * H + t] += w * row[t] }
+                    }
+                }
+            }
+        }
+        return value
+    }
+
+    func evaluate(_ x: [Double]) -> Double {
+        x.withUnsafeBufferPointer { evaluate($0, gradient: nil) }
+    }
+
+    func evaluateWithGradient(_ x: [Double]) -> (Double, [Double]) {
+        var g = [Double](repeating: 0, count: rows * periods)
+        let v = x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { evaluate(xp, gradient: $0) } }
+        return (v, g)
+    }
+
+    /// ∂J/∂R_d at plan `x`: how much each draw's total revenue weighs in the objective, `[draws]`.
+    func drawWeights(at x: [Double]) -> [Double] {
+        _ = evaluate(x)
+        return weights
+    }
+}
+
+/// A flat plan's evaluator: one variable per channel (or pair), its curve per draw with slopes.
+final class ObjectiveEvaluator: PlanEvaluator {
+    let problem: BudgetProblem
+    /// r'_{c,d}, `[channels, draws]`, at the last evaluated plan (the curves compute them always).
+    var slopes: [Double] { gradients }
+    var channels: Int { rows }
+
+    init(_ problem: BudgetProblem) {
+        self.problem = problem
+        let responses = problem.responses
+        super.init(rows: problem.channels.count, periods: 1, draws: problem.drawCount, objective: problem.objective) { c, spend, values, slopes, _ in
+            responses[c].evaluate(budget: max(spend[0], 0), values: values, slopes: slopes)
+        }
+    }
+}
+
+/// A schedule's evaluator: one variable per (channel, period), the channel's schedule curve per
+/// draw; gradients only when asked.
+final class ScheduleEvaluator: PlanEvaluator {
+    let problem: ScheduleProblem
+    var channels: Int { rows }
+
+    init(_ problem: ScheduleProblem) {
+        self.problem = problem
+        let responses = problem.responses, H = problem.periods
+        var clipped = [Double](repeating: 0, count: H)
+        super.init(rows: problem.channels.count, periods: H, draws: problem.drawCount, objective: problem.objective) { c, spend, values, gradients, needed in
+            for t in 0..<H { clipped[t] = max(spend[t], 0) }
+            clipped.withUnsafeBufferPointer {
+                responses[c].evaluate(spend: $0.baseAddress!, values: values, gradients: needed ? gradients : nil)
+            }
+        }
+    }
+}
