@@ -71,7 +71,7 @@ public enum Preflight {
                 throw InputError(.configuration, "\(where_): plan.bounds: the budget \(money(budget)) is above the sum of the channel maximums \(money(maximum)); raise a maximum or lower the budget")
             }
         }
-        try checkGeoPlan(scenario, data: data)
+        try checkGeoPlan(scenario, data: data, budget: budget)
         if budgetRange == nil { try FlightingPlan.check(scenario, data: data, budget: budget) }
         let recent = data.spend.map { $0.suffix(plan.horizon).reduce(0, +) }
         let recentTotal = recent.reduce(0, +)
@@ -99,7 +99,9 @@ public enum Preflight {
     /// The plan keys that need geo data, and the ones geo plans do not take: `plan.by_geo` and
     /// `plan.geo_bounds` (with geos the data have) need geo data; geo plans are flat, so flighting,
     /// period budgets and weekly caps are refused with them.
-    static func checkGeoPlan(_ scenario: Scenario, data: Dataset) throws {
+    /// - Parameter budget: the plan's budget, when known: the geos' bounds must then leave room
+    ///   for it.
+    static func checkGeoPlan(_ scenario: Scenario, data: Dataset, budget: Double? = nil) throws {
         let plan = scenario.plan, file = scenario.file
         if plan.byGeo && !data.isGeo {
             throw InputError(.configuration, "\(file): plan.by_geo: the data have no geos (set data.geo to plan per geo)")
@@ -110,6 +112,18 @@ public enum Preflight {
             }
             for geo in plan.geoBounds.keys.sorted() where !data.geos.contains(geo) {
                 throw InputError(.configuration, "\(file): plan.geo_bounds: unknown geo '\(geo)'; geos are \(data.geos.prefix(12).joined(separator: ", "))\(data.geos.count > 12 ? ", …" : "")")
+            }
+            if let budget {
+                // Each geo's minimum is spent whatever the plan, and its maximum caps it; a geo
+                // without bounds takes any amount.
+                let minimum = plan.geoBounds.values.reduce(0) { $0 + $1.min }
+                if minimum > budget * (1 + 1e-12) {
+                    throw InputError(.configuration, "\(file): plan.geo_bounds: the geos' minimums add up to \(money(minimum)), above the budget \(money(budget)); lower a minimum or raise the budget")
+                }
+                let maximum = plan.geoBounds.values.reduce(0) { $0 + $1.max }
+                if Set(plan.geoBounds.keys) == Set(data.geos), maximum < budget * (1 - 1e-12) {
+                    throw InputError(.configuration, "\(file): plan.geo_bounds: every geo is capped and the caps add up to \(money(maximum)), below the budget \(money(budget)); raise a maximum or lower the budget")
+                }
             }
         }
         if data.isGeo {

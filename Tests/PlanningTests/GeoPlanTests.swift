@@ -116,6 +116,9 @@ import Testing
             ("{horizon: 13, budget: 2M, weekly_max: {Channel0_spend: 10k}}", "not supported with geo data"),
             ("{horizon: 13, budget: 2M, geo_bounds: {Geo0: [0, 1M]}}", "plan.geo_bounds: caps per geo need geo data and plan.by_geo: true"),
             ("{horizon: 13, budget: 2M, by_geo: true, geo_bounds: {Geo9: [0, 1M]}}", "plan.geo_bounds: unknown geo 'Geo9'"),
+            ("{horizon: 13, budget: 2M, by_geo: true, geo_bounds: {Geo0: [1.5M, 2M], Geo1: [1M, 2M]}}", "the geos' minimums add up to 2,500,000, above the budget 2,000,000"),
+            ("{horizon: 13, budget: 2M, by_geo: true, geo_bounds: {Geo0: [0, 100k], Geo1: [0, 100k], Geo2: [0, 100k], Geo3: [0, 100k], Geo4: [0, 100k]}}",
+             "every geo is capped and the caps add up to 500,000, below the budget 2,000,000"),
         ]
         for (plan, fragment) in cases {
             let out = dir.appendingPathComponent("out")
