@@ -56,6 +56,18 @@ class PlanEvaluator {
         gradients.withUnsafeBufferPointer { g in
             for r in 0..<R {
                 let block = g.baseAddress! + r * D * H
+                if H == 1 {
+                    // One period: a scalar sum the compiler keeps in a register.
+                    var sum = 0.0
+                    if objective.hasUniformWeights {
+                        for d in 0..<D { sum += block[d] }
+                        out[r] = sum / Double(D)
+                    } else {
+                        for d in 0..<D where weights[d] != 0 { sum += weights[d] * block[d] }
+                        out[r] = sum
+                    }
+                    continue
+                }
                 for t in 0..<H { out[r * H + t] = 0 }
                 if objective.hasUniformWeights {
                     // The mean's gradient is the draws' mean slope: a plain sum, divided once.
