@@ -109,7 +109,6 @@ final class ObjectiveEvaluator: PlanEvaluator {
     let problem: BudgetProblem
     /// r'_{c,d}, `[channels, draws]`, at the last evaluated plan (the curves compute them always).
     var slopes: [Double] { gradients }
-    var channels: Int { rows }
 
     init(_ problem: BudgetProblem) {
         self.problem = problem
@@ -124,7 +123,6 @@ final class ObjectiveEvaluator: PlanEvaluator {
 /// draw; gradients only when asked.
 final class ScheduleEvaluator: PlanEvaluator {
     let problem: ScheduleProblem
-    var channels: Int { rows }
 
     init(_ problem: ScheduleProblem) {
         self.problem = problem

@@ -9,7 +9,7 @@ enum RunChoice {
     /// - Parameter failure: the message when neither run found a feasible plan.
     /// `localMethod` names the gradient run in the report (`slsqp`, or `newton` when that run
     /// was Newton's method).
-    static func better(slsqp: SolverRun?, ga: SolverRun?, localMethod: String = "slsqp", magnitude: Double, failure: String,
+    private static func better(slsqp: SolverRun?, ga: SolverRun?, localMethod: String = "slsqp", magnitude: Double, failure: String,
                        report: (SolverRun, String, Double?) -> OptimizerReport) throws -> (plan: [Double], report: OptimizerReport) {
         switch (slsqp, ga) {
         case let (s?, g?):
