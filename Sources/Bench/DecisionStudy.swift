@@ -266,7 +266,7 @@ func studyWorld(_ world: SimulatedWorld, _ history: WorldHistory, familyGap gap:
 
     // The plan, the current mix and the best plan, each judged on the true curves.
     let truth = world.trueResponses(horizon: run.problem.drawCount > 0 ? scenario.plan.horizon : 13, history: history)
-    let trueProblem = try BudgetProblem(channels: data.channels, responses: truth, budget: run.problem.budget,
+    let trueProblem = try PlanProblem(channels: data.channels, responses: truth, budget: run.problem.budget,
                                         lower: run.problem.lower, upper: run.problem.upper)
     func trueRevenue(_ plan: [Double]) -> Double { PlanEvaluation(trueProblem, plan: plan).total.mean }
     // Marginal ROAS at the current mix (the next quarter's last dollar, flat): what the data's
@@ -289,7 +289,7 @@ func studyWorld(_ world: SimulatedWorld, _ history: WorldHistory, familyGap gap:
     var oracleValue = max(planValue, currentValue)
     var note = ""
     for start in [run.currentAllocation, run.allocation] {
-        if let (oracle, _) = try? BudgetOptimizer(choice: .auto, seed: 1).optimize(trueProblem, start: start) {
+        if let (oracle, _) = try? PlanOptimizer(choice: .auto, seed: 1).optimize(trueProblem, start: start) {
             oracleValue = max(oracleValue, trueRevenue(oracle))
         }
     }

@@ -89,11 +89,11 @@ func benchStandardFit(peers: String?) throws {
 /// per-channel totals in [0, budget], 4000 draws each.
 func benchOptimizerAgainstPyMC(fit: FitRun, data: String, peers: String, python: String, model: String) throws {
     let budget = 6.12
-    let problem = try BudgetProblem(channels: ["x1", "x2"], responses: fit.posterior.responseCurves(horizon: 13), budget: budget)
+    let problem = try PlanProblem(channels: ["x1", "x2"], responses: fit.posterior.responseCurves(horizon: 13), budget: budget)
     var seconds: [Double] = []
     for _ in 0..<2 {
         let start = Date()
-        _ = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem)
+        _ = try PlanOptimizer(choice: .slsqp, seed: 1).optimize(problem)
         seconds.append(Date().timeIntervalSince(start))
     }
     let p = Process()

@@ -64,9 +64,9 @@ func benchGeo(peers: String?, seed: UInt64 = 1, targetAcceptance: Double? = nil)
         let curves: [any ChannelResponse] = posterior.pairCurves(horizon: 13)
         let recent = model.rows.map { history.dataset.spend(geo: $0.geo, channel: $0.channel).suffix(13).reduce(0, +) }
         let budget = recent.reduce(0, +)
-        let problem = try BudgetProblem(channels: model.rows.map { "\($0.geo)/\($0.channel)" }, responses: curves, budget: budget)
+        let problem = try PlanProblem(channels: model.rows.map { "\($0.geo)/\($0.channel)" }, responses: curves, budget: budget)
         let clock = Date()
-        let (plan, report) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: recent)
+        let (plan, report) = try PlanOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: recent)
         let optimizeSeconds = Date().timeIntervalSince(clock)
         let gain = PlanEvaluation(problem, plan: plan).total.mean / PlanEvaluation(problem, plan: recent).total.mean - 1
         print("""
@@ -97,10 +97,10 @@ func benchGeoOptimizer() throws {
         _ = g
     }
     let budget = current.reduce(0, +)
-    let problem = try BudgetProblem(channels: (0..<(geos * channels)).map { "pair\($0)" }, responses: curves, budget: budget)
+    let problem = try PlanProblem(channels: (0..<(geos * channels)).map { "pair\($0)" }, responses: curves, budget: budget)
     for choice in [OptimizerChoice.slsqp, .auto] {
         let clock = Date(), cpu = processCPUSeconds()
-        let (plan, report) = try BudgetOptimizer(choice: choice, seed: 1).optimize(problem, start: current)
+        let (plan, report) = try PlanOptimizer(choice: choice, seed: 1).optimize(problem, start: current)
         let wall = Date().timeIntervalSince(clock), used = processCPUSeconds() - cpu
         let before = PlanEvaluation(problem, plan: current).total.mean, after = PlanEvaluation(problem, plan: plan).total.mean
         print("by_geo optimizer (\(choice)), \(geos * channels) variables × \(draws) draws (synthetic curves): \(String(format: "%.2f", wall)) s wall, "

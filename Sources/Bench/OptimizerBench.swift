@@ -34,13 +34,13 @@ func benchOptimizer() throws {
     print("Budget optimizer: Hill curves, 4000 draws, 13-period horizon + 8-period carryover, bounds [0.2×, 3×] current, one core")
     for channels in [5, 20, 50] {
         let (curves, budget, current) = syntheticCurves(channels: channels)
-        let problem = try BudgetProblem(channels: curves.map(\.channel), responses: curves, budget: budget,
+        let problem = try PlanProblem(channels: curves.map(\.channel), responses: curves, budget: budget,
                                         lower: current.map { 0.2 * $0 }, upper: current.map { 3 * $0 })
         var line = "  \(channels) channels:"
         var values: [String: Double] = [:]
         for choice in [OptimizerChoice.slsqp, .ga, .auto] {
             let start = Date()
-            let (plan, report) = try BudgetOptimizer(choice: choice, seed: 1).optimize(problem, start: current)
+            let (plan, report) = try PlanOptimizer(choice: choice, seed: 1).optimize(problem, start: current)
             let seconds = Date().timeIntervalSince(start)
             values[choice.rawValue] = PlanEvaluation(problem, plan: plan).objective
             line += String(format: " %@ %.3f s (%d evaluations, %@);", choice.rawValue, seconds, report.evaluations, report.status.description)

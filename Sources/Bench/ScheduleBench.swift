@@ -45,7 +45,7 @@ func benchSchedule() throws {
                       PeriodBudget(periods: Array(4..<8), amount: 0.35 * budget, label: "month 2"),
                       PeriodBudget(periods: Array(8..<13), amount: 0.40 * budget, label: "month 3")]
         for (label, groups) in [("total only", [PeriodBudget]()), ("monthly budgets", months)] {
-            let problem = try ScheduleProblem(channels: curves.map(\.channel), periods: 13, responses: curves, budget: budget,
+            let problem = try PlanProblem(channels: curves.map(\.channel), periods: 13, responses: curves, budget: budget,
                                               periodBudgets: groups)
             var line = "  \(channels) channels × 13 weeks (\(channels * 13) variables), \(label):"
             if groups.isEmpty {
@@ -53,23 +53,23 @@ func benchSchedule() throws {
                 let point = [Double](repeating: budget / Double(channels * 13), count: channels * 13)
                 var gradient = point
                 let cpu = processCPUSeconds()
-                for _ in 0..<10 { _ = ScheduleEvaluation.objective(problem, schedule: point, gradient: &gradient) }
+                for _ in 0..<10 { _ = PlanEvaluation.objective(problem, plan: point, gradient: &gradient) }
                 let seconds = (processCPUSeconds() - cpu) / 10
                 line += String(format: " one evaluation %.1f ms CPU (%.0f ns per draw and channel);", seconds * 1e3, seconds * 1e9 / Double(4000 * channels))
             }
             for choice in [OptimizerChoice.slsqp, .auto] where channels <= 20 || choice == .slsqp {
                 let start = Date(), cpu = processCPUSeconds()
                 // Started as a plan starts: from the flat plan (here the even split) spread evenly.
-                var optimizer = ScheduleOptimizer(choice: choice, seed: 1)
+                var optimizer = PlanOptimizer(choice: choice, seed: 1)
                 if nlopt { optimizer.strategy.newtonCells = .max }
                 let (plan, report) = try optimizer.optimize(problem, start: Array(repeating: budget / Double(channels * 13), count: channels * 13))
                 let seconds = Date().timeIntervalSince(start), cpuSeconds = processCPUSeconds() - cpu
-                let evaluation = ScheduleEvaluation(problem, schedule: plan)
-                let kkt = ScheduleOptimality(problem, schedule: plan, gradient: evaluation.objectiveGradient)
+                let evaluation = PlanEvaluation(problem, plan: plan)
+                let kkt = ScheduleOptimality(problem, schedule: plan, gradient: evaluation.cellGradient)
                 let spread = kkt.groups.map(\.interiorSpread).max() ?? 0
                 let atBounds = kkt.groups.map(\.boundViolation).max() ?? 0
                 line += String(format: " %@ %.3f s wall, %.3f s CPU (%d + %d evaluations, %@, objective %.10g, KKT spread %.1e, at bounds %.1e);", choice.rawValue, seconds, cpuSeconds,
-                               report.slsqpEvaluations, report.geneticEvaluations, report.status.description, evaluation.summary.objective, spread, atBounds)
+                               report.slsqpEvaluations, report.geneticEvaluations, report.status.description, evaluation.objective, spread, atBounds)
             }
             print(line)
         }

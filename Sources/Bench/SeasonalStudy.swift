@@ -64,8 +64,8 @@ func benchSeasonal(arguments: [String]) throws {
             let budget = current.reduce(0, +)
             let even = current.flatMap { Array(repeating: $0 / Double(H), count: H) }
             func plan(_ responses: [any ScheduleResponse]) throws -> [Double] {
-                let problem = try ScheduleProblem(channels: data.channels, periods: H, responses: responses, budget: budget)
-                return try ScheduleOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: even).plan
+                let problem = try PlanProblem(channels: data.channels, periods: H, responses: responses, budget: budget)
+                return try PlanOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: even).plan
             }
             let trueCurves: [any ScheduleResponse] = truth.channels.enumerated().map { c, channel in
                 let raw = truth.adstock.family.rawWeights(channel.adstockParameters(truth.adstock), maxLag: truth.maxLag)
@@ -76,13 +76,13 @@ func benchSeasonal(arguments: [String]) throws {
                                      history: data.spend[c],
                                      effectiveness: c == 0 ? [(T..<(T + H + truth.maxLag - 1)).map(multiplier)] : nil)
             }
-            let trueProblem = try ScheduleProblem(channels: data.channels, periods: H, responses: trueCurves, budget: budget)
+            let trueProblem = try PlanProblem(channels: data.channels, periods: H, responses: trueCurves, budget: budget)
             func trueRevenue(_ schedule: [Double]) -> Double {
                 var gradient = schedule
-                return ScheduleEvaluation.objective(trueProblem, schedule: schedule, gradient: &gradient)
+                return PlanEvaluation.objective(trueProblem, plan: schedule, gradient: &gradient)
             }
             let plans = try fits.map { try plan($0.scheduleCurves(periods: H, carryIn: true)) }
-            let oracle = try ScheduleOptimizer(choice: .auto, seed: 1).optimize(trueProblem, start: plans[0]).plan
+            let oracle = try PlanOptimizer(choice: .auto, seed: 1).optimize(trueProblem, start: plans[0]).plan
             let base = trueRevenue(even), best = max(trueRevenue(oracle), plans.map(trueRevenue).max()!)
             let captured = plans.map { (trueRevenue($0) - base) / max(best - base, 1e-9) }
             let gain = trueRevenue(plans[0]) / trueRevenue(plans[1]) - 1

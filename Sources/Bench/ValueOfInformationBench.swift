@@ -7,9 +7,9 @@ func benchValueOfInformation() throws {
     print("EVPPI: Hill curves, 4000 draws subsampled to 1000, 10 bins per channel, one core")
     for channels in [5, 20] {
         let (curves, budget, current) = syntheticCurves(channels: channels)
-        let problem = try BudgetProblem(channels: curves.map(\.channel), responses: curves, budget: budget,
+        let problem = try PlanProblem(channels: curves.map(\.channel), responses: curves, budget: budget,
                                         lower: current.map { 0.2 * $0 }, upper: current.map { 3 * $0 })
-        let (plan, _) = try BudgetOptimizer(choice: .slsqp).optimize(problem, start: current)
+        let (plan, _) = try PlanOptimizer(choice: .slsqp).optimize(problem, start: current)
         let keys = ValueOfInformation.responseKeys(problem, at: zip(plan, current).map { max($0, $1) })
         let clock = Date()
         let voi = try ValueOfInformation(problem, plan: plan, keys: keys)

@@ -30,3 +30,28 @@ struct SubsetResponse: ChannelResponse {
         for (i, d) in indices.enumerated() { values[i] = allValues[d]; slopes[i] = allSlopes[d] }
     }
 }
+
+/// A one-period curve seen as a schedule of one period: how a flat plan's rows enter a
+/// `PlanProblem`.
+struct OnePeriodResponse: ScheduleResponse {
+    let curve: any ChannelResponse
+    var drawCount: Int { curve.drawCount }
+    var periods: Int { 1 }
+
+    init(_ curve: any ChannelResponse) { self.curve = curve }
+
+    func evaluate(spend: UnsafePointer<Double>, values: UnsafeMutablePointer<Double>, gradients: UnsafeMutablePointer<Double>?) {
+        if let gradients { return curve.evaluate(budget: max(spend[0], 0), values: values, slopes: gradients) }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: drawCount) {
+            curve.evaluate(budget: max(spend[0], 0), values: values, slopes: $0.baseAddress!)
+        }
+    }
+
+    func breakdown(spend: [Double]) -> ScheduleBreakdown {
+        var values = [Double](repeating: 0, count: drawCount)
+        spend.withUnsafeBufferPointer { evaluate(spend: $0.baseAddress!, values: &values, gradients: nil) }
+        return ScheduleBreakdown(bySpendPeriod: values, arriving: values, carryIn: values.map { _ in 0 })
+    }
+
+    func restricted(to indices: [Int]) -> any ScheduleResponse { OnePeriodResponse(curve.restricted(to: indices)) }
+}

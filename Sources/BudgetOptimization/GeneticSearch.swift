@@ -1,8 +1,8 @@
 import Foundation
 
 /// The genetic algorithm's loop, independent of what a plan is: real-coded, elitist, every
-/// candidate repaired onto the feasible set by `repair`. Seeded, so runs repeat exactly. Budget
-/// plans (`GeneticSolver`) and schedules (`ScheduleOptimizer`) share it.
+/// candidate repaired onto the feasible set by `repair`. Seeded, so runs repeat exactly.
+/// `PlanOptimizer` runs it as the cross-check, the fallback, or alone under `optimizer: ga`.
 struct GeneticSearch {
     var seed: UInt64 = 1
     /// Generations without a relative improvement above `tolerance` before stopping.

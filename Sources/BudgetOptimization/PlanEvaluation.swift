@@ -20,14 +20,18 @@ public struct Spread: Sendable, Equatable {
     }
 }
 
-/// A plan's figures across draws.
+/// A plan's figures across draws: per row (channel or pair) and in total; for a schedule also per
+/// (row, period), per period, and the revenue already paid for by past spend, kept apart.
 public struct PlanEvaluation: Sendable {
     public struct Channel: Sendable {
         public var name: String
+        /// Total over the periods, currency.
         public var spend: Double
         /// Incremental revenue over the horizon and carryover tail, across draws.
         public var revenue: Spread
-        /// Marginal ROAS d revenue / d spend, across draws.
+        /// Marginal ROAS d revenue / d spend, across draws: along the row's own schedule (one more
+        /// unit spread in proportion to its spend per period; evenly over its open periods when it
+        /// spends nothing).
         public var marginalROAS: Spread
         public var roas: Double { spend > 0 ? revenue.mean / spend : .nan }
     }
@@ -38,24 +42,69 @@ public struct PlanEvaluation: Sendable {
     public var totalByDraw: [Double]
     /// The objective's value.
     public var objective: Double
-    /// ∂objective/∂b_c, `[channels]`.
+    /// ∂objective/∂(row total) along each row's schedule, `[rows]`.
     public var objectiveGradient: [Double]
+    /// ∂objective/∂s per cell, `[rows, periods]` (one period: `objectiveGradient`).
+    public var cellGradient: [Double]
+    /// The plan, `[rows, periods]`.
+    public var plan: [Double]
+    /// Schedules only (empty for one period): revenue bought by each cell's spend, including its
+    /// later carryover, `[rows, periods]`.
+    public var cells: [Spread] = []
+    /// Schedules only: media revenue arriving in each planned period, plan and carry-in together,
+    /// per draw `[periods][draws]`, so baselines can be added draw by draw.
+    public var arrivingByDraw: [[Double]] = []
+    /// Schedules only: revenue of the carry-in alone per row (already paid for), `[rows]`, and
+    /// in total.
+    public var carryIn: [Spread] = []
+    public var carryInTotal: Spread? = nil
     public var budget: Double { channels.reduce(0) { $0 + $1.spend } }
 
-    /// Evaluates `plan` (`[channels]`) on the problem's draws.
-    public init(_ problem: BudgetProblem, plan: [Double], interval: Double = 0.90) {
-        let evaluator = ObjectiveEvaluator(problem)
+    /// Evaluates `plan` (`[rows, periods]`) on the problem's draws.
+    public init(_ problem: PlanProblem, plan: [Double], interval: Double = 0.90) {
+        let evaluator = PlanEvaluator(problem)
         let (value, gradient) = evaluator.evaluateWithGradient(plan)
-        let D = evaluator.draws
-        channels = problem.channels.enumerated().map { c, name in
-            Channel(name: name, spend: plan[c],
-                    revenue: Spread(Array(evaluator.values[(c * D)..<((c + 1) * D)]), interval: interval),
-                    marginalROAS: Spread(Array(evaluator.slopes[(c * D)..<((c + 1) * D)]), interval: interval))
-        }
+        let R = problem.channels.count, H = problem.periods, D = evaluator.draws
+        self.plan = plan
+        cellGradient = gradient
+        objective = value
         totalByDraw = evaluator.totals
         total = Spread(evaluator.totals, interval: interval)
-        objective = value
-        objectiveGradient = gradient
+        var channels: [Channel] = [], rowGradient: [Double] = []
+        for r in 0..<R {
+            let row = Array(plan[(r * H)..<((r + 1) * H)])
+            // The direction of one more unit of spend: along the schedule, or evenly where it is 0.
+            let spend = row.reduce(0, +)
+            let open = (0..<H).filter { H == 1 || problem.caps[r * H + $0] > 0 }
+            let direction = spend > 0 ? row.map { $0 / spend } : (0..<H).map { open.contains($0) ? 1 / Double(max(open.count, 1)) : 0 }
+            let marginal = evaluator.gradients.withUnsafeBufferPointer { g in
+                (0..<D).map { d in (0..<H).reduce(0) { $0 + g[(r * D + d) * H + $1] * direction[$1] } }
+            }
+            channels.append(Channel(name: problem.channels[r], spend: spend,
+                                    revenue: Spread(Array(evaluator.values[(r * D)..<((r + 1) * D)]), interval: interval),
+                                    marginalROAS: Spread(marginal, interval: interval)))
+            rowGradient.append((0..<H).reduce(0) { $0 + gradient[r * H + $1] * direction[$1] })
+        }
+        self.channels = channels
+        objectiveGradient = rowGradient
+        if H > 1 { addSchedule(problem, interval: interval) }
+    }
+
+    /// The schedule's breakdown: what each cell buys, what arrives when, the carry-in.
+    private mutating func addSchedule(_ problem: PlanProblem, interval: Double) {
+        let R = problem.channels.count, H = problem.periods, D = problem.drawCount
+        var carryTotal = [Double](repeating: 0, count: D)
+        arrivingByDraw = [[Double]](repeating: [Double](repeating: 0, count: D), count: H)
+        for r in 0..<R {
+            let b = problem.responses[r].breakdown(spend: Array(plan[(r * H)..<((r + 1) * H)]))
+            for t in 0..<H {
+                cells.append(Spread((0..<D).map { b.bySpendPeriod[$0 * H + t] }, interval: interval))
+                for d in 0..<D { arrivingByDraw[t][d] += b.arriving[d * H + t] }
+            }
+            carryIn.append(Spread(b.carryIn, interval: interval))
+            for d in 0..<D { carryTotal[d] += b.carryIn[d] }
+        }
+        carryInTotal = Spread(carryTotal, interval: interval)
     }
 
     /// The uplift of this plan over another, draw by draw: mean and band of the difference in total
@@ -64,93 +113,11 @@ public struct PlanEvaluation: Sendable {
         let diff = zip(totalByDraw, other.totalByDraw).map { $0 - $1 }
         return (Spread(diff, interval: interval), Double(diff.filter { $0 > 0 }.count) / Double(diff.count))
     }
-}
 
-/// The first-order (KKT) optimality conditions of a plan: channels strictly inside their bounds
-/// share one marginal objective; a channel at its minimum has no higher marginal objective, one at
-/// its maximum no lower.
-public struct OptimalityReport: Sendable {
-    /// Channels strictly inside their bounds.
-    public var interior: [String]
-    public var atMinimum: [String]
-    public var atMaximum: [String]
-    /// The common marginal objective of the interior channels, per currency unit: their mean, or
-    /// with active groups the budget's price (the marginal of a channel in no active group).
-    public var marginal: Double
-    /// Largest relative deviation of an interior channel's marginal from what the first-order
-    /// conditions ask: the common one, plus the price of each active group it belongs to.
-    public var interiorSpread: Double
-    /// Largest relative violation by a channel at a bound, or by a group price of the wrong sign
-    /// (0 when none).
-    public var boundViolation: Double
-    /// Groups whose total sits at one end of its range and that have a member strictly inside its
-    /// bounds, with their price: what a currency unit
-    /// more (a positive price: the upper end holds its members back) or less (negative: the
-    /// lower end pushes them on) for the group would change the objective, beyond `marginal`.
-    public var activeGroups: [(label: String, price: Double)]
-
-    /// - Parameter tolerance: relative distance from a bound that still counts as "at the bound".
-    public init(_ problem: BudgetProblem, plan: [Double], gradient: [Double], tolerance: Double = 1e-6) {
-        var interior: [Int] = [], low: [Int] = [], high: [Int] = []
-        let slack = tolerance * max(problem.budget, 1)
-        for c in plan.indices {
-            let width = max(problem.upper[c] - problem.lower[c], 0)
-            if width <= slack { if plan[c] <= problem.lower[c] + slack { low.append(c) } else { high.append(c) } }
-            else if plan[c] <= problem.lower[c] + slack { low.append(c) }
-            else if plan[c] >= problem.upper[c] - slack { high.append(c) }
-            else { interior.append(c) }
-        }
-        let scale = max(gradient.map(abs).max() ?? 1, 1e-300)
-        // Groups at an end of their range add a price to their members' marginals; the prices come
-        // from the interior channels by least squares, and what they leave is the spread.
-        var active: [(group: SpendGroup, atUpper: Bool)] = []
-        for g in problem.groups {
-            let total = g.members.reduce(0) { $0 + plan[$1] }
-            if total >= g.upper - slack { active.append((g, true)) } else if total <= g.lower + slack { active.append((g, false)) }
-        }
-        let prices = Self.groupPrices(active.map(\.group.members), interior: interior, gradient: gradient)
-        var shift = [Double](repeating: 0, count: plan.count)
-        for (k, a) in active.enumerated() { for c in a.group.members { shift[c] += prices.groups[k] } }
-        let common = prices.common  // NaN without interior channels
-        self.interior = interior.map { problem.channels[$0] }
-        atMinimum = low.map { problem.channels[$0] }
-        atMaximum = high.map { problem.channels[$0] }
-        marginal = common
-        // A group whose members all sit at their own bounds has no price the marginals can show.
-        let interiorSet = Set(interior)
-        activeGroups = zip(active, prices.groups).filter { a, _ in a.group.members.contains(where: interiorSet.contains) }
-            .map { ($0.group.label, $1) }
-        interiorSpread = interior.map { abs(gradient[$0] - common - shift[$0]) / scale }.max() ?? 0
-        // An equality group's price may take either sign.
-        let wrongSign = zip(active, prices.groups).map { a, p in
-            a.group.lower == a.group.upper ? 0 : max(a.atUpper ? -p : p, 0) / scale
-        }.max() ?? 0
-        boundViolation = common.isNaN ? 0 : max(
-            low.map { max(gradient[$0] - common - shift[$0], 0) / scale }.max() ?? 0,
-            high.map { max(common + shift[$0] - gradient[$0], 0) / scale }.max() ?? 0,
-            wrongSign)
-    }
-
-    /// The common marginal λ and one price per group that best explain the interior channels'
-    /// marginals as λ + Σ_{groups ∋ c} price (least squares). Without groups λ is their mean; a
-    /// group with no interior member gets price 0.
-    private static func groupPrices(_ groups: [[Int]], interior: [Int], gradient: [Double]) -> (common: Double, groups: [Double]) {
-        guard !interior.isEmpty else { return (.nan, groups.map { _ in 0 }) }
-        let mean = interior.map { gradient[$0] }.reduce(0, +) / Double(interior.count)
-        guard !groups.isEmpty else { return (mean, []) }
-        let k = groups.count + 1
-        let memberOf = groups.map(Set.init)
-        var normal = [Double](repeating: 0, count: k * k), right = [Double](repeating: 0, count: k)
-        for c in interior {
-            let row = [1.0] + memberOf.map { $0.contains(c) ? 1.0 : 0.0 }
-            for a in 0..<k {
-                right[a] += row[a] * gradient[c]
-                for b in 0..<k { normal[a * k + b] += row[a] * row[b] }
-            }
-        }
-        // A group without interior members has an empty column: a tiny ridge pins its price at 0.
-        for a in 1..<k { normal[a * k + a] += 1e-9 * Double(interior.count) }
-        guard let solution = solveLinear(normal, right, k) else { return (mean, groups.map { _ in 0 }) }
-        return (solution[0], Array(solution.dropFirst()))
+    /// The objective at `plan` (`[rows, periods]`) and its gradient, for benchmarks and checks.
+    public static func objective(_ problem: PlanProblem, plan: [Double], gradient: inout [Double]) -> Double {
+        let (value, g) = PlanEvaluator(problem).evaluateWithGradient(plan)
+        gradient = g
+        return value
     }
 }

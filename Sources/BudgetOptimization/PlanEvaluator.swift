@@ -4,7 +4,10 @@ import Foundation
 /// alike: variables `[rows, periods]` (rows are channels or (geo, channel) pairs; a flat plan has
 /// one period), each row's curve evaluated per draw, the totals handed to `DrawObjective`. Keeps
 /// its buffers so an evaluation allocates nothing; not shared between threads.
-class PlanEvaluator {
+///
+/// A one-period row's curve computes its slopes with its values anyway, so they are always kept
+/// (`gradients` is then r'_{r,d}); a schedule's gradients only when asked.
+final class PlanEvaluator {
     let rows: Int
     let periods: Int
     let draws: Int
@@ -25,13 +28,22 @@ class PlanEvaluator {
     private var objective: DrawObjective
     private(set) var evaluations = 0
 
-    init(rows: Int, periods: Int, draws: Int, objective: PlanObjective, rowCurve: @escaping RowCurve) {
-        self.rows = rows; self.periods = periods; self.draws = draws; self.rowCurve = rowCurve
-        values = .init(repeating: 0, count: rows * draws)
-        gradients = .init(repeating: 0, count: rows * draws * periods)
-        totals = .init(repeating: 0, count: draws)
-        weights = .init(repeating: 0, count: draws)
-        self.objective = DrawObjective(objective, draws: draws)
+    init(_ problem: PlanProblem) {
+        let R = problem.channels.count, H = problem.periods, D = problem.drawCount
+        rows = R; periods = H; draws = D
+        let responses = problem.responses
+        var clipped = [Double](repeating: 0, count: H)
+        rowCurve = { r, spend, values, gradients, needed in
+            for t in 0..<H { clipped[t] = max(spend[t], 0) }
+            clipped.withUnsafeBufferPointer {
+                responses[r].evaluate(spend: $0.baseAddress!, values: values, gradients: needed || H == 1 ? gradients : nil)
+            }
+        }
+        values = .init(repeating: 0, count: R * D)
+        gradients = .init(repeating: 0, count: R * D * H)
+        totals = .init(repeating: 0, count: D)
+        weights = .init(repeating: 0, count: D)
+        objective = DrawObjective(problem.objective, draws: D)
     }
 
     /// The objective's scale where its value does not show it (`DrawObjective.magnitude`), read
@@ -101,38 +113,5 @@ class PlanEvaluator {
     func drawWeights(at x: [Double]) -> [Double] {
         _ = evaluate(x)
         return weights
-    }
-}
-
-/// A flat plan's evaluator: one variable per channel (or pair), its curve per draw with slopes.
-final class ObjectiveEvaluator: PlanEvaluator {
-    let problem: BudgetProblem
-    /// r'_{c,d}, `[channels, draws]`, at the last evaluated plan (the curves compute them always).
-    var slopes: [Double] { gradients }
-
-    init(_ problem: BudgetProblem) {
-        self.problem = problem
-        let responses = problem.responses
-        super.init(rows: problem.channels.count, periods: 1, draws: problem.drawCount, objective: problem.objective) { c, spend, values, slopes, _ in
-            responses[c].evaluate(budget: max(spend[0], 0), values: values, slopes: slopes)
-        }
-    }
-}
-
-/// A schedule's evaluator: one variable per (channel, period), the channel's schedule curve per
-/// draw; gradients only when asked.
-final class ScheduleEvaluator: PlanEvaluator {
-    let problem: ScheduleProblem
-
-    init(_ problem: ScheduleProblem) {
-        self.problem = problem
-        let responses = problem.responses, H = problem.periods
-        var clipped = [Double](repeating: 0, count: H)
-        super.init(rows: problem.channels.count, periods: H, draws: problem.drawCount, objective: problem.objective) { c, spend, values, gradients, needed in
-            for t in 0..<H { clipped[t] = max(spend[t], 0) }
-            clipped.withUnsafeBufferPointer {
-                responses[c].evaluate(spend: $0.baseAddress!, values: values, gradients: needed ? gradients : nil)
-            }
-        }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How the flat and the schedule optimizers finish: the better of their runs, and never worse
+/// How an optimizer run finishes: the better of their runs, and never worse
 /// than where the caller started.
 enum RunChoice {
     /// The better of SLSQP's run and the genetic algorithm's (both judged on all draws) with its
@@ -51,11 +51,11 @@ enum RunChoice {
     /// Keeps the caller's start (already made feasible) when it does better than `chosen` on all
     /// draws: under cvar_uplift anchored at the current mix, that is what keeps the worst-α uplift
     /// of the returned plan at least 0. A subsample's run, or a GA judged on fewer draws, can end
-    /// below it. `noun` names the plan in the notice ("plan", "schedule").
+    /// below it.
     static func neverWorseThanStart(_ chosen: inout (plan: [Double], report: OptimizerReport), start: [Double]?,
-                                    noun: String, value: ([Double]) -> Double) {
+                                    value: ([Double]) -> Double) {
         guard let start, value(start) > value(chosen.plan) else { return }
         chosen.plan = start
-        chosen.report.notices.append("no optimizer improved on the starting \(noun); it is kept")
+        chosen.report.notices.append("no optimizer improved on the starting plan; it is kept")
     }
 }

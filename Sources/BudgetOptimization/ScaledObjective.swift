@@ -1,19 +1,10 @@
 import CNLopt
 
-/// An evaluator NLopt's callbacks can call: the objective at a plan (flat or schedule) and, when
-/// asked, its gradient, both in currency.
-protocol PlanObjectiveEvaluator: AnyObject {
-    func evaluate(_ x: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>?) -> Double
-}
-
-extension ObjectiveEvaluator: PlanObjectiveEvaluator {}
-extension ScheduleEvaluator: PlanObjectiveEvaluator {}
-
 /// The objective as NLopt maximizes it, in scaled variables y_i = x_i/σ_i and divided by a size J₀:
 /// J(σ·y)/J₀, with gradient σ_i·(∂J/∂x_i)/J₀. Every SLSQP run hands NLopt such a context (its
 /// subclass adds the data its constraints read), so the objective is seen the same way by all.
 class ScaledObjective {
-    let evaluator: any PlanObjectiveEvaluator
+    let evaluator: PlanEvaluator
     /// σ_i, currency per unit of y_i, `[variables]`.
     let scales: [Double]
     /// J₀: the objective's size at the start (the revenue's for an uplift near 0 there).
@@ -26,7 +17,7 @@ class ScaledObjective {
     /// may unwind through C), and the run's point is not usable.
     var failed = false
 
-    init(_ evaluator: any PlanObjectiveEvaluator, scales: [Double], objectiveScale: Double) {
+    init(_ evaluator: PlanEvaluator, scales: [Double], objectiveScale: Double) {
         self.evaluator = evaluator; self.scales = scales; self.objectiveScale = objectiveScale
         unscaled = .init(repeating: 0, count: scales.count); gradient = .init(repeating: 0, count: scales.count)
     }

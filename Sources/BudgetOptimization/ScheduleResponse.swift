@@ -1,5 +1,6 @@
 /// A channel's incremental revenue as a function of its spend schedule over the planned periods,
-/// once per posterior draw: the weekly counterpart of `ChannelResponse`.
+/// once per posterior draw. A `PlanProblem` sees every row this way (a flat plan's rows as
+/// schedules of one period).
 ///
 /// Spend in one period keeps working in later ones (carryover), so the response is not a sum of
 /// per-period curves; the optimizer only needs values and exact gradients.

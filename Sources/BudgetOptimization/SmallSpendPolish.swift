@@ -10,14 +10,15 @@
 /// money. The few units moved come from the interior channel with the most room, whose marginal
 /// they do not change measurably. The result is kept only when it is feasible and no worse.
 struct SmallSpendPolish {
-    let problem: BudgetProblem
+    let problem: PlanProblem
     let feasible: FeasibleSet
     /// A spend below this share of budget/channels counts as a sliver (default 10⁻²).
     var sliver = 1e-2
 
     /// The plan with its slivers at their first-order condition (or `plan` itself when that would
     /// not be feasible and no worse), and the channels left below the sliver threshold.
-    func polish(_ plan: [Double], evaluator: ObjectiveEvaluator) -> (plan: [Double], slivers: [Int]) {
+    func polish(_ plan: [Double], evaluator: PlanEvaluator) -> (plan: [Double], slivers: [Int]) {
+        precondition(problem.isFlat, "slivers are one-period rows")
         let n = plan.count, budget = problem.budget
         guard n > 1, budget > 0 else { return (plan, []) }
         let threshold = sliver * budget / Double(n)
@@ -32,7 +33,8 @@ struct SmallSpendPolish {
         let D = weights.count
         var values = [Double](repeating: 0, count: D), slopes = values
         func marginal(_ i: Int, _ x: Double) -> Double {
-            problem.responses[i].evaluate(budget: x, values: &values, slopes: &slopes)
+            var spend = x
+            problem.responses[i].evaluate(spend: &spend, values: &values, gradients: &slopes)
             var s = 0.0
             for d in 0..<D { s += weights[d] * slopes[d] }
             return s

@@ -43,8 +43,9 @@ public struct ValueOfInformation: Sendable {
     ///   - keys: per channel, a scalar summary of that channel's curve in each draw, `[channels][draws]`.
     ///   - bins: quantile bins per channel (default 10).
     ///   - maxDraws: evenly spaced draws kept when the problem has more (default 1000).
-    public init(_ problem: BudgetProblem, plan: [Double], keys: [[Double]], bins: Int = 10, maxDraws: Int = 1000) throws {
+    public init(_ problem: PlanProblem, plan: [Double], keys: [[Double]], bins: Int = 10, maxDraws: Int = 1000) throws {
         let D = problem.drawCount
+        guard problem.isFlat else { throw BudgetError.invalid("value of information compares plans of one total per channel; tie the periods first") }
         guard keys.count == problem.channels.count, keys.allSatisfy({ $0.count == D }) else {
             throw BudgetError.invalid("value of information needs a key per draw for every channel, [\(problem.channels.count)][\(D)]")
         }
@@ -53,7 +54,7 @@ public struct ValueOfInformation: Sendable {
         let base = try problem.restricted(to: kept).with(objective: .mean)
         let feasible = FeasibleSet(base)
         let solver = SLSQPSolver(problem: base, feasible: feasible)
-        let (bestPlan, bestValue) = Self.optimum(solver: solver, evaluator: ObjectiveEvaluator(base), from: feasible.project(plan))
+        let (bestPlan, bestValue) = Self.optimum(solver: solver, evaluator: PlanEvaluator(base), from: feasible.project(plan))
         let n = kept.count
         channels = try problem.channels.indices.map { c in
             let key = kept.map { keys[c][$0] }
@@ -64,7 +65,7 @@ public struct ValueOfInformation: Sendable {
             for group in groups {
                 let binProblem = base.restricted(to: group)
                 let binSolver = SLSQPSolver(problem: binProblem, feasible: feasible)
-                let (binPlan, binValue) = Self.optimum(solver: binSolver, evaluator: ObjectiveEvaluator(binProblem), from: bestPlan)
+                let (binPlan, binValue) = Self.optimum(solver: binSolver, evaluator: PlanEvaluator(binProblem), from: bestPlan)
                 informed += Double(group.count) / Double(n) * binValue
                 spends.append(binPlan[c])
             }
@@ -78,7 +79,7 @@ public struct ValueOfInformation: Sendable {
     }
 
     /// The better of `start` and SLSQP's plan from it, with its expected revenue.
-    private static func optimum(solver: SLSQPSolver, evaluator: ObjectiveEvaluator, from start: [Double]) -> ([Double], Double) {
+    private static func optimum(solver: SLSQPSolver, evaluator: PlanEvaluator, from start: [Double]) -> ([Double], Double) {
         let startValue = evaluator.evaluate(start)
         let run = solver.solve(from: start, evaluator: evaluator)
         guard run.status.pointIsUsable, run.value.isFinite, run.value > startValue,
@@ -107,11 +108,13 @@ public struct ValueOfInformation: Sendable {
 
     /// Each channel's revenue at `spends` (`[channels]`, currency over the horizon) in every draw,
     /// `[channels][draws]`: a key that orders draws by how much the channel returns where it operates.
-    public static func responseKeys(_ problem: BudgetProblem, at spends: [Double]) -> [[Double]] {
+    public static func responseKeys(_ problem: PlanProblem, at spends: [Double]) -> [[Double]] {
+        precondition(problem.isFlat, "response keys read one total per channel")
         let D = problem.drawCount
         return problem.responses.indices.map { c in
             var values = [Double](repeating: 0, count: D), slopes = values
-            problem.responses[c].evaluate(budget: max(spends[c], 0), values: &values, slopes: &slopes)
+            var spend = max(spends[c], 0)
+            problem.responses[c].evaluate(spend: &spend, values: &values, gradients: &slopes)
             return values
         }
     }

@@ -6,10 +6,10 @@ import MediaModel
 /// `plan.flighting: weekly`, even otherwise), what each cell's spend buys, the revenue already
 /// paid for by past spend, and the expected total revenue per period.
 public struct SchedulePlan: Sendable {
-    public let problem: ScheduleProblem
+    public let problem: PlanProblem
     /// Spend per (channel, period), `[channels, periods]`.
     public let schedule: [Double]
-    public let evaluation: ScheduleEvaluation
+    public let evaluation: PlanEvaluation
     public let optimality: ScheduleOptimality
     /// How the schedule was found; nil for an even spread of the flat plan.
     public let report: OptimizerReport?
@@ -122,12 +122,11 @@ public enum FlightingPlan {
         _ = try resolve(scenario, channels: data.channels, dates: dates, budget: budget)
     }
 
-    /// The plan over time: under weekly flighting the optimized schedule (started from the flat
-    /// optimum spread evenly), else the flat plan `flatPlan` (`[channels]`) spread evenly.
-    /// - Parameter objective: the flat problem's objective, whose `cvar_uplift` baseline (the current
-    ///   mix's revenue per draw) the schedule keeps; default the scenario's.
-    static func plan(_ scenario: Scenario, posterior: Posterior, budget: Double, flatPlan: [Double],
-                     optimizer: OptimizerChoice, dates: [String], objective: PlanObjective? = nil) throws -> SchedulePlan {
+    /// The scenario's problem over its planned periods (`dates`): the schedule curves, caps,
+    /// period budgets and bounds.
+    /// - Parameter objective: the objective with its `cvar_uplift` baseline; default the scenario's.
+    static func problem(_ scenario: Scenario, posterior: Posterior, budget: Double, dates: [String],
+                        objective: PlanObjective? = nil) throws -> PlanProblem {
         let settings = scenario.plan, f = settings.flighting
         let H = dates.count
         let channels = posterior.model.data.channels
@@ -135,32 +134,30 @@ public enum FlightingPlan {
                                        gap: gapPeriods(posterior.model.data, start: settings.start))
         let (groups, caps) = f.isScheduled ? try resolve(scenario, channels: channels, dates: dates, budget: budget)
             : ([], [Double](repeating: budget, count: channels.count * H))
-        let problem: ScheduleProblem
         do {
-            problem = try ScheduleProblem(channels: channels, periods: H, responses: curves, budget: budget,
-                                          lower: channels.map { settings.bounds[$0]?.min ?? 0 },
-                                          upper: channels.map { settings.bounds[$0]?.max ?? budget },
-                                          caps: caps, periodBudgets: groups, objective: objective ?? settings.objective)
+            return try PlanProblem(channels: channels, periods: H, responses: curves, budget: budget,
+                                   lower: channels.map { settings.bounds[$0]?.min ?? 0 },
+                                   upper: channels.map { settings.bounds[$0]?.max ?? budget },
+                                   caps: caps, periodBudgets: groups, objective: objective ?? settings.objective)
         } catch let error as BudgetError {
             throw InputError(.configuration, "\(scenario.file): \(f.source): \(error.description)")
         }
-        let even = flatPlan.flatMap { total in [Double](repeating: total / Double(H), count: H) }
-        var schedule = even, report: OptimizerReport?
-        if f.isScheduled {
-            do {
-                (schedule, report) = try ScheduleOptimizer(choice: optimizer, seed: scenario.sampler.seed).optimize(problem, start: even)
-            } catch let error as BudgetError {
-                throw InputError(.configuration, "\(scenario.file): \(f.source): \(error.description)")
-            }
-        }
-        let evaluation = ScheduleEvaluation(problem, schedule: schedule, interval: settings.interval)
-        let baseline = posterior.baselineForecast(periods: H, gap: gapPeriods(posterior.model.data, start: settings.start))
+    }
+}
+
+extension SchedulePlan {
+    /// `schedule` (`[channels, periods]`) on `problem`, with the baseline forecast per period:
+    /// the optimized schedule (with its `report`) or a flat plan spread evenly (report nil).
+    init(_ scenario: Scenario, posterior: Posterior, problem: PlanProblem, schedule: [Double], report: OptimizerReport?) {
+        let settings = scenario.plan, H = problem.periods
+        let evaluation = PlanEvaluation(problem, plan: schedule, interval: settings.interval)
+        let baseline = posterior.baselineForecast(periods: H, gap: FlightingPlan.gapPeriods(posterior.model.data, start: settings.start))
         let D = posterior.drawCount
-        let weekly = (0..<H).map { t in Spread((0..<D).map { baseline[$0][t] + evaluation.arrivingByDraw[t][$0] }, interval: settings.interval) }
-        return SchedulePlan(problem: problem, schedule: schedule, evaluation: evaluation,
-                            optimality: ScheduleOptimality(problem, schedule: schedule, gradient: evaluation.objectiveGradient),
-                            report: report, weekly: weekly,
-                            baseline: (0..<H).map { t in baseline.reduce(0) { $0 + $1[t] } / Double(max(D, 1)) },
-                            carryover: f.carryover)
+        self.init(problem: problem, schedule: schedule, evaluation: evaluation,
+                  optimality: ScheduleOptimality(problem, schedule: schedule, gradient: evaluation.cellGradient),
+                  report: report,
+                  weekly: (0..<H).map { t in Spread((0..<D).map { baseline[$0][t] + evaluation.arrivingByDraw[t][$0] }, interval: settings.interval) },
+                  baseline: (0..<H).map { t in baseline.reduce(0) { $0 + $1[t] } / Double(max(D, 1)) },
+                  carryover: settings.flighting.carryover)
     }
 }

@@ -10,18 +10,20 @@ public struct GeoPlan: Sendable {
     public let geos: [String]
     public let channels: [String]
     /// The problem over pairs (named "geo/channel") and the plan's figures on it.
-    public let problem: BudgetProblem
+    public let problem: PlanProblem
     public let allocation: [Double]
     public let evaluation: PlanEvaluation
     /// KKT conditions across pairs (by_geo plans).
     public let optimality: OptimalityReport
+    /// Every pair's curve, `[pairs]`.
+    let pairCurves: [any ChannelResponse]
 
     /// The pairs of a geo fit as a budget problem: every pair's own curve and the total budget; with
     /// `grouped`, `plan.bounds` bound each channel's total over its geos and `plan.geo_bounds` each
     /// geo's total over its channels.
     /// - Parameter curves: every pair's curve, `[rows]` (`Posterior.pairCurves`).
     static func problem(_ scenario: Scenario, model: MediaMixModel, curves: [any ChannelResponse], budget: Double,
-                        grouped: Bool = false) throws -> BudgetProblem {
+                        grouped: Bool = false) throws -> PlanProblem {
         let data = model.data
         let names = model.rows.map { "\(data.geos[$0.geo])/\(data.channels[$0.channel])" }
         var groups: [SpendGroup] = []
@@ -38,7 +40,7 @@ public struct GeoPlan: Sendable {
             }
         }
         do {
-            return try BudgetProblem(channels: names, responses: curves,
+            return try PlanProblem(channels: names, responses: curves,
                                      budget: budget, objective: scenario.plan.objective, groups: groups)
         } catch let error as BudgetError {
             throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
@@ -67,8 +69,9 @@ public struct GeoPlan: Sendable {
         }
     }
 
-    init(problem: BudgetProblem, model: MediaMixModel, allocation: [Double], interval: Double) {
+    init(problem: PlanProblem, curves: [any ChannelResponse], model: MediaMixModel, allocation: [Double], interval: Double) {
         self.problem = problem
+        pairCurves = curves
         geos = model.rows.map { model.data.geos[$0.geo] }
         channels = model.rows.map { model.data.channels[$0.channel] }
         self.allocation = allocation
@@ -76,23 +79,14 @@ public struct GeoPlan: Sendable {
         optimality = OptimalityReport(problem, plan: allocation, gradient: evaluation.objectiveGradient)
     }
 
-    /// A channel-level problem whose responses split each channel's budget across geos in this
-    /// plan's proportions: what the plan's summary, what-ifs and report read.
-    func channelProblem(_ scenario: Scenario, model: MediaMixModel, budget: Double, objective: PlanObjective) throws -> BudgetProblem {
-        let data = model.data
-        let responses: [any ChannelResponse] = data.channels.indices.map { c in
+    /// Each channel's curve with its budget split across geos in this plan's proportions,
+    /// `[channels]`: what the plan's summary, what-ifs and report read.
+    func channelResponses(model: MediaMixModel) -> [any ChannelResponse] {
+        model.data.channels.indices.map { c in
             let rows = model.rows.indices.filter { model.rows[$0].channel == c }
             let total = rows.reduce(0.0) { $0 + allocation[$1] }
             let shares = rows.map { total > 0 ? allocation[$0] / total : 1 / Double(rows.count) }
-            return SplitResponse(parts: rows.map { problem.responses[$0] }, shares: shares)
-        }
-        do {
-            return try BudgetProblem(channels: data.channels, responses: responses, budget: budget,
-                                     lower: data.channels.map { scenario.plan.bounds[$0]?.min ?? 0 },
-                                     upper: data.channels.map { scenario.plan.bounds[$0]?.max ?? budget },
-                                     objective: objective)
-        } catch let error as BudgetError {
-            throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
+            return SplitResponse(parts: rows.map { pairCurves[$0] }, shares: shares)
         }
     }
 }

@@ -127,7 +127,10 @@ extension PlanRun {
     }
 
     static func rankExperiments(_ run: PlanRun) -> [ExperimentSuggestion] {
-        let problem = run.problem, n = problem.channels.count
+        // The EVPPI compares plans of channel totals: a schedule's rows are read as totals spread
+        // evenly over the periods.
+        guard let problem = try? run.problem.tied() else { return [] }
+        let n = problem.channels.count
         let spends = (0..<n).map { c in
             let s = max(run.allocation[c], run.currentAllocation[c])
             return s > 0 ? s : problem.budget / Double(n)

@@ -46,14 +46,4 @@ extension PlanRun {
         return "The plan moves \(movedShareLabel) of the budget, less than \(Self.keepCurrentMixLabel): keep the current mix. "
             + "Over so small a move P(plan better) is no claim either way."
     }
-
-    /// The problem with its `cvar_uplift` baseline set to the revenue per draw of `current`
-    /// (`[channels]`); other objectives pass through unchanged.
-    static func anchored(_ problem: BudgetProblem, at current: [Double], _ scenario: Scenario) throws -> BudgetProblem {
-        do {
-            return try problem.anchoringUplift(at: current)
-        } catch let error as BudgetError {
-            throw InputError(.configuration, "\(scenario.file): plan.objective: \(error.description)")
-        }
-    }
 }

@@ -27,32 +27,50 @@ public struct FittedScenario: Sendable {
     public var comparison: FamilyComparison? = nil
 }
 
-/// The optimized plan: the problem it was solved on (channels), its spend, how it was found, what
-/// it earns, and its shapes over periods (national data) or geos (geo data).
+/// The optimized plan: the problem it was solved on, its spend, how it was found, what it earns,
+/// and its shapes over periods (national data) or geos (geo data).
 public struct ChosenPlan: Sendable {
-    /// The channel problem the plan's figures and the what-ifs are evaluated on (for `by_geo`
-    /// plans, the channels' curves in the split the optimizer chose).
-    public let problem: BudgetProblem
-    /// Spend per channel over the horizon, `[channels]`.
-    public let allocation: [Double]
-    /// How the optimizer found it (the schedule's run under weekly flighting).
+    /// The problem the plan was solved on, and its figures and the what-ifs evaluated on: over
+    /// channels, or over (channel, period) under weekly flighting; for `by_geo` plans the
+    /// channels' curves in the split the optimizer chose.
+    public let problem: PlanProblem
+    /// Spend on `problem`, `[channels, periods]`.
+    public let spend: [Double]
+    /// How the optimizer found it.
     public let report: OptimizerReport
     /// What it earns per channel and in total, across draws.
     public let evaluation: PlanEvaluation
-    /// Its first-order conditions (for `by_geo` plans, across the (geo, channel) pairs).
+    /// Its first-order conditions over the channels' totals (for `by_geo` plans, across the
+    /// (geo, channel) pairs).
     public let optimality: OptimalityReport
     /// The plan over its periods, with carry-in and weekly totals; nil for geo data.
     public let schedule: SchedulePlan?
     /// Geo data: the plan per (geo, channel) pair.
     public let geo: GeoPlan?
+
+    /// Spend per channel over the horizon, `[channels]`.
+    public var allocation: [Double] { problem.rowTotals(spend) }
+
+    /// - Parameters:
+    ///   - evaluation: the plan's figures when already at hand (else evaluated here).
+    ///   - optimality: the first-order conditions when not the channels' (by-geo plans).
+    init(problem: PlanProblem, spend: [Double], report: OptimizerReport, evaluation: PlanEvaluation? = nil, interval: Double,
+         optimality: OptimalityReport? = nil, schedule: SchedulePlan?, geo: GeoPlan? = nil) {
+        self.problem = problem; self.spend = spend; self.report = report; self.schedule = schedule; self.geo = geo
+        let evaluation = evaluation ?? PlanEvaluation(problem, plan: spend, interval: interval)
+        self.evaluation = evaluation
+        self.optimality = optimality ?? OptimalityReport(problem, plan: problem.rowTotals(spend), gradient: evaluation.objectiveGradient)
+    }
 }
 
 /// The current mix: the last `horizon` periods' spend per channel scaled to the plan's budget,
-/// `[channels]`, and what it earns.
+/// and what it earns.
 public struct CurrentMix: Sendable {
     /// `[channels]`, currency over the horizon.
     public let allocation: [Double]
-    /// What it earns per channel and in total, across draws (on the plan's flat problem).
+    /// The same on the plan's problem, `[channels, periods]` (spread evenly over the periods).
+    public let spend: [Double]
+    /// What it earns per channel and in total, across draws.
     public let evaluation: PlanEvaluation
 }
 
@@ -82,9 +100,11 @@ public struct PlanRun: Sendable {
     /// Seconds the fit took (0 when reused).
     public var fitSeconds: Double { fit.seconds }
     /// `ChosenPlan.problem`.
-    public var problem: BudgetProblem { chosen.problem }
+    public var problem: PlanProblem { chosen.problem }
     /// The plan's spend per channel over the horizon, `[channels]`.
     public var allocation: [Double] { chosen.allocation }
+    /// The plan's spend on `problem`, `[channels, periods]`.
+    public var spend: [Double] { chosen.spend }
     /// How the optimizer found the plan.
     public var report: OptimizerReport { chosen.report }
     /// What the plan earns per channel and in total, across draws.
@@ -97,6 +117,8 @@ public struct PlanRun: Sendable {
     public var geo: GeoPlan? { chosen.geo }
     /// The current mix's spend per channel, `[channels]`.
     public var currentAllocation: [Double] { currentMix.allocation }
+    /// The current mix on `problem`, `[channels, periods]`.
+    public var currentSpend: [Double] { currentMix.spend }
     /// What the current mix earns, across draws.
     public var current: PlanEvaluation { currentMix.evaluation }
     /// The plan's revenue less the current mix's, draw by draw: its band and P(plan better).

@@ -42,88 +42,117 @@ public enum Planner {
         // The current mix: the last `horizon` periods' spend, scaled to the plan's budget.
         let recentTotal = recent.reduce(0, +)
         let current = recentTotal > 0 ? recent.map { $0 / recentTotal * budget } : recent.map { _ in budget / Double(recent.count) }
-        // Geo data: every (geo, channel) pair's curve, built once for the channel problem and the pairs'.
-        let pairCurves: [any ChannelResponse] = data.isGeo ? posterior.pairCurves(horizon: settings.horizon) : []
-        // cvar_uplift measures each draw's revenue against the current mix's.
-        let problem = try PlanRun.anchored(makeProblem(scenario, posterior: posterior, budget: budget, pairCurves: pairCurves),
-                                           at: current, scenario)
         let choice = optimizer ?? settings.optimizer
         let dates = planDates(data: data, start: settings.start, horizon: settings.horizon)
-        let chosen = data.isGeo
-            ? try planGeo(scenario, posterior: posterior, problem: problem, pairCurves: pairCurves, current: current, choice: choice)
-            : try planNational(scenario, posterior: posterior, problem: problem, current: current, choice: choice, dates: dates)
-        let whatIfs = try scenario.whatIfs.map { try evaluate($0, base: chosen.allocation, problem: chosen.problem, interval: settings.interval) }
-        return PlanRun(scenario: scenario, fit: fitted, chosen: chosen,
-                       currentMix: CurrentMix(allocation: current, evaluation: PlanEvaluation(problem, plan: current, interval: settings.interval)),
-                       whatIfs: whatIfs, dates: dates)
+        let (chosen, currentMix) = data.isGeo
+            ? try planGeo(scenario, posterior: posterior, budget: budget, current: current, choice: choice)
+            : try planNational(scenario, posterior: posterior, budget: budget, current: current, choice: choice, dates: dates)
+        let whatIfs = try scenario.whatIfs.map { try evaluate($0, base: chosen.spend, problem: chosen.problem, interval: settings.interval) }
+        return PlanRun(scenario: scenario, fit: fitted, chosen: chosen, currentMix: currentMix, whatIfs: whatIfs, dates: dates)
     }
 
     /// Geo data: the plan over channels, each split over its geos in their recent shares, or under
     /// `plan.by_geo` over every (geo, channel) pair, with the channels' figures read from the split
     /// the optimizer chose.
-    private static func planGeo(_ scenario: Scenario, posterior: Posterior, problem: BudgetProblem, pairCurves: [any ChannelResponse],
-                                current: [Double], choice: OptimizerChoice) throws -> ChosenPlan {
+    private static func planGeo(_ scenario: Scenario, posterior: Posterior, budget: Double, current: [Double],
+                                choice: OptimizerChoice) throws -> (ChosenPlan, CurrentMix) {
         let settings = scenario.plan, model = posterior.model
-        let optimizer = BudgetOptimizer(choice: choice, seed: scenario.sampler.seed)
+        let optimizer = PlanOptimizer(choice: choice, seed: scenario.sampler.seed)
+        let pairCurves: [any ChannelResponse] = posterior.pairCurves(horizon: settings.horizon)
         let shares = GeoPlan.recentShares(model: model, horizon: settings.horizon)
         let currentPairs = GeoPlan.pairs(of: current, model: model, shares: shares)
-        let pairProblem = try PlanRun.anchored(GeoPlan.problem(scenario, model: model, curves: pairCurves, budget: problem.budget, grouped: settings.byGeo),
-                                               at: currentPairs, scenario)
+        // The channels' curves in the geos' recent split: the current mix's problem, and the
+        // plan's unless it is by geo.
+        let problem = try anchored(channelProblem(scenario, model: model, budget: budget,
+                                                  responses: SplitResponse.channels(of: pairCurves, model: model, horizon: settings.horizon)),
+                                   at: current, scenario)
+        let currentMix = CurrentMix(allocation: current, spend: current, evaluation: PlanEvaluation(problem, plan: current, interval: settings.interval))
         if settings.byGeo {
-            let (pairs, report) = try optimizer.optimize(pairProblem, start: currentPairs)
-            let geo = GeoPlan(problem: pairProblem, model: model, allocation: pairs, interval: settings.interval)
-            let channelProblem = try geo.channelProblem(scenario, model: model, budget: problem.budget, objective: pairProblem.objective)
+            let pairProblem = try anchored(GeoPlan.problem(scenario, model: model, curves: pairCurves, budget: budget, grouped: true),
+                                           at: currentPairs, scenario)
+            let (pairs, report) = try solve(optimizer, pairProblem, start: currentPairs, scenario)
+            let geo = GeoPlan(problem: pairProblem, curves: pairCurves, model: model, allocation: pairs, interval: settings.interval)
+            let view = try channelProblem(scenario, model: model, budget: budget, responses: geo.channelResponses(model: model),
+                                          objective: pairProblem.objective)
             let allocation = model.data.channels.indices.map { c in
                 model.rows.indices.filter { model.rows[$0].channel == c }.reduce(0.0) { $0 + pairs[$1] }
             }
-            return ChosenPlan(problem: channelProblem, allocation: allocation, report: report,
-                              evaluation: PlanEvaluation(channelProblem, plan: allocation, interval: settings.interval),
-                              optimality: geo.optimality, schedule: nil, geo: geo)
+            return (ChosenPlan(problem: view, spend: allocation, report: report, interval: settings.interval,
+                               optimality: geo.optimality, schedule: nil, geo: geo), currentMix)
         }
-        let (allocation, report) = try optimizer.optimize(problem, start: current)
-        let geo = GeoPlan(problem: pairProblem, model: model, allocation: GeoPlan.pairs(of: allocation, model: model, shares: shares),
-                          interval: settings.interval)
-        let evaluation = PlanEvaluation(problem, plan: allocation, interval: settings.interval)
-        return ChosenPlan(problem: problem, allocation: allocation, report: report, evaluation: evaluation,
-                          optimality: OptimalityReport(problem, plan: allocation, gradient: evaluation.objectiveGradient),
-                          schedule: nil, geo: geo)
+        let (allocation, report) = try solve(optimizer, problem, start: current, scenario)
+        let pairProblem = try anchored(GeoPlan.problem(scenario, model: model, curves: pairCurves, budget: budget), at: currentPairs, scenario)
+        let geo = GeoPlan(problem: pairProblem, curves: pairCurves, model: model, allocation: GeoPlan.pairs(of: allocation, model: model, shares: shares), interval: settings.interval)
+        return (ChosenPlan(problem: problem, spend: allocation, report: report, interval: settings.interval, schedule: nil, geo: geo), currentMix)
     }
 
-    /// National data: the flat plan over channels, laid out over its periods; under weekly
-    /// flighting the schedule is optimized from the flat plan spread evenly, and its totals,
-    /// report and figures are the plan's.
-    private static func planNational(_ scenario: Scenario, posterior: Posterior, problem: BudgetProblem, current: [Double],
-                                     choice: OptimizerChoice, dates: [String]) throws -> ChosenPlan {
-        let settings = scenario.plan
-        let (flat, flatReport) = try BudgetOptimizer(choice: choice, seed: scenario.sampler.seed).optimize(problem, start: current)
-        let schedule = try FlightingPlan.plan(scenario, posterior: posterior, budget: problem.budget, flatPlan: flat,
-                                              optimizer: choice, dates: dates, objective: problem.objective)
-        let allocation = schedule.report == nil ? flat : schedule.totals
-        let evaluation = schedule.report == nil ? PlanEvaluation(problem, plan: flat, interval: settings.interval) : schedule.evaluation.summary
-        return ChosenPlan(problem: problem, allocation: allocation, report: schedule.report ?? flatReport, evaluation: evaluation,
-                          optimality: OptimalityReport(problem, plan: allocation, gradient: evaluation.objectiveGradient),
-                          schedule: schedule, geo: nil)
+    /// National data: one problem over the channels, by period under weekly flighting (started
+    /// from the current mix spread evenly), else one total per channel, then laid out evenly over
+    /// the periods for the weekly view.
+    private static func planNational(_ scenario: Scenario, posterior: Posterior, budget: Double, current: [Double],
+                                     choice: OptimizerChoice, dates: [String]) throws -> (ChosenPlan, CurrentMix) {
+        let settings = scenario.plan, H = dates.count
+        let optimizer = PlanOptimizer(choice: choice, seed: scenario.sampler.seed)
+        let even = { (totals: [Double]) in totals.flatMap { [Double](repeating: $0 / Double(H), count: H) } }
+        if settings.flighting.isScheduled {
+            let problem = try anchored(FlightingPlan.problem(scenario, posterior: posterior, budget: budget, dates: dates),
+                                       at: even(current), scenario)
+            let (spend, report) = try solve(optimizer, problem, start: even(current), scenario)
+            let schedule = SchedulePlan(scenario, posterior: posterior, problem: problem, schedule: spend, report: report)
+            let chosen = ChosenPlan(problem: problem, spend: spend, report: report, evaluation: schedule.evaluation,
+                                    interval: settings.interval, schedule: schedule)
+            return (chosen, CurrentMix(allocation: current, spend: even(current),
+                                       evaluation: PlanEvaluation(problem, plan: even(current), interval: settings.interval)))
+        }
+        let problem = try anchored(channelProblem(scenario, model: posterior.model, budget: budget,
+                                                  responses: FlightingPlan.flatResponses(scenario, posterior: posterior)),
+                                   at: current, scenario)
+        let (allocation, report) = try solve(optimizer, problem, start: current, scenario)
+        let layout = try FlightingPlan.problem(scenario, posterior: posterior, budget: budget, dates: dates, objective: .mean)
+        let schedule = SchedulePlan(scenario, posterior: posterior, problem: layout, schedule: even(allocation), report: nil)
+        return (ChosenPlan(problem: problem, spend: allocation, report: report, interval: settings.interval, schedule: schedule),
+                CurrentMix(allocation: current, spend: current, evaluation: PlanEvaluation(problem, plan: current, interval: settings.interval)))
     }
 
-    /// - Parameter pairCurves: geo data: every (geo, channel) pair's curve, `[rows]`.
-    static func makeProblem(_ scenario: Scenario, posterior: Posterior, budget: Double, pairCurves: [any ChannelResponse]) throws -> BudgetProblem {
-        let channels = posterior.model.data.channels
-        let lower = channels.map { scenario.plan.bounds[$0]?.min ?? 0 }
-        let upper = channels.map { scenario.plan.bounds[$0]?.max ?? budget }
+    /// The optimizer's plan, its refusals worded for the scenario.
+    private static func solve(_ optimizer: PlanOptimizer, _ problem: PlanProblem, start: [Double], _ scenario: Scenario) throws
+        -> (plan: [Double], report: OptimizerReport) {
         do {
-            // Geo data: each channel's geo curves in their recent split (no carry-in yet); national
-            // data: the curves with the carry-in from history (FlightingPlan.flatResponses).
-            let responses = posterior.model.geoCount > 1 ? SplitResponse.channels(of: pairCurves, model: posterior.model, horizon: scenario.plan.horizon)
-                : FlightingPlan.flatResponses(scenario, posterior: posterior)
-            return try BudgetProblem(channels: channels, responses: responses,
-                                     budget: budget, lower: lower, upper: upper, objective: scenario.plan.objective)
+            return try optimizer.optimize(problem, start: start)
+        } catch let error as BudgetError {
+            throw InputError(.configuration, "\(scenario.file): \(scenario.plan.flighting.isScheduled ? scenario.plan.flighting.source : "plan"): \(error.description)")
+        }
+    }
+
+    /// One total per channel over `responses` (`[channels]`), within the scenario's bounds.
+    static func channelProblem(_ scenario: Scenario, model: MediaMixModel, budget: Double, responses: [any ChannelResponse],
+                               objective: PlanObjective? = nil) throws -> PlanProblem {
+        let channels = model.data.channels
+        do {
+            return try PlanProblem(channels: channels, responses: responses, budget: budget,
+                                   lower: channels.map { scenario.plan.bounds[$0]?.min ?? 0 },
+                                   upper: channels.map { scenario.plan.bounds[$0]?.max ?? budget },
+                                   objective: objective ?? scenario.plan.objective)
         } catch let error as BudgetError {
             throw InputError(.configuration, "\(scenario.file): plan: \(error.description)")
         }
     }
 
-    /// Moves `whatIf.amount` from one channel to another, starting from `base`.
-    public static func evaluate(_ whatIf: WhatIf, base: [Double], problem: BudgetProblem, interval: Double) throws -> WhatIfResult {
+    /// The problem with its `cvar_uplift` baseline set to the revenue per draw of `current`
+    /// (`[rows, periods]`); other objectives pass through unchanged.
+    static func anchored(_ problem: PlanProblem, at current: [Double], _ scenario: Scenario) throws -> PlanProblem {
+        do {
+            return try problem.anchoringUplift(at: current)
+        } catch let error as BudgetError {
+            throw InputError(.configuration, "\(scenario.file): plan.objective: \(error.description)")
+        }
+    }
+
+    /// Moves `whatIf.amount` from one channel to another, starting from `base` (`[channels,
+    /// periods]` of `problem`): the amount leaves the first channel in proportion to its spend
+    /// per period and joins the second in proportion to its own (evenly over its open periods
+    /// when it spends nothing).
+    public static func evaluate(_ whatIf: WhatIf, base: [Double], problem: PlanProblem, interval: Double) throws -> WhatIfResult {
         guard let from = problem.channels.firstIndex(of: whatIf.from), let to = problem.channels.firstIndex(of: whatIf.to) else {
             throw InputError(.configuration, "what-if '\(whatIf.name)': unknown channel; channels are \(problem.channels.joined(separator: ", "))")
         }
@@ -131,8 +160,9 @@ public enum Planner {
             throw InputError(.configuration, "what-if '\(whatIf.name)': a move from '\(whatIf.from)' to itself changes nothing")
         }
         let amount = whatIf.amount
+        let totals = problem.rowTotals(base)
         // The largest move the spend and both bounds allow, offered with every refusal.
-        let roomFrom = base[from] - problem.lower[from], roomTo = problem.upper[to] - base[to]
+        let roomFrom = totals[from] - problem.lower[from], roomTo = problem.upper[to] - totals[to]
         let negligible = 1e-9 * max(problem.budget, 1)
         let hint: String
         if roomFrom <= negligible {
@@ -142,17 +172,23 @@ public enum Planner {
         } else {
             hint = "; the largest move from \(whatIf.from) to \(whatIf.to) here is \(money(min(roomFrom, roomTo)))"
         }
-        guard amount <= base[from] * (1 + 1e-12) else {
-            throw InputError(.configuration, "what-if '\(whatIf.name)': moves \(money(amount)) but \(whatIf.from) spends only \(money(base[from]))" + hint)
+        guard amount <= totals[from] * (1 + 1e-12) else {
+            throw InputError(.configuration, "what-if '\(whatIf.name)': moves \(money(amount)) but \(whatIf.from) spends only \(money(totals[from]))" + hint)
         }
+        if totals[from] - amount < problem.lower[from] * (1 - 1e-12) {
+            throw InputError(.configuration, "what-if '\(whatIf.name)': \(whatIf.from) would drop to \(money(max(totals[from] - amount, 0))), below its minimum \(money(problem.lower[from]))" + hint)
+        }
+        if totals[to] + amount > problem.upper[to] * (1 + 1e-12) {
+            throw InputError(.configuration, "what-if '\(whatIf.name)': \(whatIf.to) would rise to \(money(totals[to] + amount)), above its maximum \(money(problem.upper[to]))" + hint)
+        }
+        let H = problem.periods
         var moved = base
-        moved[from] = max(base[from] - amount, 0)
-        moved[to] = base[to] + amount
-        if moved[from] < problem.lower[from] * (1 - 1e-12) {
-            throw InputError(.configuration, "what-if '\(whatIf.name)': \(whatIf.from) would drop to \(money(moved[from])), below its minimum \(money(problem.lower[from]))" + hint)
-        }
-        if moved[to] > problem.upper[to] * (1 + 1e-12) {
-            throw InputError(.configuration, "what-if '\(whatIf.name)': \(whatIf.to) would rise to \(money(moved[to])), above its maximum \(money(problem.upper[to]))" + hint)
+        let kept = totals[from] > 0 ? max(totals[from] - amount, 0) / totals[from] : 0
+        for t in 0..<H { moved[from * H + t] *= kept }
+        let open = (0..<H).filter { H == 1 || problem.caps[to * H + $0] > 0 }
+        for t in 0..<H {
+            let share = totals[to] > 0 ? base[to * H + t] / totals[to] : open.contains(t) ? 1 / Double(max(open.count, 1)) : 0
+            moved[to * H + t] += amount * share
         }
         let before = PlanEvaluation(problem, plan: base, interval: interval)
         let after = PlanEvaluation(problem, plan: moved, interval: interval)

@@ -11,8 +11,7 @@ extension PlanReport {
         let e = s.evaluation
         let pct = Int((run.scenario.plan.interval * 100).rounded())
         var out = ""
-        if s.carryover == .history {
-            let c = e.carryInTotal
+        if s.carryover == .history, let c = e.carryInTotal {
             out += "\nCarry-in from past spend (already paid for, not in the plan's revenue): \(money(c.mean)) [\(money(c.lower)) – \(money(c.upper))]"
         } else {
             out += "\nCarry-in from past spend: not counted (plan.carryover: none)"

@@ -45,7 +45,7 @@ struct WhatIfCommand: ParsableCommand {
             let fitted = try Planner.fit(scenario) { printer.update($0) }
             try fitted.convergence.requireConverged(scenario, allowUnconverged: options.allowUnconverged)
             let run = try Planner.plan(scenario, fitted: fitted)
-            let start = base == "plan" ? run.allocation : run.currentAllocation
+            let start = base == "plan" ? run.spend : run.currentSpend
             let result = try Planner.evaluate(whatIf, base: start, problem: run.problem, interval: scenario.plan.interval)
             try OutputFolder.write(fitted.convergence.marking([("whatif.csv", PlanFiles.whatIfs([result]))]), to: folder)
             print(fitted.convergence.verdict)

@@ -39,12 +39,12 @@ private func worstMean(_ x: [Double], alpha: Double) -> Double {
         let current = [4e5, 3e5, 3e5]
         let alpha = 0.1
         let baseline = totals(responses, current)
-        let problem = try BudgetProblem(channels: ["a", "b", "c"], responses: responses, budget: 1e6,
+        let problem = try PlanProblem(channels: ["a", "b", "c"], responses: responses, budget: 1e6,
                                         objective: .cvarUplift(alpha: alpha, baseline: baseline))
-        let anchored = try BudgetProblem(channels: ["a", "b", "c"], responses: responses, budget: 1e6,
+        let anchored = try PlanProblem(channels: ["a", "b", "c"], responses: responses, budget: 1e6,
                                          objective: .cvarUplift(alpha: alpha, baseline: [])).anchoringUplift(at: current)
         #expect(anchored.objective == problem.objective, "anchoringUplift sets the current mix's revenue per draw")
-        let evaluator = ObjectiveEvaluator(problem)
+        let evaluator = PlanEvaluator(problem)
         #expect(evaluator.evaluate(current) == 0, "the baseline's uplift over itself is 0 in every draw")
         for plan in [[5e5, 2e5, 3e5], [1e5, 6e5, 3e5], [3.3e5, 3.3e5, 3.4e5]] {
             let (value, gradient) = evaluator.evaluateWithGradient(plan)
@@ -64,11 +64,11 @@ private func worstMean(_ x: [Double], alpha: Double) -> Double {
     @Test func aBaselineOfTheWrongSizeIsRefused() {
         let r = [SqrtResponse(a: [1, 2, 3])]
         #expect(throws: BudgetError.self) {
-            try BudgetProblem(channels: ["a"], responses: r, budget: 1, objective: .cvarUplift(alpha: 0.1, baseline: [1, 2]))
+            try PlanProblem(channels: ["a"], responses: r, budget: 1, objective: .cvarUplift(alpha: 0.1, baseline: [1, 2]))
         }
         // Unanchored, the optimizer refuses rather than plan on plain CVaR of revenue.
         #expect(throws: BudgetError.self) {
-            try BudgetOptimizer().optimize(try BudgetProblem(channels: ["a"], responses: r, budget: 1, objective: .cvarUplift(alpha: 0.1, baseline: [])))
+            try PlanOptimizer().optimize(try PlanProblem(channels: ["a"], responses: r, budget: 1, objective: .cvarUplift(alpha: 0.1, baseline: [])))
         }
     }
 
@@ -90,16 +90,16 @@ private func worstMean(_ x: [Double], alpha: Double) -> Double {
         #expect(exactCVaR > x0 + 10 && exactMean > exactCVaR + 10, "the test needs the two optima apart and above x₀")
 
         let current = [budget - x0, x0]
-        let base = try BudgetProblem(channels: ["known", "unsure"], responses: [known, line], budget: budget)
+        let base = try PlanProblem(channels: ["known", "unsure"], responses: [known, line], budget: budget)
         let upliftProblem = try base.with(objective: .cvarUplift(alpha: alpha, baseline: [])).anchoringUplift(at: current)
         for choice in [OptimizerChoice.slsqp, .auto] {
-            let (plan, report) = try BudgetOptimizer(choice: choice).optimize(upliftProblem, start: current)
+            let (plan, report) = try PlanOptimizer(choice: choice).optimize(upliftProblem, start: current)
             #expect(abs(plan[1] - exactCVaR) <= 1e-5 * budget, "\(choice): \(plan[1]) vs \(exactCVaR) (\(report.status))")
             let value = PlanEvaluation(upliftProblem, plan: plan).objective
             let uplift = zip(totals([known, line], plan), totals([known, line], current)).map { $0 - $1 }
             #expect(value >= 0 && abs(worstMean(uplift, alpha: alpha) - value) <= 1e-9 * max(abs(value), 1))
         }
-        let (meanPlan, _) = try BudgetOptimizer(choice: .slsqp).optimize(base, start: current)
+        let (meanPlan, _) = try PlanOptimizer(choice: .slsqp).optimize(base, start: current)
         #expect(abs(meanPlan[1] - exactMean) <= 1e-5 * budget, "\(meanPlan[1]) vs \(exactMean)")
     }
 
@@ -115,11 +115,11 @@ private func worstMean(_ x: [Double], alpha: Double) -> Double {
         let channels = (0..<n).map { $0 == 2 ? "unsure" : "c\($0)" }
         let current = [Double](repeating: 5e5, count: n)
         let budget = current.reduce(0, +)
-        let meanProblem = try BudgetProblem(channels: channels, responses: responses, budget: budget)
+        let meanProblem = try PlanProblem(channels: channels, responses: responses, budget: budget)
         for alpha in [0.05, 0.1, 0.25] {
             let problem = try meanProblem.with(objective: .cvarUplift(alpha: alpha, baseline: [])).anchoringUplift(at: current)
-            let (meanPlan, _) = try BudgetOptimizer(choice: .auto).optimize(meanProblem, start: current)
-            let (riskPlan, _) = try BudgetOptimizer(choice: .auto).optimize(problem, start: current)
+            let (meanPlan, _) = try PlanOptimizer(choice: .auto).optimize(meanProblem, start: current)
+            let (riskPlan, _) = try PlanOptimizer(choice: .auto).optimize(problem, start: current)
             let move = { (p: [Double]) in zip(p, current).map { abs($0 - $1) }.reduce(0, +) }
             #expect(move(riskPlan) < 0.8 * move(meanPlan), "α \(alpha): moves \(move(riskPlan)) vs the mean's \(move(meanPlan))")
             #expect(riskPlan[2] < meanPlan[2], "α \(alpha): the unsure channel gets less")

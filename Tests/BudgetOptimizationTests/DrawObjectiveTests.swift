@@ -49,12 +49,12 @@ import Testing
         let H = 4, C = 2, D = 1200
         let responses = scheduleResponses(channels: C, periods: H, lags: 2, draws: D, seed: 31)
         let start = [Double](repeating: 2e5 / Double(C * H), count: C * H)
-        let plain = try ScheduleProblem(channels: ["a", "b"], periods: H, responses: responses, budget: 2e5)
-        let baseline = ScheduleEvaluator(plain)
+        let plain = try PlanProblem(channels: ["a", "b"], periods: H, responses: responses, budget: 2e5)
+        let baseline = PlanEvaluator(plain)
         _ = baseline.evaluate(start)
-        let problem = try ScheduleProblem(channels: ["a", "b"], periods: H, responses: responses, budget: 2e5,
+        let problem = try PlanProblem(channels: ["a", "b"], periods: H, responses: responses, budget: 2e5,
                                           objective: .cvarUplift(alpha: 0.1, baseline: baseline.totals))
-        var optimizer = ScheduleOptimizer(choice: .auto)
+        var optimizer = PlanOptimizer(choice: .auto)
         optimizer.geneticGenerations = 5
         let (_, report) = try optimizer.optimize(problem, start: start)
         #expect(report.geneticSearchDraws == 1000, "searched on \(report.geneticSearchDraws) draws")
@@ -66,11 +66,11 @@ import Testing
         let H = 3, D = 500
         let responses = scheduleResponses(channels: 2, periods: H, lags: 2, draws: D, seed: 37)
         let baselineTotals = (0..<D).map { 1e5 + 10 * Double($0) }
-        let problem = try ScheduleProblem(channels: ["a", "b"], periods: H, responses: responses, budget: 1e5,
+        let problem = try PlanProblem(channels: ["a", "b"], periods: H, responses: responses, budget: 1e5,
                                           objective: .cvarUplift(alpha: 0.2, baseline: baselineTotals))
         let coarse = problem.subsampled(to: 100)
         let plan = [Double](repeating: 1e5 / 6, count: 6)
-        let evaluator = ScheduleEvaluator(coarse)
+        let evaluator = PlanEvaluator(coarse)
         let value = evaluator.evaluate(plan)
         let indices = (0..<100).map { $0 * D / 100 }
         let uplift = zip(evaluator.totals, indices).map { $0 - baselineTotals[$1] }.sorted()

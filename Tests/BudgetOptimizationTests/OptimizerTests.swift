@@ -8,8 +8,8 @@ import Testing
         let responses = means.enumerated().map { SqrtResponse(a: draws(mean: $1, spread: 0.2, count: 300, seed: UInt64($0))) }
         let abar = responses.map { $0.a.reduce(0, +) / 300 }
         let budget = 1_000_000.0
-        let problem = try BudgetProblem(channels: ["a", "b", "c", "d"], responses: responses, budget: budget)
-        let (plan, report) = try BudgetOptimizer(choice: .slsqp).optimize(problem)
+        let problem = try PlanProblem(channels: ["a", "b", "c", "d"], responses: responses, budget: budget)
+        let (plan, report) = try PlanOptimizer(choice: .slsqp).optimize(problem)
         let sumSquares = abar.map { $0 * $0 }.reduce(0, +)
         for c in 0..<4 {
             let exact = budget * abar[c] * abar[c] / sumSquares
@@ -24,12 +24,12 @@ import Testing
         let responses = specs.enumerated().map { LogResponse(a: draws(mean: $1.a, spread: 0.3, count: 200, seed: 10 + UInt64($0)), k: $1.k) }
         let abar = responses.map { $0.a.reduce(0, +) / 200 }
         let budget = 3_000_000.0
-        let problem = try BudgetProblem(channels: (1...5).map { "c\($0)" }, responses: responses, budget: budget)
+        let problem = try PlanProblem(channels: (1...5).map { "c\($0)" }, responses: responses, budget: budget)
         let inverseMu = (budget + specs.map { 1 / $0.k }.reduce(0, +)) / abar.reduce(0, +)
         let exact = (0..<5).map { abar[$0] * inverseMu - 1 / specs[$0].k }
         #expect(exact.allSatisfy { $0 > 0 }, "the test's optimum must be interior")
         for choice in [OptimizerChoice.slsqp, .auto] {
-            let (plan, _) = try BudgetOptimizer(choice: choice).optimize(problem)
+            let (plan, _) = try PlanOptimizer(choice: choice).optimize(problem)
             for c in 0..<5 { #expect(abs(plan[c] - exact[c]) <= 1e-6 * budget, "\(choice) channel \(c): \(plan[c]) vs \(exact[c])") }
             // KKT: interior channels share one marginal objective.
             let evaluation = PlanEvaluation(problem, plan: plan)
@@ -57,8 +57,8 @@ import Testing
         }
         let exact = spend((lo + hi) / 2)
         #expect(exact.filter { $0 > 0 }.count >= 10, "the test needs many interior channels")
-        let problem = try BudgetProblem(channels: (0..<n).map { "c\($0)" }, responses: responses, budget: budget)
-        let (plan, _) = try BudgetOptimizer(choice: .slsqp, randomStarts: 0).optimize(problem)
+        let problem = try PlanProblem(channels: (0..<n).map { "c\($0)" }, responses: responses, budget: budget)
+        let (plan, _) = try PlanOptimizer(choice: .slsqp, randomStarts: 0).optimize(problem)
         for c in 0..<n { #expect(abs(plan[c] - exact[c]) <= 1e-6 * budget, "channel \(c): \(plan[c]) vs \(exact[c])") }
     }
 
@@ -77,9 +77,9 @@ import Testing
             current.append(spend)
         }
         let budget = current.reduce(0, +)
-        let problem = try BudgetProblem(channels: (0..<n).map { "c\($0)" }, responses: responses, budget: budget,
+        let problem = try PlanProblem(channels: (0..<n).map { "c\($0)" }, responses: responses, budget: budget,
                                         lower: current.map { 0.2 * $0 }, upper: current.map { 3 * $0 })
-        let (plan, report) = try BudgetOptimizer(choice: .slsqp, randomStarts: 0).optimize(problem, start: current)
+        let (plan, report) = try PlanOptimizer(choice: .slsqp, randomStarts: 0).optimize(problem, start: current)
         let evaluation = PlanEvaluation(problem, plan: plan)
         let kkt = OptimalityReport(problem, plan: plan, gradient: evaluation.objectiveGradient)
         #expect(kkt.interior.count >= 10 && kkt.interiorSpread < 1e-5, "\(kkt.interior.count) interior, spread \(kkt.interiorSpread)")
@@ -90,9 +90,9 @@ import Testing
     @Test func boundsBindAndTheRestRebalances() throws {
         // Unbounded, channel a would take 9/14 of the budget; capped at 30%, the rest splits 1:4.
         let responses = [SqrtResponse(a: [3]), SqrtResponse(a: [1]), SqrtResponse(a: [2])]
-        let problem = try BudgetProblem(channels: ["a", "b", "c"], responses: responses, budget: 100,
+        let problem = try PlanProblem(channels: ["a", "b", "c"], responses: responses, budget: 100,
                                         lower: [0, 0, 0], upper: [30, 100, 100])
-        let (plan, _) = try BudgetOptimizer(choice: .slsqp).optimize(problem)
+        let (plan, _) = try PlanOptimizer(choice: .slsqp).optimize(problem)
         #expect(abs(plan[0] - 30) < 1e-6 && abs(plan[1] - 14) < 1e-5 && abs(plan[2] - 56) < 1e-5, "\(plan)")
         let evaluation = PlanEvaluation(problem, plan: plan)
         let kkt = OptimalityReport(problem, plan: plan, gradient: evaluation.objectiveGradient)
@@ -102,7 +102,7 @@ import Testing
 
 @Suite struct PropertyTests {
     /// A random problem: 2–20 channels, log responses, bounds that are sometimes tight or fixed.
-    func randomProblem(seed: UInt64, objective: PlanObjective = .mean) throws -> BudgetProblem {
+    func randomProblem(seed: UInt64, objective: PlanObjective = .mean) throws -> PlanProblem {
         var rng = SplitMix(seed: seed)
         let n = 2 + Int(rng.next() % 19)
         let responses = (0..<n).map { c in
@@ -119,7 +119,7 @@ import Testing
         }
         let lo = lower.reduce(0, +), hi = upper.reduce(0, +)
         let budget = lo + (hi - lo) * (0.1 + 0.8 * rng.uniform())
-        return try BudgetProblem(channels: (0..<n).map { "c\($0)" }, responses: responses, budget: budget,
+        return try PlanProblem(channels: (0..<n).map { "c\($0)" }, responses: responses, budget: budget,
                                  lower: lower, upper: upper, objective: objective)
     }
 
@@ -127,7 +127,7 @@ import Testing
     func everyPlanSpendsTheBudgetWithinBounds(seed: UInt64) throws {
         let problem = try randomProblem(seed: seed)
         for choice in [OptimizerChoice.slsqp, .ga] {
-            let (plan, _) = try BudgetOptimizer(choice: choice, seed: seed).optimize(problem)
+            let (plan, _) = try PlanOptimizer(choice: choice, seed: seed).optimize(problem)
             #expect(abs(plan.reduce(0, +) - problem.budget) <= 1e-9 * problem.budget, "\(choice): spends \(plan.reduce(0, +)) of \(problem.budget)")
             for c in plan.indices {
                 #expect(plan[c] >= problem.lower[c] - 1e-9 * problem.budget && plan[c] <= problem.upper[c] + 1e-9 * problem.budget,
@@ -139,8 +139,8 @@ import Testing
     @Test(arguments: Array(UInt64(101)...UInt64(112)))
     func slsqpAndTheGeneticAlgorithmAgree(seed: UInt64) throws {
         let problem = try randomProblem(seed: seed)
-        let (a, _) = try BudgetOptimizer(choice: .slsqp, seed: seed).optimize(problem)
-        let (b, _) = try BudgetOptimizer(choice: .ga, seed: seed).optimize(problem)
+        let (a, _) = try PlanOptimizer(choice: .slsqp, seed: seed).optimize(problem)
+        let (b, _) = try PlanOptimizer(choice: .ga, seed: seed).optimize(problem)
         let va = PlanEvaluation(problem, plan: a).objective, vb = PlanEvaluation(problem, plan: b).objective
         #expect(abs(va - vb) <= 0.005 * abs(va), "SLSQP \(va), GA \(vb) on \(problem.channels.count) channels")
         #expect(va >= vb - 1e-9 * abs(va), "SLSQP should not lose to the GA on a concave problem")
@@ -156,8 +156,8 @@ import Testing
         let risky = SqrtResponse(a: riskyDraws.map { $0 * scale * (sure.a.reduce(0, +) / 2000) / 2 })
         var shares: [String: Double] = [:]
         for (name, objective) in [("mean", PlanObjective.mean), ("sd", .meanMinusSD(lambda: 1)), ("cvar", .cvar(alpha: 0.1))] {
-            let p = try BudgetProblem(channels: ["sure", "risky"], responses: [sure, risky], budget: 1000, objective: objective)
-            let (plan, _) = try BudgetOptimizer(choice: .auto).optimize(p)
+            let p = try PlanProblem(channels: ["sure", "risky"], responses: [sure, risky], budget: 1000, objective: objective)
+            let (plan, _) = try PlanOptimizer(choice: .auto).optimize(p)
             shares[name] = plan[0] / 1000
         }
         #expect(abs(shares["mean"]! - 0.5) < 0.02, "mean splits evenly: \(shares)")
@@ -171,9 +171,9 @@ import Testing
         let responses = (0..<6).map { c in
             SqrtResponse(a: draws(mean: 1 + Double(c) * 0.3, spread: 0.15 + 0.1 * Double(c), count: 4000, seed: 300 + UInt64(c)))
         }
-        let problem = try BudgetProblem(channels: (0..<6).map { "c\($0)" }, responses: responses, budget: 1e6, objective: .cvar(alpha: 0.05))
-        let (a, _) = try BudgetOptimizer(choice: .slsqp).optimize(problem)
-        let (b, _) = try BudgetOptimizer(choice: .ga).optimize(problem)
+        let problem = try PlanProblem(channels: (0..<6).map { "c\($0)" }, responses: responses, budget: 1e6, objective: .cvar(alpha: 0.05))
+        let (a, _) = try PlanOptimizer(choice: .slsqp).optimize(problem)
+        let (b, _) = try PlanOptimizer(choice: .ga).optimize(problem)
         let va = PlanEvaluation(problem, plan: a).objective, vb = PlanEvaluation(problem, plan: b).objective
         #expect(abs(va - vb) <= 0.001 * abs(va), "SLSQP \(va), GA \(vb)")
     }
@@ -181,23 +181,23 @@ import Testing
     @Test func infeasibleBudgetsNameTheNumbers() {
         let r = [SqrtResponse(a: [1]), SqrtResponse(a: [1])]
         #expect(throws: BudgetError.infeasible("the budget 2.5M is below the sum of the channel minimums 3M (tv 2M + web 1M)")) {
-            try BudgetProblem(channels: ["tv", "web"], responses: r, budget: 2.5e6, lower: [2e6, 1e6], upper: [5e6, 5e6])
+            try PlanProblem(channels: ["tv", "web"], responses: r, budget: 2.5e6, lower: [2e6, 1e6], upper: [5e6, 5e6])
         }
         #expect(throws: BudgetError.infeasible("the budget 12M is above the sum of the channel maximums 10M; raise a maximum or lower the budget")) {
-            try BudgetProblem(channels: ["tv", "web"], responses: r, budget: 12e6, lower: [0, 0], upper: [5e6, 5e6])
+            try PlanProblem(channels: ["tv", "web"], responses: r, budget: 12e6, lower: [0, 0], upper: [5e6, 5e6])
         }
         #expect(throws: BudgetError.self) {
-            try BudgetProblem(channels: ["tv", "web"], responses: r, budget: 1e6, lower: [3e6, 0], upper: [2e6, 5e6])
+            try PlanProblem(channels: ["tv", "web"], responses: r, budget: 1e6, lower: [3e6, 0], upper: [2e6, 5e6])
         }
     }
 
     @Test func singleChannelFixedChannelsAndDeadChannels() throws {
-        let one = try BudgetProblem(channels: ["only"], responses: [SqrtResponse(a: [2, 3])], budget: 500)
-        #expect(try BudgetOptimizer().optimize(one).plan == [500])
+        let one = try PlanProblem(channels: ["only"], responses: [SqrtResponse(a: [2, 3])], budget: 500)
+        #expect(try PlanOptimizer().optimize(one).plan == [500])
 
-        let fixed = try BudgetProblem(channels: ["a", "b"], responses: [SqrtResponse(a: [1]), SqrtResponse(a: [5])],
+        let fixed = try PlanProblem(channels: ["a", "b"], responses: [SqrtResponse(a: [1]), SqrtResponse(a: [5])],
                                       budget: 300, lower: [100, 200], upper: [100, 200])
-        let fixedPlan = try BudgetOptimizer().optimize(fixed).plan
+        let fixedPlan = try PlanOptimizer().optimize(fixed).plan
         #expect(abs(fixedPlan[0] - 100) < 1e-9 && abs(fixedPlan[1] - 200) < 1e-9)
 
         // A channel with no response gets nothing above its minimum.
@@ -207,17 +207,17 @@ import Testing
                 for d in 0..<3 { values[d] = 0; slopes[d] = 0 }
             }
         }
-        let dead = try BudgetProblem(channels: ["dead", "live"], responses: [Dead(), SqrtResponse(a: [1, 2, 3])],
+        let dead = try PlanProblem(channels: ["dead", "live"], responses: [Dead(), SqrtResponse(a: [1, 2, 3])],
                                      budget: 1000, lower: [50, 0], upper: [1000, 1000])
-        let plan = try BudgetOptimizer().optimize(dead).plan
+        let plan = try PlanOptimizer().optimize(dead).plan
         #expect(abs(plan[0] - 50) < 1e-6 * 1000 && abs(plan[1] - 950) < 1e-6 * 1000, "\(plan)")
     }
 
     @Test func planEvaluationBandsAndUplift() throws {
-        let p = try BudgetProblem(channels: ["a", "b"], responses: [SqrtResponse(a: draws(mean: 3, spread: 0.3, count: 500, seed: 4)),
+        let p = try PlanProblem(channels: ["a", "b"], responses: [SqrtResponse(a: draws(mean: 3, spread: 0.3, count: 500, seed: 4)),
                                                                      SqrtResponse(a: draws(mean: 1, spread: 0.3, count: 500, seed: 5))],
                                   budget: 100)
-        let (plan, _) = try BudgetOptimizer().optimize(p)
+        let (plan, _) = try PlanOptimizer().optimize(p)
         let best = PlanEvaluation(p, plan: plan), even = PlanEvaluation(p, plan: [50, 50])
         for c in best.channels {
             #expect(c.revenue.lower <= c.revenue.mean && c.revenue.mean <= c.revenue.upper)
@@ -243,9 +243,9 @@ import Testing
             HillResponse(a: draws(mean: $1, spread: 0.3, count: 400, seed: 60 + UInt64($0)), kappa: 1e5, slope: 0.5) as any ChannelResponse
         }
         let budget = 3_000_000.0
-        let problem = try BudgetProblem(channels: (1...6).map { "c\($0)" }, responses: logs + hills, budget: budget)
+        let problem = try PlanProblem(channels: (1...6).map { "c\($0)" }, responses: logs + hills, budget: budget)
         for choice in [OptimizerChoice.slsqp, .auto] {
-            let (plan, _) = try BudgetOptimizer(choice: choice).optimize(problem)
+            let (plan, _) = try PlanOptimizer(choice: choice).optimize(problem)
             #expect(plan[4] > 0 && plan[4] < 10 && plan[5] > 0 && plan[5] < 100, "\(choice): small channels at \(plan[4]), \(plan[5])")
             let kkt = OptimalityReport(problem, plan: plan, gradient: PlanEvaluation(problem, plan: plan).objectiveGradient)
             // c5's optimum (under a unit) is inside the report's slack of the bound, so it counts

@@ -76,11 +76,11 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
         // Every period is the same concave curve: the optimum spends each channel evenly.
         let H = 13, C = 4
         let responses = scheduleResponses(channels: C, periods: H, lags: 1, draws: 200)
-        let problem = try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: 4e6)
+        let problem = try PlanProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: 4e6)
         // Start from an uneven schedule so flatness is found, not inherited.
         var rng = SplitMix(seed: 9)
         let start = (0..<(C * H)).map { _ in 4e6 / Double(C * H) * (0.3 + 1.4 * rng.uniform()) }
-        let (plan, _) = try ScheduleOptimizer(choice: .slsqp).optimize(problem, start: start)
+        let (plan, _) = try PlanOptimizer(choice: .slsqp).optimize(problem, start: start)
         for c in 0..<C {
             let row = Array(plan[(c * H)..<((c + 1) * H)])
             let mean = row.reduce(0, +) / Double(H)
@@ -103,21 +103,21 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
         }
         let start = (0..<(C * H)).map { i in i < H ? 3e5 / Double(H) * 2.2 : 3e5 / Double(H) * 0.4 }
         let budget = start.reduce(0, +)
-        let plain = try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: budget)
-        func problem(anchoredAt plan: [Double]) throws -> ScheduleProblem {
-            let baseline = ScheduleEvaluator(plain)
+        let plain = try PlanProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: budget)
+        func problem(anchoredAt plan: [Double]) throws -> PlanProblem {
+            let baseline = PlanEvaluator(plain)
             _ = baseline.evaluate(plan)
-            return try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: budget,
+            return try PlanProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: budget,
                                        objective: .cvarUplift(alpha: 0.1, baseline: baseline.totals))
         }
-        var optimizer = ScheduleOptimizer(choice: .slsqp)
+        var optimizer = PlanOptimizer(choice: .slsqp)
         optimizer.strategy.coarseDraws = 10
         // From a lopsided start, and again from the plan that run returned (anchored there): a plan
         // already at the optimum must not be moved to a worse one by a subsample's misjudged tail.
         for anchor in [start, try optimizer.optimize(problem(anchoredAt: start), start: start).plan] {
             let anchored = try problem(anchoredAt: anchor)
             let (plan, _) = try optimizer.optimize(anchored, start: anchor)
-            let evaluator = ScheduleEvaluator(anchored)
+            let evaluator = PlanEvaluator(anchored)
             #expect(evaluator.evaluate(plan) >= evaluator.evaluate(anchor), "worst-10% uplift \(evaluator.evaluate(plan)) vs the start's \(evaluator.evaluate(anchor))")
             #expect(abs(plan.reduce(0, +) - budget) <= 1e-9 * budget)
         }
@@ -128,9 +128,9 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
         let without = scheduleResponses(channels: C, periods: H, lags: L, draws: 200)
         let with = scheduleResponses(channels: C, periods: H, lags: L, draws: 200, carryIn: 1.5)
         let budget = 3e6
-        func solve(_ r: [GeometricExpSchedule]) throws -> (ScheduleProblem, [Double]) {
-            let p = try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: r, budget: budget)
-            return (p, try ScheduleOptimizer(choice: .slsqp).optimize(p).plan)
+        func solve(_ r: [GeometricExpSchedule]) throws -> (PlanProblem, [Double]) {
+            let p = try PlanProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: r, budget: budget)
+            return (p, try PlanOptimizer(choice: .slsqp).optimize(p).plan)
         }
         let (_, base) = try solve(without)
         let (problem, plan) = try solve(with)
@@ -139,12 +139,12 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
             #expect(early < 0.8 * earlyBase, "channel \(c): first two weeks \(early) with carry-in vs \(earlyBase) without")
         }
         // KKT per period: every cell with spend shares one marginal; a cell at 0 has none higher.
-        let evaluation = ScheduleEvaluation(problem, schedule: plan)
-        let kkt = ScheduleOptimality(problem, schedule: plan, gradient: evaluation.objectiveGradient)
+        let evaluation = PlanEvaluation(problem, plan: plan)
+        let kkt = ScheduleOptimality(problem, schedule: plan, gradient: evaluation.cellGradient)
         #expect(kkt.groups.count == 1 && kkt.groups[0].interiorCells >= C * (H - 3))
         #expect(kkt.groups[0].interiorSpread < 1e-5 && kkt.groups[0].boundViolation < 1e-5, "\(kkt.groups)")
         // What the carry-in earns alone is reported apart and is positive.
-        #expect(evaluation.carryInTotal.mean > 0)
+        #expect((evaluation.carryInTotal?.mean ?? 0) > 0)
     }
 
     @Test func periodBudgetsCapsAndPatternsAreMetExactly() throws {
@@ -156,11 +156,11 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
                       PeriodBudget(periods: Array(8..<13), amount: 1.8e6, label: "2027-03")]
         var caps = [Double](repeating: 2e5, count: C * H)
         for t in stride(from: 1, to: H, by: 2) { caps[0 * H + t] = 0 }  // channel 0 on alternate weeks
-        let problem = try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: budget,
+        let problem = try PlanProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: budget,
                                           lower: [0, 1.2e6, 0, 0], upper: [budget, budget, 1.0e6, budget], caps: caps,
                                           periodBudgets: months)
         for choice in [OptimizerChoice.slsqp, .ga] {
-            let (plan, _) = try ScheduleOptimizer(choice: choice, geneticGenerations: 15).optimize(problem)
+            let (plan, _) = try PlanOptimizer(choice: choice, geneticGenerations: 15).optimize(problem)
             for m in months {
                 let spent = m.periods.reduce(0.0) { s, t in s + (0..<C).reduce(0) { $0 + plan[$1 * H + t] } }
                 #expect(abs(spent - m.amount) <= 1e-9 * budget, "\(choice) \(m.label): \(spent) vs \(m.amount)")
@@ -178,8 +178,8 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
         var rng = SplitMix(seed: 4)
         let point = (0..<(C * H)).map { _ in 3e4 + 6e4 * rng.uniform() }
         for objective in [PlanObjective.mean, .meanMinusSD(lambda: 0.7)] {
-            let problem = try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: 2e6, objective: objective)
-            let evaluator = ScheduleEvaluator(problem)
+            let problem = try PlanProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: 2e6, objective: objective)
+            let evaluator = PlanEvaluator(problem)
             let (_, gradient) = evaluator.evaluateWithGradient(point)
             for i in 0..<(C * H) {
                 let h = 1e-4 * point[i]
@@ -194,11 +194,11 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
     @Test func repairIsTheIdentityOnFeasibleSchedulesAndLandsInTheSet() throws {
         let H = 6, C = 3, budget = 1e6
         let responses = scheduleResponses(channels: C, periods: H, lags: 2, draws: 10)
-        let problem = try ScheduleProblem(channels: ["a", "b", "c"], periods: H, responses: responses, budget: budget,
+        let problem = try PlanProblem(channels: ["a", "b", "c"], periods: H, responses: responses, budget: budget,
                                           lower: [2e5, 0, 0], upper: [budget, 3e5, budget],
                                           caps: [Double](repeating: 1e5, count: C * H),
                                           periodBudgets: [PeriodBudget(periods: [0, 1], amount: 4e5, label: "first")])
-        let set = ScheduleFeasibleSet(problem)
+        let set = FeasibleSet(problem)
         var rng = SplitMix(seed: 12)
         for _ in 0..<20 {
             let wild = (0..<(C * H)).map { _ in 4e5 * (rng.uniform() - 0.3) }
@@ -212,12 +212,12 @@ func scheduleResponses(channels: Int, periods: Int, lags: Int, draws: Int, carry
     @Test func inconsistentPeriodBudgetsAreRefused() throws {
         let responses = scheduleResponses(channels: 2, periods: 4, lags: 2, draws: 5)
         #expect(throws: BudgetError.self) {
-            try ScheduleProblem(channels: ["a", "b"], periods: 4, responses: responses, budget: 1e6,
+            try PlanProblem(channels: ["a", "b"], periods: 4, responses: responses, budget: 1e6,
                                 periodBudgets: [PeriodBudget(periods: [0, 1], amount: 3e5, label: "m1"),
                                                 PeriodBudget(periods: [2, 3], amount: 3e5, label: "m2")])
         }
         #expect(throws: BudgetError.self) {
-            try ScheduleProblem(channels: ["a", "b"], periods: 4, responses: responses, budget: 1e6,
+            try PlanProblem(channels: ["a", "b"], periods: 4, responses: responses, budget: 1e6,
                                 caps: [Double](repeating: 1e5, count: 8))
         }
     }

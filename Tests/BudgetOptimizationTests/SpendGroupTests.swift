@@ -8,8 +8,8 @@ import Testing
     /// r_i(b) = a_i·√b with one draw: the optimum spreads a budget ∝ a_i² within any set of
     /// variables whose total is fixed.
     static let weights: [Double] = [3, 2, 1, 1]
-    func problem(_ groups: [SpendGroup], budget: Double = 10) throws -> BudgetProblem {
-        try BudgetProblem(channels: ["g0/tv", "g0/search", "g1/tv", "g1/search"],
+    func problem(_ groups: [SpendGroup], budget: Double = 10) throws -> PlanProblem {
+        try PlanProblem(channels: ["g0/tv", "g0/search", "g1/tv", "g1/search"],
                           responses: Self.weights.map { SqrtResponse(a: [$0]) }, budget: budget, groups: groups)
     }
 
@@ -21,7 +21,7 @@ import Testing
     func anActiveUpperBoundOnAGroupIsKeptAndTheRestSplitOptimally(choice: OptimizerChoice) throws {
         // Unbounded, variables 0 and 1 would take 8.67 of 10; their group may take at most 5.
         let p = try problem([SpendGroup(members: [0, 1], lower: 0, upper: 5, label: "first two")])
-        let (plan, _) = try BudgetOptimizer(choice: choice, seed: 3).optimize(p)
+        let (plan, _) = try PlanOptimizer(choice: choice, seed: 3).optimize(p)
         #expect(abs(plan.reduce(0, +) - 10) <= 1e-9)
         #expect(plan[0] + plan[1] <= 5 + 1e-6)
         expectClose(plan, [5 * 9 / 13, 5 * 4 / 13, 2.5, 2.5], "\(choice)")
@@ -29,7 +29,7 @@ import Testing
 
     @Test func aLowerBoundOnAGroupIsKept() throws {
         let p = try problem([SpendGroup(members: [2, 3], lower: 6, upper: 10, label: "last two")])
-        let (plan, _) = try BudgetOptimizer(choice: .slsqp, seed: 3).optimize(p)
+        let (plan, _) = try PlanOptimizer(choice: .slsqp, seed: 3).optimize(p)
         expectClose(plan, [4 * 9 / 13, 4 * 4 / 13, 3, 3], "lower bound")
     }
 
@@ -39,7 +39,7 @@ import Testing
         let groups = [SpendGroup(members: [0, 2], lower: 0, upper: 4, label: "tv"),
                       SpendGroup(members: [0, 1], lower: 6, upper: 10, label: "geo g0")]
         let p = try problem(groups)
-        let (plan, _) = try BudgetOptimizer(choice: .auto, seed: 5).optimize(p)
+        let (plan, _) = try PlanOptimizer(choice: .auto, seed: 5).optimize(p)
         #expect(abs(plan.reduce(0, +) - 10) <= 1e-9)
         #expect(plan[0] + plan[2] <= 4 + 1e-6 && plan[0] + plan[1] >= 6 - 1e-6, "\(plan)")
         func value(_ b: [Double]) -> Double { zip(Self.weights, b).reduce(0) { $0 + $1.0 * max($1.1, 0).squareRoot() } }

@@ -27,8 +27,8 @@ import Testing
         let steady = draws(mean: 3, spread: 0.01, count: count, seed: 12)
         let a = [known, unsure, steady]
         let responses = (0..<3).map { LogResponse(a: a[$0], k: k[$0]) }
-        let problem = try BudgetProblem(channels: ["known", "unsure", "steady"], responses: responses, budget: budget)
-        let (plan, _) = try BudgetOptimizer(choice: .slsqp).optimize(problem)
+        let problem = try PlanProblem(channels: ["known", "unsure", "steady"], responses: responses, budget: budget)
+        let (plan, _) = try PlanOptimizer(choice: .slsqp).optimize(problem)
         let keys = ValueOfInformation.responseKeys(problem, at: plan)
         let bins = 20
         let voi = try ValueOfInformation(problem, plan: plan, keys: keys, bins: bins, maxDraws: count)
@@ -73,8 +73,8 @@ import Testing
         let count = 600, budget = 2e6
         let first = HillResponse(a: draws(mean: 3e6, spread: 0.5, count: count, seed: 21), kappa: 9e5, slope: 1.4)
         let second = HillResponse(a: draws(mean: 2.5e6, spread: 0.05, count: count, seed: 22), kappa: 7e5, slope: 1.1)
-        let problem = try BudgetProblem(channels: ["first", "second"], responses: [first, second], budget: budget)
-        let (plan, _) = try BudgetOptimizer(choice: .auto).optimize(problem)
+        let problem = try PlanProblem(channels: ["first", "second"], responses: [first, second], budget: budget)
+        let (plan, _) = try PlanOptimizer(choice: .auto).optimize(problem)
         let keys = ValueOfInformation.responseKeys(problem, at: plan)
         let bins = 10
         let voi = try ValueOfInformation(problem, plan: plan, keys: keys, bins: bins)
@@ -126,8 +126,8 @@ import Testing
         let k = [1e-6, 2e-6]
         let responses = [LogResponse(a: draws(mean: 4, spread: 0.4, count: count, seed: 31), k: k[0]),
                          LogResponse(a: draws(mean: 4, spread: 0.1, count: count, seed: 32), k: k[1])]
-        let problem = try BudgetProblem(channels: ["a", "b"], responses: responses, budget: budget)
-        let plan = try BudgetOptimizer(choice: .slsqp).optimize(problem).plan
+        let problem = try PlanProblem(channels: ["a", "b"], responses: responses, budget: budget)
+        let plan = try PlanOptimizer(choice: .slsqp).optimize(problem).plan
         let keys = ValueOfInformation.responseKeys(problem, at: plan)
         let full = try ValueOfInformation(problem, plan: plan, keys: keys, maxDraws: count)
         let sub = try ValueOfInformation(problem, plan: plan, keys: keys, maxDraws: 1000)

@@ -67,7 +67,8 @@ import Testing
             {horizon: 13, budget: 4.4, period_budgets: {2021-09: 1.0, 2021-10: 1.4, 2021-11: 2.0},
              weekly_max: {x2: 0.25}, flighting: {x2: [on, on, off, off, on, on, on, on, off, on, on, on, on]}, carryover: history}
             """
-        let result = try runMixPlan(["plan", scenario(dir, plan: plan), "--out", dir.appendingPathComponent("a").path, "--quiet", "--allow-unconverged"],
+        let file = scenario(dir, plan: plan)
+        let result = try runMixPlan(["plan", file, "--out", dir.appendingPathComponent("a").path, "--quiet", "--allow-unconverged"],
                                     cache: dir.appendingPathComponent("cache"))
         #expect(result.code == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Weekly plan") && result.stdout.contains("carry-in"), "\(result.stdout)")
@@ -101,6 +102,15 @@ import Testing
             let total = rows.filter { $0["channel"] == ch }.map { Double($0["spend"]!)! }.reduce(0, +)
             let stated = Double(summary.first { $0["channel"] == ch }!["spend"]!)!
             #expect(abs(total - stated) <= 1e-9 * 4.4)
+        }
+        // A what-if on the weekly plan, from the plan and from the current mix, on the same fit.
+        for base in ["plan", "current"] {
+            let out = dir.appendingPathComponent("w-\(base)")
+            let moved = try runMixPlan(["whatif", file, "--move", "0.2", "--from", "x1", "--to", "x2", "--base", base,
+                                        "--out", out.path, "--quiet", "--allow-unconverged"], cache: dir.appendingPathComponent("cache"))
+            #expect(moved.code == 0, "\(base): \(moved.stderr)")
+            let change = try self.rows(out.appendingPathComponent("whatif.csv"))
+            #expect(change.count == 1 && change.first.flatMap { $0["revenue_delta_mean"].flatMap(Double.init) }?.isFinite == true, "\(change)")
         }
     }
 

@@ -27,10 +27,10 @@ import Sampling
         // The current mix: the last 13 weeks' spend.
         let current = data.spend.map { $0.suffix(13).reduce(0, +) }
         let budget = current.reduce(0, +)
-        let problem = try BudgetProblem(channels: data.channels, responses: curves, budget: budget,
+        let problem = try PlanProblem(channels: data.channels, responses: curves, budget: budget,
                                         lower: current.map { 0.3 * $0 }, upper: current.map { 3 * $0 })
-        let (slsqp, report) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: current)
-        let (ga, _) = try BudgetOptimizer(choice: .ga, seed: 1).optimize(problem, start: current)
+        let (slsqp, report) = try PlanOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: current)
+        let (ga, _) = try PlanOptimizer(choice: .ga, seed: 1).optimize(problem, start: current)
 
         #expect(abs(slsqp.reduce(0, +) - budget) <= 1e-9 * budget)
         let evaluation = PlanEvaluation(problem, plan: slsqp)

@@ -71,10 +71,10 @@ import Sampling
         let weekly = data.spend.map { $0.reduce(0, +) / Double(T) }
         let totals = weekly.map { $0 * Double(H) }
         let curves = posterior.scheduleCurves(periods: H, carryIn: true)
-        let problem = try ScheduleProblem(channels: data.channels, periods: H, responses: curves, budget: totals.reduce(0, +),
+        let problem = try PlanProblem(channels: data.channels, periods: H, responses: curves, budget: totals.reduce(0, +),
                                           lower: totals, upper: totals)
         let even = weekly.flatMap { Array(repeating: $0, count: H) }
-        let (schedule, _) = try ScheduleOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: even)
+        let (schedule, _) = try PlanOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: even)
         let tvSpend = Array(schedule[0..<H])
         let highWeeks = (0..<H).filter { Self.trueMultiplier(T + $0) > 1 }, lowWeeks = (0..<H).filter { Self.trueMultiplier(T + $0) <= 1 }
         #expect(!highWeeks.isEmpty && !lowWeeks.isEmpty)
@@ -94,9 +94,9 @@ import Sampling
         var constant = spec
         constant.timeVariation = TimeVariation()
         let still = try Posterior(model: try MediaMixModel(data: data, specification: constant), configuration: config)
-        let stillProblem = try ScheduleProblem(channels: data.channels, periods: H, responses: still.scheduleCurves(periods: H, carryIn: true),
+        let stillProblem = try PlanProblem(channels: data.channels, periods: H, responses: still.scheduleCurves(periods: H, carryIn: true),
                                                budget: totals.reduce(0, +), lower: totals, upper: totals)
-        let (stillSchedule, _) = try ScheduleOptimizer(choice: .slsqp, seed: 1).optimize(stillProblem, start: even)
+        let (stillSchedule, _) = try PlanOptimizer(choice: .slsqp, seed: 1).optimize(stillProblem, start: even)
         let stillRevenue = trueRevenue(Array(stillSchedule[0..<H]))
         #expect(planned > 1.01 * stillRevenue, "true TV revenue: time-varying model's plan \(planned), constant model's \(stillRevenue)")
         #expect(planned > 1.03 * flat, "true TV revenue: planned \(planned), even \(flat)")

@@ -8,9 +8,9 @@
 /// moving it, before the smaller loss of spreading it over the others). The candidates' spend is
 /// handed to the other channels of the same period in proportion to theirs, Newton's method
 /// re-solves from there, and the result is kept only when its objective is higher.
-struct ScheduleChannelSwitch {
-    let problem: ScheduleProblem
-    let feasible: ScheduleFeasibleSet
+struct ChannelSwitch {
+    let problem: PlanProblem
+    let feasible: FeasibleSet
     /// Rounds of switching (default 3).
     var rounds = 3
     /// Objective evaluations (on the evaluator's draws) the re-solves may spend in all (default
@@ -18,7 +18,7 @@ struct ScheduleChannelSwitch {
     var maxEvaluations = 200
 
     /// The better of `run` and the schedules found by switching its losing channels off.
-    func improve(_ run: SolverRun, evaluator: ScheduleEvaluator, curvature: ScheduleEvaluator) -> SolverRun {
+    func improve(_ run: SolverRun, evaluator: PlanEvaluator, curvature: PlanEvaluator) -> SolverRun {
         var best = run
         let C = problem.channels.count, H = problem.periods, D = evaluator.draws
         guard C > 1 else { return run }
@@ -68,7 +68,7 @@ struct ScheduleChannelSwitch {
                 }
                 x = feasible.project(x)
                 guard feasible.isFeasible(x, tolerance: 1e-7) else { continue }
-                var solver = ScheduleNewtonSolver(problem: problem, feasible: feasible)
+                var solver = BlockNewtonSolver(problem: problem, feasible: feasible)
                 solver.maxEvaluations = left
                 let trial = solver.solve(from: x, evaluator: evaluator, curvature: curvature)
                 if trial.status.pointIsUsable, trial.value.isFinite, trial.value > best.value, feasible.isFeasible(trial.plan, tolerance: 1e-7) {

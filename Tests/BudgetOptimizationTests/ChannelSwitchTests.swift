@@ -36,7 +36,7 @@ struct HillSchedule: ScheduleResponse {
     }
 }
 
-@Suite struct ScheduleChannelSwitchTests {
+@Suite struct ChannelSwitchTests {
     @Test func aWeakSShapedChannelIsSwitchedOffWhereThatPays() throws {
         // Two concave channels (marginal 5·e^{−s/2·10⁵}) and one S-shaped one whose largest marginal
         // (0.84·β/k ≈ 1.8) is above the budget's marginal return (≈ 1.5) but whose best average
@@ -51,13 +51,13 @@ struct HillSchedule: ScheduleResponse {
         let weak = HillSchedule(periods: H, beta: (0..<D).map { _ in 2.14e5 * exp(0.05 * rng.normal()) }, k: [Double](repeating: 1e5, count: D))
         let budget = 2.36e6
         let responses: [any ScheduleResponse] = concave + [weak]
-        let problem = try ScheduleProblem(channels: ["a", "b", "s"], periods: H, responses: responses, budget: budget)
-        let evaluator = ScheduleEvaluator(problem)
+        let problem = try PlanProblem(channels: ["a", "b", "s"], periods: H, responses: responses, budget: budget)
+        let evaluator = PlanEvaluator(problem)
         // The best schedule with the S-shaped channel off (it is concave there: SLSQP certifies it).
         var caps = [Double](repeating: budget, count: 3 * H)
         for t in 0..<H { caps[2 * H + t] = 0 }
-        let offProblem = try ScheduleProblem(channels: ["a", "b", "s"], periods: H, responses: responses, budget: budget, caps: caps)
-        var slsqp = ScheduleOptimizer(choice: .slsqp)
+        let offProblem = try PlanProblem(channels: ["a", "b", "s"], periods: H, responses: responses, budget: budget, caps: caps)
+        var slsqp = PlanOptimizer(choice: .slsqp)
         slsqp.strategy.newtonCells = .max
         let (offPlan, offReport) = try slsqp.optimize(offProblem)
         #expect(offReport.method == "slsqp")
@@ -66,12 +66,12 @@ struct HillSchedule: ScheduleResponse {
         // A start near that local optimum (as a plan's previous schedule may be). The premise:
         // Newton's method alone stops there, with the channel on and a worse objective.
         let start = (0..<(3 * H)).map { $0 < 2 * H ? (budget / Double(H) - 1.1e5) / 2 : 1.1e5 }
-        let feasible = ScheduleFeasibleSet(problem)
-        let local = ScheduleNewtonSolver(problem: problem, feasible: feasible).solve(from: start, evaluator: evaluator, curvature: evaluator)
+        let feasible = FeasibleSet(problem)
+        let local = BlockNewtonSolver(problem: problem, feasible: feasible).solve(from: start, evaluator: evaluator, curvature: evaluator)
         let localWeak = (0..<H).reduce(0) { $0 + local.plan[2 * H + $1] }
         #expect(localWeak > 0.1 * budget && local.value < offValue - 1e-4 * offValue, "Newton alone: \(localWeak) in the S channel, \(local.value) vs \(offValue)")
 
-        var newton = ScheduleOptimizer(choice: .slsqp)
+        var newton = PlanOptimizer(choice: .slsqp)
         newton.strategy.newtonCells = 0
         let (plan, report) = try newton.optimize(problem, start: start)
         #expect(report.method == "newton", "labelled \(report.method)")

@@ -14,19 +14,19 @@ import Foundation
 /// that grows after every step the line search has to shorten and shrinks after every full step
 /// (Levenberg–Marquardt), so the method keeps ascending there too. Like SLSQP it finds a local
 /// optimum: the caller keeps the "never worse than the start" guard.
-struct SeparableNewtonSolver {
-    let problem: BudgetProblem
+struct DiagonalNewtonSolver {
+    let problem: PlanProblem
     let feasible: FeasibleSet
     var maxIterations = 60
     /// Evaluations allowed, curvature and line search included.
     var maxEvaluations = 200
 
-    init(problem: BudgetProblem, feasible: FeasibleSet) {
+    init(problem: PlanProblem, feasible: FeasibleSet) {
         precondition(problem.objective == .mean, "the Newton path needs a separable (mean) objective")
         self.problem = problem; self.feasible = feasible
     }
 
-    func solve(from start: [Double], evaluator: ObjectiveEvaluator) -> SolverRun {
+    func solve(from start: [Double], evaluator: PlanEvaluator) -> SolverRun {
         let n = problem.channels.count
         let unit = max(problem.budget / Double(n), 1e-12)
         let firstEvaluation = evaluator.evaluations

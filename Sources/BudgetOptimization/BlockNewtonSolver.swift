@@ -6,7 +6,7 @@
 /// block-diagonal with one `[periods, periods]` block per channel, and one gradient per period
 /// (every channel's cell in that period moved at once) measures all blocks: `periods` + 1
 /// gradients, on a subsample of the draws (`curvature`), however many channels there are. Each
-/// step solves the quadratic model exactly over the feasible set (`ScheduleBlockQP`) and takes
+/// step solves the quadratic model exactly over the feasible set (`BlockQP`) and takes
 /// the longest step along it, up to 1, that the objective on all draws accepts (Armijo). With
 /// the curvature from a subsample the iteration converges linearly at a rate near the subsample's
 /// relative curvature error, with the gradient always from all draws: a fixed point satisfies the
@@ -14,9 +14,9 @@
 /// curve below its bend, where pulsing pays) its eigenvalues enter by their absolute value, and
 /// steps longer than the model's are tried while the objective keeps rising faster than it
 /// predicts. Such problems can have several local optima; like SLSQP, this finds one.
-struct ScheduleNewtonSolver {
-    let problem: ScheduleProblem
-    let feasible: ScheduleFeasibleSet
+struct BlockNewtonSolver {
+    let problem: PlanProblem
+    let feasible: FeasibleSet
     /// Newton steps at most (default 60).
     var maxIterations = 60
     /// Objective evaluations (on the evaluator's draws) after which no new step starts (default 300).
@@ -29,7 +29,7 @@ struct ScheduleNewtonSolver {
     ///   - start: a feasible schedule `[channels, periods]`.
     ///   - evaluator: the objective on all draws, which steps are judged on.
     ///   - curvature: the same problem on (possibly) fewer draws, for the Hessian blocks only.
-    func solve(from start: [Double], evaluator: ScheduleEvaluator, curvature: ScheduleEvaluator) -> SolverRun {
+    func solve(from start: [Double], evaluator: PlanEvaluator, curvature: PlanEvaluator) -> SolverRun {
         let n = problem.dimension
         let unit = max(problem.budget / Double(max(n, 1)), 1e-12)
         let before = evaluator.evaluations, curvatureBefore = curvature.evaluations
@@ -48,7 +48,7 @@ struct ScheduleNewtonSolver {
                 blocks = hessianBlocks(at: s, curvature: curvature, gradient: curvature === evaluator ? gradient : nil)
             }
             let blocks = blocks!
-            let qp = ScheduleBlockQP(problem: problem, schedule: s, gradient: gradient, curvature: blocks)
+            let qp = BlockQP(problem: problem, schedule: s, gradient: gradient, curvature: blocks)
             let (raw, found) = qp.solve(prices: prices)
             prices = found
             // The step to the model's optimum made exactly feasible (the prices meet the budgets
@@ -118,7 +118,7 @@ struct ScheduleNewtonSolver {
     /// every channel's cell in period t at once gives column t of every block, since channels do
     /// not interact.
     /// - Parameter known: the curvature evaluator's gradient at `s`, when already at hand.
-    func hessianBlocks(at s: [Double], curvature: ScheduleEvaluator, gradient known: [Double]? = nil) -> [Double] {
+    func hessianBlocks(at s: [Double], curvature: PlanEvaluator, gradient known: [Double]? = nil) -> [Double] {
         let C = problem.channels.count, H = problem.periods
         let unit = max(problem.budget / Double(max(C * H, 1)), 1e-12)
         let g0 = known ?? curvature.evaluateWithGradient(s).1
@@ -210,4 +210,59 @@ func symmetricEigen(_ matrix: [Double], _ n: Int) -> (values: [Double], vectors:
         }
     }
     return ((0..<n).map { a[$0 * n + $0] }, v)
+}
+
+/// The block Newton strategy for large schedules under the mean objective: a first pass on a
+/// subsample of the draws, channel switches, then Newton on all draws.
+struct BlockNewtonRun {
+    let problem: PlanProblem
+    let feasible: FeasibleSet
+    let strategy: SolverStrategy
+
+    /// Newton steps first on `coarseDraws` draws (the curvature on a quarter of them), then on all
+    /// draws with the curvature from the `coarseDraws`. Channels that earn less than their money
+    /// would elsewhere are tried switched off (`ChannelSwitch`), on the subsample when
+    /// there is one; then both schedules are finished on all draws and the better kept. Nil (with
+    /// a notice) when no usable feasible schedule came out. Adds the
+    /// subsample's evaluations, as a share of all draws, to `evaluations` (the full evaluator's
+    /// own are counted by the caller).
+    func solve(from start: [Double], evaluator: PlanEvaluator, evaluations: inout Int, notices: inout [String]) -> SolverRun? {
+        let coarseDraws = strategy.coarseDraws
+        let coarse = problem.subsampled(to: coarseDraws)
+        let subsampled = coarse.drawCount < problem.drawCount
+        let coarseEvaluator = PlanEvaluator(coarse)
+        var points = [start]
+        if subsampled {
+            // The first pass only has to come close: its curvature from a quarter of its draws.
+            let rough = PlanEvaluator(coarse.subsampled(to: max(coarseDraws / 4, 1)))
+            let curvature = rough.draws < coarseEvaluator.draws ? rough : coarseEvaluator
+            let run = BlockNewtonSolver(problem: coarse, feasible: feasible).solve(from: start, evaluator: coarseEvaluator, curvature: curvature)
+            if run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) {
+                points = [run.plan]
+                let switched = ChannelSwitch(problem: coarse, feasible: feasible).improve(run, evaluator: coarseEvaluator, curvature: curvature)
+                // The subsample can misjudge a switch, even as judged on all draws at its optimum
+                // (measured: 1e-4 worse after finishing): both are finished, all draws choose.
+                if switched.plan != run.plan { points.append(switched.plan) }
+            }
+            if curvature !== coarseEvaluator {
+                evaluations += Int((Double(rough.evaluations) * Double(rough.draws) / Double(max(problem.drawCount, 1))).rounded(.up))
+            }
+        }
+        let solver = BlockNewtonSolver(problem: problem, feasible: feasible)
+        let curvature = subsampled ? coarseEvaluator : evaluator
+        var best: SolverRun?
+        for point in points {
+            let run = solver.solve(from: point, evaluator: evaluator, curvature: curvature)
+            guard run.status.pointIsUsable, run.value.isFinite, feasible.isFeasible(run.plan, tolerance: 1e-7) else {
+                notices.append("Newton's method ended with '\(run.status)'; its schedule was discarded")
+                continue
+            }
+            if run.value > best?.value ?? -.infinity { best = run }
+        }
+        if !subsampled, let run = best {
+            best = ChannelSwitch(problem: problem, feasible: feasible).improve(run, evaluator: evaluator, curvature: evaluator)
+        }
+        evaluations += Int((Double(coarseEvaluator.evaluations) * Double(coarse.drawCount) / Double(max(problem.drawCount, 1))).rounded(.up))
+        return best
+    }
 }

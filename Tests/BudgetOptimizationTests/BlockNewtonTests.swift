@@ -2,17 +2,17 @@ import Foundation
 import Testing
 @testable import BudgetOptimization
 
-/// Newton's method on schedules (`ScheduleNewtonSolver`, `ScheduleBlockQP`) against central
+/// Newton's method on schedules (`BlockNewtonSolver`, `BlockQP`) against central
 /// differences, SLSQP's optimum and the first-order conditions.
-@Suite struct ScheduleNewtonTests {
+@Suite struct BlockNewtonTests {
     /// Months of 3, 4 and 3 weeks with budgets of different weight, an off-week pattern, one
     /// channel held above its minimum and one below its maximum.
-    func constrainedProblem(draws: Int = 120) throws -> ScheduleProblem {
+    func constrainedProblem(draws: Int = 120) throws -> PlanProblem {
         let H = 10, C = 4, budget = 4e6
         let responses = scheduleResponses(channels: C, periods: H, lags: 3, draws: draws, carryIn: 0.8, seed: 31)
         var caps = [Double](repeating: 3e5, count: C * H)
         for t in stride(from: 0, to: H, by: 3) { caps[3 * H + t] = 0 }
-        return try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: budget,
+        return try PlanProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: budget,
                                    lower: [0, 1.4e6, 0, 0], upper: [budget, budget, 0.5e6, budget], caps: caps,
                                    periodBudgets: [PeriodBudget(periods: [0, 1, 2], amount: 0.9e6, label: "m1"),
                                                    PeriodBudget(periods: [3, 4, 5, 6], amount: 1.9e6, label: "m2"),
@@ -24,11 +24,11 @@ import Testing
         // objective has no cross-channel second derivatives under the mean.
         let H = 6, C = 3
         let responses = scheduleResponses(channels: C, periods: H, lags: 3, draws: 50, carryIn: 0.5)
-        let problem = try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: 1.2e6)
+        let problem = try PlanProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: 1.2e6)
         var rng = SplitMix(seed: 8)
         let point = (0..<(C * H)).map { _ in 4e4 + 6e4 * rng.uniform() }
-        let evaluator = ScheduleEvaluator(problem)
-        let blocks = ScheduleNewtonSolver(problem: problem, feasible: ScheduleFeasibleSet(problem)).hessianBlocks(at: point, curvature: evaluator)
+        let evaluator = PlanEvaluator(problem)
+        let blocks = BlockNewtonSolver(problem: problem, feasible: FeasibleSet(problem)).hessianBlocks(at: point, curvature: evaluator)
         for c in 0..<C {
             for t in 0..<H {
                 let i = c * H + t, h = 1e-3 * point[i]
@@ -50,20 +50,20 @@ import Testing
     @Test func newtonReachesSLSQPsOptimumUnderMonthsCapsAndChannelBounds() throws {
         // Concave curves: one optimum, which SLSQP (dense, affordable at 40 cells) certifies.
         let problem = try constrainedProblem()
-        var slsqp = ScheduleOptimizer(choice: .slsqp)
+        var slsqp = PlanOptimizer(choice: .slsqp)
         slsqp.strategy.newtonCells = .max
-        var newton = ScheduleOptimizer(choice: .slsqp)
+        var newton = PlanOptimizer(choice: .slsqp)
         newton.strategy.newtonCells = 0
         newton.strategy.coarseDraws = 40  // the first pass on a third of the draws, as on large problems
         let (reference, _) = try slsqp.optimize(problem)
         let (plan, report) = try newton.optimize(problem)
-        let evaluator = ScheduleEvaluator(problem)
+        let evaluator = PlanEvaluator(problem)
         let (value, referenceValue) = (evaluator.evaluate(plan), evaluator.evaluate(reference))
         #expect(value >= referenceValue - 1e-9 * abs(referenceValue), "Newton \(value) vs SLSQP \(referenceValue) (\(report.status))")
         let unit = problem.budget / Double(problem.dimension)
         let gap = zip(plan, reference).map { abs($0 - $1) }.max()!
         #expect(gap <= 1e-4 * unit, "largest cell difference \(gap / unit) of budget/cells")
-        #expect(ScheduleFeasibleSet(problem).isFeasible(plan, tolerance: 1e-9))
+        #expect(FeasibleSet(problem).isFeasible(plan, tolerance: 1e-9))
         // Channel 1 sits on its minimum, channel 2 on its maximum.
         let totals = (0..<4).map { c in (0..<10).reduce(0) { $0 + plan[c * 10 + $1] } }
         #expect(abs(totals[1] - 1.4e6) <= 1e-6 * problem.budget && abs(totals[2] - 0.5e6) <= 1e-6 * problem.budget, "\(totals)")
@@ -81,11 +81,11 @@ import Testing
         let months = [PeriodBudget(periods: Array(0..<4), amount: 0.25 * budget, label: "month 1"),
                       PeriodBudget(periods: Array(4..<8), amount: 0.35 * budget, label: "month 2"),
                       PeriodBudget(periods: Array(8..<13), amount: 0.40 * budget, label: "month 3")]
-        let problem = try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: budget,
+        let problem = try PlanProblem(channels: (0..<C).map { "c\($0)" }, periods: H, responses: responses, budget: budget,
                                           periodBudgets: months)
-        let (plan, report) = try ScheduleOptimizer(choice: .slsqp).optimize(problem, start: [Double](repeating: budget / Double(C * H), count: C * H))
-        #expect(ScheduleFeasibleSet(problem).isFeasible(plan, tolerance: 1e-9))
-        let kkt = ScheduleOptimality(problem, schedule: plan, gradient: ScheduleEvaluation(problem, schedule: plan).objectiveGradient)
+        let (plan, report) = try PlanOptimizer(choice: .slsqp).optimize(problem, start: [Double](repeating: budget / Double(C * H), count: C * H))
+        #expect(FeasibleSet(problem).isFeasible(plan, tolerance: 1e-9))
+        let kkt = ScheduleOptimality(problem, schedule: plan, gradient: PlanEvaluation(problem, plan: plan).cellGradient)
         #expect(kkt.groups.count == 3)
         for g in kkt.groups {
             #expect(g.interiorCells > 0 && g.interiorSpread < 1e-6 && g.boundViolation < 1e-6,
@@ -100,13 +100,13 @@ import Testing
         let problem = try constrainedProblem(draws: 5)
         let C = 4, H = 10
         var rng = SplitMix(seed: 77)
-        let start = ScheduleFeasibleSet(problem).evenSplit()
+        let start = FeasibleSet(problem).evenSplit()
         let gradient = (0..<(C * H)).map { _ in 1 + rng.uniform() }
         // Q = (AᵀA + I)·10⁻⁵, so steps are of the order of a cell.
         let blocks = randomCurvatureBlocks(channels: C, periods: H, ridge: 1, scale: 1e-5, rng: &rng)
-        let qp = ScheduleBlockQP(problem: problem, schedule: start, gradient: gradient, curvature: blocks)
+        let qp = BlockQP(problem: problem, schedule: start, gradient: gradient, curvature: blocks)
         let (step, _) = qp.solve()
-        let set = ScheduleFeasibleSet(problem)
+        let set = FeasibleSet(problem)
         let raw = zip(start, step).map(+)
         #expect(set.isFeasible(raw, tolerance: 1e-9))
         let x = set.project(raw)
@@ -141,7 +141,7 @@ import Testing
 /// caps: the price search must meet every month's budget, however the budgets trade spend.
 /// (Coordinate sweeps once stopped when the largest residual did not shrink, missing budgets by
 /// up to 20% where pinned channel totals move spend between months almost one for one.)
-@Suite struct ScheduleBlockQPBudgetTests {
+@Suite struct BlockQPBudgetTests {
     @Test func everyMonthMeetsItsBudgetOnRandomInstances() throws {
         var rng = SplitMix(seed: 2026)
         let C = 3, H = 6
@@ -158,12 +158,12 @@ import Testing
             let groups = months.enumerated().map { k, periods in
                 PeriodBudget(periods: periods, amount: periods.reduce(0) { s, t in s + (0..<C).reduce(0) { $0 + x[$1 * H + t] } }, label: "m\(k)")
             }
-            let problem = try ScheduleProblem(channels: (0..<C).map { "c\($0)" }, periods: H,
+            let problem = try PlanProblem(channels: (0..<C).map { "c\($0)" }, periods: H,
                                               responses: scheduleResponses(channels: C, periods: H, lags: 2, draws: 2, carryIn: 0),
                                               budget: budget, lower: lower, upper: upper, caps: caps, periodBudgets: groups)
             let blocks = randomCurvatureBlocks(channels: C, periods: H, ridge: 0.1, scale: 1e-2, rng: &rng)
             let gradient = (0..<(C * H)).map { _ in 0.5 + 1.5 * rng.uniform() }
-            let (step, _) = ScheduleBlockQP(problem: problem, schedule: x, gradient: gradient, curvature: blocks).solve()
+            let (step, _) = BlockQP(problem: problem, schedule: x, gradient: gradient, curvature: blocks).solve()
             let y = zip(x, step).map(+)
             for g in groups {
                 let spent = g.periods.reduce(0) { s, t in s + (0..<C).reduce(0) { $0 + y[$1 * H + t] } }

@@ -4,7 +4,7 @@ import Testing
 
 /// The Newton path for plans with many variables under the mean objective (a plan per geo and
 /// channel), checked against closed-form optima and the projection it rests on.
-@Suite struct SeparableNewtonTests {
+@Suite struct DiagonalNewtonTests {
     /// 40 geos × 5 channels of r(b) = a·log(1 + k·b) over 50 draws, per-variable upper bounds. The
     /// optimum of Σ ā_i·log(1 + k_i·b_i) under Σ b = B is water-filling: ā_i·k_i / (1 + k_i·b_i) = λ
     /// for every variable inside its bounds, b_i = clamp(ā_i/λ − 1/k_i, lo_i, hi_i).
@@ -20,7 +20,7 @@ import Testing
             means.append(a.reduce(0, +) / Double(a.count)); rates.append(k)
             upper.append(rng.uniform() < 0.2 ? 2_000 : budget)
         }
-        let problem = try BudgetProblem(channels: (0..<n).map { "pair\($0)" }, responses: responses, budget: budget, upper: upper)
+        let problem = try PlanProblem(channels: (0..<n).map { "pair\($0)" }, responses: responses, budget: budget, upper: upper)
         func optimum(_ lambda: Double) -> [Double] {
             (0..<n).map { min(max(means[$0] / lambda - 1 / rates[$0], 0), upper[$0]) }
         }
@@ -31,7 +31,7 @@ import Testing
         }
         let truth = optimum((lo * hi).squareRoot())
         let start = Array(repeating: budget / Double(n), count: n)
-        let (plan, report) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: start)
+        let (plan, report) = try PlanOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: start)
         #expect(abs(plan.reduce(0, +) - budget) <= 1e-6)
         let worst = zip(plan, truth).map { abs($0 - $1) }.max() ?? .infinity
         #expect(report.notices.contains { $0.hasPrefix("Newton's method on the separable objective") }, "\(report.notices)")
@@ -56,8 +56,8 @@ import Testing
                 current.append(size * 20_000 * (1 + 0.5 * rng.uniform()))
             }
         }
-        let problem = try BudgetProblem(channels: (0..<200).map { "pair\($0)" }, responses: responses, budget: current.reduce(0, +))
-        let (plan, report) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: current)
+        let problem = try PlanProblem(channels: (0..<200).map { "pair\($0)" }, responses: responses, budget: current.reduce(0, +))
+        let (plan, report) = try PlanOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: current)
         let evaluation = PlanEvaluation(problem, plan: plan)
         let optimality = OptimalityReport(problem, plan: plan, gradient: evaluation.objectiveGradient)
         #expect(report.notices.contains { $0.hasPrefix("Newton's method on the separable objective") }, "\(report.notices)")
@@ -78,11 +78,11 @@ import Testing
         }
         let groups = [SpendGroup(members: (0..<geos).map { $0 * channels }, lower: 0, upper: 150, label: "c0"),
                       SpendGroup(members: (0..<channels).map { 5 * channels + $0 }, lower: 300, upper: 1_000, label: "g5")]
-        let problem = try BudgetProblem(channels: (0..<n).map { "g\($0 / channels)/c\($0 % channels)" }, responses: responses,
+        let problem = try PlanProblem(channels: (0..<n).map { "g\($0 / channels)/c\($0 % channels)" }, responses: responses,
                                         budget: 1_000, groups: groups)
         let feasible = FeasibleSet(problem)
-        let evaluator = ObjectiveEvaluator(problem)
-        let run = SeparableNewtonSolver(problem: problem, feasible: feasible).solve(from: feasible.evenSplit(channels: n), evaluator: evaluator)
+        let evaluator = PlanEvaluator(problem)
+        let run = DiagonalNewtonSolver(problem: problem, feasible: feasible).solve(from: feasible.evenSplit(), evaluator: evaluator)
         #expect(run.status == .success, "\(run.status)")
         #expect(feasible.isFeasible(run.plan, tolerance: 1e-9))
         #expect(abs((0..<geos).reduce(0) { $0 + run.plan[$1 * channels] } - 150) <= 1e-6, "channel 0's cap binds")
@@ -115,13 +115,13 @@ import Testing
         let responses: [any ChannelResponse] = (0..<n).map { i in
             LogResponse(a: draws(mean: 100 * Double(1 + i % 4), spread: 0.4, count: 200, seed: UInt64(i)), k: 0.01)
         }
-        let problem = try BudgetProblem(channels: (0..<n).map { "pair\($0)" }, responses: responses, budget: 3_000, objective: objective)
+        let problem = try PlanProblem(channels: (0..<n).map { "pair\($0)" }, responses: responses, budget: 3_000, objective: objective)
         let start = Array(repeating: 100.0, count: n)
-        let (plan, report) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: start)
+        let (plan, report) = try PlanOptimizer(choice: .slsqp, seed: 1).optimize(problem, start: start)
         #expect(!report.notices.contains { $0.contains("Newton") }, "\(report.notices)")
         #expect(report.notices.contains { $0.contains("SLSQP ran") }, "\(report.notices)")
         #expect(abs(plan.reduce(0, +) - 3_000) <= 1e-6)
-        let evaluator = ObjectiveEvaluator(problem)
+        let evaluator = PlanEvaluator(problem)
         #expect(evaluator.evaluate(plan) > evaluator.evaluate(start))
     }
 
@@ -142,7 +142,8 @@ import Testing
         for c in 0..<channels {
             groups.append(SpendGroup(members: (0..<geos).map { $0 * channels + c }, lower: 0.1 * budget, upper: 0.3 * budget, label: "c\(c)"))
         }
-        let feasible = FeasibleSet(budget: budget, lower: Array(repeating: 0, count: n), upper: Array(repeating: budget, count: n), groups: groups)
+        let feasible = FeasibleSet(try PlanProblem(channels: (0..<n).map { "v\($0)" }, responses: (0..<n).map { _ in LogResponse(a: [1], k: 1) },
+                                                   budget: budget, groups: groups))
         for _ in 0..<5 {
             let x = (0..<n).map { _ in budget / Double(n) * (1 + 2 * rng.normal()) }
             let w = (0..<n).map { _ in exp(-6 * log(10) * rng.uniform()) }
@@ -158,11 +159,11 @@ import Testing
     /// A group at its bound whose members all sit at their own bounds has no price the marginals
     /// can show, and is not listed; one with an interior member is.
     @Test func onlyGroupsWithInteriorMembersArePriced() throws {
-        let problem = try BudgetProblem(channels: ["a", "b", "c"], responses: [SqrtResponse(a: [3]), SqrtResponse(a: [1]), SqrtResponse(a: [2])],
+        let problem = try PlanProblem(channels: ["a", "b", "c"], responses: [SqrtResponse(a: [3]), SqrtResponse(a: [1]), SqrtResponse(a: [2])],
                                         budget: 10, lower: [0, 0, 0], upper: [10, 10, 0],
                                         groups: [SpendGroup(members: [2], lower: 0, upper: 5, label: "c alone"),
                                                  SpendGroup(members: [0], lower: 0, upper: 6, label: "a capped")])
-        let (plan, _) = try BudgetOptimizer(choice: .slsqp, seed: 1).optimize(problem)
+        let (plan, _) = try PlanOptimizer(choice: .slsqp, seed: 1).optimize(problem)
         let report = OptimalityReport(problem, plan: plan, gradient: PlanEvaluation(problem, plan: plan).objectiveGradient)
         #expect(abs(plan[0] - 6) <= 1e-6 && abs(plan[2]) <= 1e-9, "\(plan)")
         #expect(report.activeGroups.map(\.label) == ["a capped"])
@@ -175,7 +176,7 @@ import Testing
     @Test func theWeightedProjectionIsTheClosestPointInItsDistance() throws {
         var rng = SplitMix(seed: 4)
         let n = 12
-        let problem = try BudgetProblem(channels: (0..<n).map { "v\($0)" }, responses: (0..<n).map { _ in SqrtResponse(a: [1]) },
+        let problem = try PlanProblem(channels: (0..<n).map { "v\($0)" }, responses: (0..<n).map { _ in SqrtResponse(a: [1]) },
                                         budget: 100, lower: Array(repeating: 1, count: n), upper: Array(repeating: 30, count: n),
                                         groups: [SpendGroup(members: [0, 1, 2, 3], lower: 0, upper: 20, label: "a"),
                                                  SpendGroup(members: [0, 4, 8], lower: 25, upper: 60, label: "b")])
@@ -195,7 +196,7 @@ import Testing
     func expectClosest(_ y: [Double], to x: [Double], weights w: [Double], in feasible: FeasibleSet, samples: Int,
                        using rng: inout SplitMix) {
         for _ in 0..<samples {
-            let z = feasible.random(channels: x.count, using: &rng)
+            let z = feasible.random(using: &rng)
             var inner = 0.0, scale = 0.0
             for c in x.indices {
                 let away = x[c] - y[c], toward = z[c] - y[c]

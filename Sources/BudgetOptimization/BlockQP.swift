@@ -12,7 +12,7 @@
 /// active-set method; each group's spend falls as its price rises, so the prices that make every
 /// group spend its amount are found by bisection (one group) or a safeguarded Newton iteration on
 /// the prices (several).
-struct ScheduleBlockQP {
+struct BlockQP {
     let channels: Int
     let periods: Int
     /// Positive definite blocks, `[channels, periods, periods]`.
@@ -32,7 +32,7 @@ struct ScheduleBlockQP {
     /// Tolerance on a group's spend, currency.
     let tolerance: Double
 
-    init(problem: ScheduleProblem, schedule: [Double], gradient: [Double], curvature: [Double]) {
+    init(problem: PlanProblem, schedule: [Double], gradient: [Double], curvature: [Double]) {
         channels = problem.channels.count; periods = problem.periods
         self.curvature = curvature; self.gradient = gradient; self.schedule = schedule
         caps = problem.caps; lowerTotals = problem.lower; upperTotals = problem.upper
