@@ -24,18 +24,18 @@ extension ConvergenceReport {
             + "a plan on it could be wrong. Raise sampler.warmup and sampler.draws, or pass --allow-unconverged to plan anyway (every output is then marked)")
     }
 
-    /// The files of a run on an unconverged fit, each marked as such: a first comment line in
-    /// every CSV (readers that skip `#` lines, as for Stan's files, read the rest unchanged), a
-    /// banner at the top of every HTML page, and an `UNCONVERGED.txt` beside them. Unchanged
-    /// when the fit converged.
-    public func marking(_ files: [(name: String, contents: String)]) -> [(name: String, contents: String)] {
+    /// The files of a run on an unconverged fit, marked as such where a reader looks: a banner at
+    /// the top of every HTML page and an `UNCONVERGED.txt` beside them. CSVs stay as they are, so
+    /// their first line is their header for every reader (`csv.DictReader`, pandas,
+    /// spreadsheets). Unchanged when the fit converged.
+    /// - Parameter folder: where `UNCONVERGED.txt` goes, as a prefix of the files' names ("" for
+    ///   the top; nil for none, when these files sit in a folder that has it already).
+    public func marking(_ files: [(name: String, contents: String)], markerIn folder: String? = "") -> [(name: String, contents: String)] {
         guard !converged else { return files }
         let note = "UNCONVERGED FIT (planned with --allow-unconverged): " + warnings.joined(separator: "; ")
         return files.map { file in
-            if file.name.hasSuffix(".csv") { return (file.name, "# " + note.replacingOccurrences(of: "\n", with: " ") + "\n" + file.contents) }
-            if file.name.hasSuffix(".html") { return (file.name, Self.markedPage(file.contents, note: note)) }
-            return file
-        } + [(Self.markerFile, note + "\n" + verdict + "\n")]
+            file.name.hasSuffix(".html") ? (file.name, Self.markedPage(file.contents, note: note)) : file
+        } + (folder.map { [($0 + Self.markerFile, note + "\n" + verdict + "\n")] } ?? [])
     }
 
     /// Written beside the outputs of a run on an unconverged fit; its first line is the note.

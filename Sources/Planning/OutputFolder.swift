@@ -25,7 +25,8 @@ public enum OutputFolder {
     static let knownNames: Set<String> = [
         "draws.csv", "summary.csv", "channels.csv", "geos.csv", "model_comparison.csv", "lift_tests.csv", "report.html",
         "plan.csv", "weekly.csv", "experiments.csv", "whatif.csv", "comparison.csv", "frontier.csv",
-        "lift_analysis.csv", "lift_test.csv", "posterior.csv", "report.json", "fit", "whatif", "frontier", marker,
+        "lift_analysis.csv", "lift_test.csv", "posterior.csv", "report.json", "effectiveness.csv", "UNCONVERGED.txt",
+        "fit", "whatif", "frontier", marker,
     ]
 
     /// The moments of a write, in order, for tests that interrupt a run at each of them.

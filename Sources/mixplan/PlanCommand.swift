@@ -62,12 +62,12 @@ struct PlanCommand: ParsableCommand {
             // Everything is computed before anything is written, and written as one folder.
             var files: [(name: String, contents: String)] = []
             for ((run, prefix), verdict) in zip(runs, verdicts) {
-                files += verdict.marking(run.fitFiles.map { (prefix + "fit/" + $0.name, $0.contents) })
-                files += verdict.marking(PlanFiles.files(run).map { (prefix + $0.name, $0.contents) })
+                files += verdict.marking(run.fitFiles.map { (prefix + "fit/" + $0.name, $0.contents) }, markerIn: nil)
+                files += verdict.marking(PlanFiles.files(run).map { (prefix + $0.name, $0.contents) }, markerIn: prefix)
             }
             if !single {
                 let comparison = [("comparison.csv", PlanFiles.comparison(runs.map(\.0)))]
-                files += verdicts.first { !$0.converged }?.marking(comparison).filter { $0.name == "comparison.csv" } ?? comparison
+                files += verdicts.first { !$0.converged }?.marking(comparison) ?? comparison
             }
             try OutputFolder.write(files, to: root)
             for ((run, prefix), verdict) in zip(runs, verdicts) {
