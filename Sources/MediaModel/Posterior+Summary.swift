@@ -14,13 +14,17 @@ public struct ChannelSummary: Sendable {
     public var priorNarrowed: Double?
 }
 
-/// 1 − var(log x) / σ² for positive draws `x` of a quantity whose prior is log-normal with log-sd σ.
+/// 1 − var(log x) / σ² for positive draws `x` of a quantity whose prior is log-normal with log-sd
+/// σ, and 0 when the draws are wider than the prior: the ROAS prior is set on the ROAS, but the
+/// ROAS over the history also moves with the curve-shape parameters, so its implied prior can be
+/// wider than σ and a posterior that learned nothing can read below 0 (a short fit's draws add
+/// their own noise). Wider than σ means "not narrowed", never "the data widened it".
 public func posteriorContraction(_ draws: [Double], priorLogSD sigma: Double) -> Double? {
     guard draws.count > 1, sigma > 0 else { return nil }
     let logs = draws.map { log(max($0, .leastNormalMagnitude)) }
     let mean = logs.reduce(0, +) / Double(logs.count)
     let variance = logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)
-    return 1 - variance / (sigma * sigma)
+    return max(1 - variance / (sigma * sigma), 0)
 }
 
 /// Mean and central interval of a quantity across draws.

@@ -18,8 +18,7 @@ public enum PriorNarrowing {
         channels.filter { ($0.priorNarrowed ?? 1) < mostlyPrior }
     }
 
-    /// A contraction or share as printed: "44%", "-13%" for −0.121 (the data widened the band),
-    /// "n/a" without one. Rounded down, not to nearest, so 0.4996 reads "49%" beside "under 50%"
+    /// A contraction or share as printed: "44%", "n/a" without one. Rounded down, not to nearest, so 0.4996 reads "49%" beside "under 50%"
     /// and "at least 42%" is never more than the share (the 1e-9 only absorbs 100 × 0.29 =
     /// 28.999…).
     public static func percent(_ narrowed: Double?) -> String {

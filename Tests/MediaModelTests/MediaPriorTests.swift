@@ -45,6 +45,9 @@ import Sampling
         // Draws as wide as the prior: nothing learned; one draw: no answer.
         let wide = try #require(posteriorContraction(z.map { exp(0.9 * $0) }, priorLogSD: 0.9))
         #expect(abs(wide) < 0.08, "\(wide)")
+        // Draws wider than the prior (a curve shape the prior on ROAS does not hold still): not
+        // narrowed, 0, never a negative share.
+        #expect(try #require(posteriorContraction(z.map { exp(1.2 * $0) }, priorLogSD: 0.9)) == 0)
         #expect(posteriorContraction([2], priorLogSD: 0.9) == nil)
         // Exactly: logs {0, 2} have variance 2, so against σ = 2 the contraction is 1 − 2/4.
         #expect(abs(try #require(posteriorContraction([1, exp(2)], priorLogSD: 2)) - 0.5) < 1e-12)
