@@ -11,7 +11,7 @@ public enum TrendKind: String, Sendable, CaseIterable { case linear, none }
 
 /// How the candidates of an `auto` family choice are weighted when none dominates
 /// (`model.averaging`).
-public enum ModelAveraging: String, Sendable, CaseIterable {
+public enum ModelAveraging: String, Sendable, CaseIterable, Codable {
     /// Pseudo-BMA+: softmax of elpd_loo averaged over a Bayesian bootstrap of the weeks. Models
     /// the data cannot tell apart keep similar weights. The default.
     case pseudoBMA = "pseudo_bma"

@@ -5,8 +5,8 @@ import ModelComparison
 /// Candidate models of the same data compared by PSIS-LOO, with stacking and pseudo-BMA+ weights
 /// and the decision a plan follows: the best model alone when it dominates, else the candidates'
 /// posteriors mixed by the weights of the chosen averaging.
-public struct FamilyComparison: Sendable {
-    public struct Row: Sendable {
+public struct FamilyComparison: Sendable, Codable {
+    public struct Row: Sendable, Codable {
         /// `saturation+adstock`, e.g. `hill+geometric`.
         public var model: String
         public var saturation: SaturationKind

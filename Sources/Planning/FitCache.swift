@@ -52,9 +52,25 @@ public enum FitCache {
         return String(format: "%016llx", hash)
     }
 
-    /// The stored fit for this key, if any, with the fit files written when it was made.
-    static func load(key: String, model: MediaMixModel, configuration: SamplerConfiguration) -> (Posterior, [(String, String)])? {
-        let dir = folder.appendingPathComponent(key)
+    /// The stored fit's posterior for this key, if any (`record(key:for:)` has what it computed).
+    static func load(key: String, model: MediaMixModel, configuration: SamplerConfiguration) -> Posterior? {
+        guard let restored = chains(in: folder.appendingPathComponent(key), model: model), restored.count == configuration.chains,
+              restored.allSatisfy({ $0.drawCount == configuration.draws }) else { return nil }
+        return Posterior(model: model, sampling: SamplingResult(chains: restored, configuration: configuration))
+    }
+
+    /// The chains stored in `dir`: from `posterior.bin` when it is there and sound, else from
+    /// `posterior.csv` (fits stored before the binary file existed), which then gets its binary
+    /// twin for the next run.
+    private static func chains(in dir: URL, model: MediaMixModel) -> [ChainResult]? {
+        let binary = dir.appendingPathComponent(PosteriorFile.name)
+        if let data = try? Data(contentsOf: binary), let chains = PosteriorFile.decode(data, dimension: model.dimension) { return chains }
+        guard let chains = textChains(in: dir, model: model) else { return nil }
+        try? PosteriorFile.encode(chains).write(to: binary)
+        return chains
+    }
+
+    private static func textChains(in dir: URL, model: MediaMixModel) -> [ChainResult]? {
         guard let text = try? String(contentsOf: dir.appendingPathComponent("posterior.csv"), encoding: .utf8) else { return nil }
         var chains: [Int: (draws: [Double], stats: [TransitionInfo], step: Double)] = [:]
         for line in text.split(separator: "\n").dropFirst() {
@@ -65,17 +81,9 @@ public enum FitCache {
             chains[c, default: ([], [], info.stepSize)].draws += v[8...]
             chains[c]!.stats.append(info)
         }
-        guard chains.count == configuration.chains else { return nil }
-        let restored = chains.keys.sorted().map {
+        return chains.keys.sorted().map {
             ChainResult(chain: $0, dimension: model.dimension, draws: chains[$0]!.draws, statistics: chains[$0]!.stats, stepSize: chains[$0]!.step)
         }
-        guard restored.allSatisfy({ $0.drawCount == configuration.draws }) else { return nil }
-        var files: [(String, String)] = []
-        for name in ["draws.csv", "summary.csv", "channels.csv"] {
-            guard let contents = try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) else { return nil }
-            files.append((name, contents))
-        }
-        return (Posterior(model: model, sampling: SamplingResult(chains: restored, configuration: configuration)), files)
     }
 
     /// Stores a fit made by `mixplan fit` where `plan`, `whatif` and `frontier` look for it.
@@ -84,8 +92,9 @@ public enum FitCache {
         store(key: key, fit: fit)
     }
 
-    /// Stores a fit; a failure to store is not an error (the next run refits).
-    static func store(key: String, fit: FitRun) {
+    /// Stores a fit with its files (`fit.files()` when not given) and their `FitRecord`; a failure
+    /// to store is not an error (the next run refits).
+    static func store(key: String, fit: FitRun, files given: [(name: String, contents: String)]? = nil) {
         var lines = [(["chain"] + TransitionInfo.columnNames + fit.posterior.model.parameters.map(\.name)).joined(separator: ",")]
         for chain in fit.posterior.sampling.chains {
             for (i, info) in chain.statistics.enumerated() {
@@ -93,7 +102,23 @@ public enum FitCache {
                 lines.append(([String(chain.chain)] + info.values.map { "\($0)" } + row.map { "\($0)" }).joined(separator: ","))
             }
         }
-        let files = fit.files() + [("posterior.csv", lines.joined(separator: "\n") + "\n")]
-        _ = try? OutputFolder.write(files, to: folder.appendingPathComponent(key).path)
+        let fitFiles = given ?? fit.files()
+        let dir = folder.appendingPathComponent(key)
+        guard (try? OutputFolder.write(fitFiles + [("posterior.csv", lines.joined(separator: "\n") + "\n")], to: dir.path)) != nil else { return }
+        try? PosteriorFile.encode(fit.posterior.sampling.chains).write(to: dir.appendingPathComponent(PosteriorFile.name))
+        FitRecord(fit, files: fitFiles).store(in: dir)
+    }
+
+    /// Stores what an `auto` choice computed (its files, the comparison and the verdict) under the
+    /// `auto` scenario's key; the candidates' draws stay under their own keys.
+    static func storeChoice(key: String, fit: FitRun, files: [(name: String, contents: String)]) {
+        let dir = folder.appendingPathComponent(key)
+        guard (try? OutputFolder.write(files, to: dir.path)) != nil else { return }
+        FitRecord(fit, files: files).store(in: dir)
+    }
+
+    /// The stored files and record of `key`, when they were made for `scenario`.
+    static func record(key: String, for scenario: Scenario) -> (record: FitRecord, files: [(name: String, contents: String)])? {
+        FitRecord.load(from: folder.appendingPathComponent(key), for: scenario)
     }
 }

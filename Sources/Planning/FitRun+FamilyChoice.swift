@@ -15,7 +15,7 @@ extension FitRun {
             candidate.model = spec
             let key = try FitCache.key(candidate)
             if let model = try? MediaMixModel(data: dataset, specification: spec.adapted(to: dataset)),
-               let (posterior, _) = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
+               let posterior = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
                 fits.append(made(candidate, posterior: posterior, seconds: 0))
             } else {
                 let fit = try run(candidate, dataset: dataset, progress: progress)
@@ -55,9 +55,39 @@ extension FitRun {
     /// `Planner.fit` for an `auto` scenario.
     static func fittedChoosingFamily(_ scenario: Scenario, progress: (@Sendable (SamplingProgress) -> Void)?) throws -> FittedScenario {
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
+        let key = try FitCache.key(scenario)
+        if let stored = try storedChoice(scenario, key: key, dataset: dataset) { return stored }
         let (fit, reused) = try choosingFamily(scenario, dataset: dataset, progress: progress)
-        return FittedScenario(posterior: fit.posterior, files: fit.files(), reused: reused, seconds: fit.seconds,
-                              convergence: fit.convergence, comparison: fit.comparison)
+        let files = fit.files()
+        FitCache.storeChoice(key: key, fit: fit, files: files)
+        return FittedScenario(posterior: fit.posterior, files: files, reused: reused, seconds: fit.seconds,
+                              convergence: fit.convergence, comparison: fit.comparison, report: ReportFile.report(in: files))
+    }
+
+    /// A stored `auto` choice: the comparison, verdict and files as they were computed, and the
+    /// draws of the candidates plans use read back from their own keys. Nil when any part is
+    /// missing (the choice is then made again, each candidate's fit still reused).
+    private static func storedChoice(_ scenario: Scenario, key: String, dataset: Dataset) throws -> FittedScenario? {
+        guard let (record, files) = FitCache.record(key: key, for: scenario), let comparison = record.comparison else { return nil }
+        var posteriors: [Posterior] = []
+        for row in comparison.rows.filter(\.chosen) {
+            guard let spec = scenario.model.candidates.first(where: { $0.saturation == row.saturation && $0.adstock == row.adstock }) else { return nil }
+            var candidate = scenario
+            candidate.model = spec
+            guard let model = try? MediaMixModel(data: dataset, specification: spec.adapted(to: dataset)),
+                  let posterior = FitCache.load(key: try FitCache.key(candidate), model: model, configuration: scenario.sampler)
+            else { return nil }
+            posteriors.append(posterior)
+        }
+        // Rows are best first, and the best always supplies draws.
+        guard var posterior = posteriors.first else { return nil }
+        if comparison.stacked {
+            var stack = PosteriorStack(components: posteriors, weights: comparison.planWeights.map(\.weight), drawCount: posterior.drawCount)
+            stack.unconverged = comparison.unconvergedInMix
+            posterior.stack = stack
+        }
+        return FittedScenario(posterior: posterior, files: files, reused: true, seconds: 0, convergence: record.convergence, comparison: comparison,
+                              report: ReportFile.report(in: files))
     }
 
     /// The posterior's ESS per draw, averaged over the sampled coordinates (ArviZ's default r_eff

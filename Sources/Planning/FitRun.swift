@@ -145,7 +145,7 @@ public struct FitRun: Sendable {
 }
 
 /// The convergence verdict users read before trusting a fit.
-public struct ConvergenceReport: Sendable {
+public struct ConvergenceReport: Sendable, Codable {
     public var maxRHat: Double
     public var minBulkESS: Double
     public var minTailESS: Double

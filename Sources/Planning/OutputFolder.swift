@@ -25,7 +25,8 @@ public enum OutputFolder {
     static let knownNames: Set<String> = [
         "draws.csv", "summary.csv", "channels.csv", "geos.csv", "model_comparison.csv", "lift_tests.csv", "report.html",
         "plan.csv", "weekly.csv", "experiments.csv", "whatif.csv", "comparison.csv", "frontier.csv",
-        "lift_analysis.csv", "lift_test.csv", "posterior.csv", "report.json", "effectiveness.csv", "UNCONVERGED.txt",
+        "lift_analysis.csv", "lift_test.csv", "posterior.csv", "posterior.bin", "fit.json", "report.json", "effectiveness.csv",
+        "UNCONVERGED.txt",
         "fit", "whatif", "frontier", marker,
     ]
 

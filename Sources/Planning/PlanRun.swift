@@ -25,6 +25,9 @@ public struct FittedScenario: Sendable {
     public let convergence: ConvergenceReport
     /// The family comparison when the scenario's families are `auto` (nil otherwise).
     public var comparison: FamilyComparison? = nil
+    /// The fit's report as it was made with the fit (stored with it), when at hand: a plan's
+    /// report takes the fit's sections from it.
+    public var report: Report? = nil
 }
 
 /// The optimized plan: the problem it was solved on, its spend, how it was found, what it earns,

@@ -13,15 +13,25 @@ public enum Planner {
         let key = try FitCache.key(scenario)
         let dataset = try DatasetLoader.load(scenario.data, minimumRows: 1)
         if let model = try? MediaMixModel(data: dataset, specification: scenario.model.adapted(to: dataset)),
-           let (posterior, files) = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
-            // The stored fit keeps its data files; its report is drawn again from the posterior.
-            return FittedScenario(posterior: posterior, files: files + ReportFile.files(Report.fit(scenario: scenario, posterior: posterior)),
-                                  reused: true, seconds: 0, convergence: ConvergenceReport(posterior: posterior))
+           let posterior = FitCache.load(key: key, model: model, configuration: scenario.sampler) {
+            // What the fit computed is read back, not computed again; a fit stored for another
+            // scenario of the same data and settings gets its own report.
+            if let (record, stored) = FitCache.record(key: key, for: scenario) {
+                return FittedScenario(posterior: posterior, files: stored, reused: true, seconds: 0, convergence: record.convergence,
+                                      report: ReportFile.report(in: stored))
+            }
+            // Stored by an older build or for another scenario: computed once more, and kept.
+            let fit = FitRun.made(scenario, posterior: posterior, seconds: 0)
+            let files = fit.files()
+            FitCache.store(key: key, fit: fit, files: files)
+            return FittedScenario(posterior: posterior, files: files, reused: true, seconds: 0, convergence: fit.convergence,
+                                  report: ReportFile.report(in: files))
         }
         let fit = try FitRun.run(scenario, dataset: dataset, progress: progress)
-        FitCache.store(key: key, fit: fit)
-        return FittedScenario(posterior: fit.posterior, files: fit.files(), reused: false, seconds: fit.seconds,
-                              convergence: fit.convergence)
+        let files = fit.files()
+        FitCache.store(key: key, fit: fit, files: files)
+        return FittedScenario(posterior: fit.posterior, files: files, reused: false, seconds: fit.seconds,
+                              convergence: fit.convergence, report: ReportFile.report(in: files))
     }
 
     /// Plans the scenario. `budget` and `optimizer` override the scenario's.

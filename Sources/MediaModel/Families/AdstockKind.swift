@@ -1,6 +1,6 @@
 /// The carryover families a scenario can name (`model.adstock.type`). Each is a value carrying
 /// its family; adding one is its file plus a line here.
-public struct AdstockKind: Sendable, Hashable, CaseIterable, RawRepresentable, CustomStringConvertible {
+public struct AdstockKind: Sendable, Hashable, CaseIterable, RawRepresentable, Codable, CustomStringConvertible {
     public let rawValue: String
     public let family: any AdstockFamily
 
@@ -22,7 +22,7 @@ public struct AdstockKind: Sendable, Hashable, CaseIterable, RawRepresentable, C
 }
 
 /// The diminishing-returns families a scenario can name (`model.saturation`).
-public struct SaturationKind: Sendable, Hashable, CaseIterable, RawRepresentable, CustomStringConvertible {
+public struct SaturationKind: Sendable, Hashable, CaseIterable, RawRepresentable, Codable, CustomStringConvertible {
     public let rawValue: String
     public let family: any SaturationFamily
 

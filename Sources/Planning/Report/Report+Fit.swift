@@ -35,7 +35,7 @@ extension Report {
             actualVersusFitted(facts, figures),
             contributions(facts, figures),
             roas(facts, truthROAS: truthROAS),
-            responseCurves(facts, planned: planned),
+            responseCurves(scenario: facts.scenario, posterior: facts.posterior, planned: planned),
             adstock(facts, figures),
         ]
         if !facts.effectiveness.isEmpty { sections.append(effectiveness(facts)) }
@@ -207,12 +207,15 @@ extension Report {
         return ReportSection(id: "roas", title: "Return on ad spend", blocks: [.paragraph(text), .charts([chart])])
     }
 
-    static func responseCurves(_ facts: FitFacts, planned: [Double]?) -> ReportSection {
-        let horizon = facts.scenario.plan.horizon
-        let word = facts.periodWord
-        let charts = facts.data.channels.enumerated().map { c, name -> Chart in
+    /// The response curves, with the plan's spend per period marked when `planned` is given
+    /// (`[channels]`): drawn from the posterior alone, no diagnostics, so a plan on a stored fit
+    /// draws them with its own spend.
+    static func responseCurves(scenario: Scenario, posterior: Posterior, planned: [Double]?) -> ReportSection {
+        let horizon = scenario.plan.horizon, data = posterior.model.data
+        let word = FitFacts.periodWord(data)
+        let charts = data.channels.enumerated().map { c, name -> Chart in
             let plannedWeekly = planned.map { $0[c] }
-            let r = ResponseFigure(facts.posterior, channel: c, horizon: horizon, planned: plannedWeekly, interval: 0.90)
+            let r = ResponseFigure(posterior, channel: c, horizon: horizon, planned: plannedWeekly, interval: 0.90)
             var marks = [
                 ChartMark(.span, name: "Spend range in the data", x: [r.observed.min, r.observed.max], colour: ChartPalette.grey),
                 ChartMark(.area, name: "90% band", x: r.spend, lower: r.lower, upper: r.upper, colour: ChartPalette.series(c)),
@@ -222,10 +225,10 @@ extension Report {
             if let p = plannedWeekly { marks.append(ChartMark(.vrule, name: "Planned spend", x: [p], colour: ChartPalette.black)) }
             return Chart(
                 id: "chart-curve-\(c + 1)", title: "\(name): \(word)ly response",
-                description: "\(name)'s extra \(facts.data.targetName) per \(word) at a steady \(word)ly spend; shaded: the spend the data have seen "
+                description: "\(name)'s extra \(data.targetName) per \(word) at a steady \(word)ly spend; shaded: the spend the data have seen "
                     + "(\(ReportFormat.money(r.observed.min)) to \(ReportFormat.money(r.observed.max))).",
                 x: ChartAxis(label: "Spend per \(word) ($)", format: .currency, includeZero: true),
-                y: ChartAxis(label: "Extra \(facts.data.targetName) per \(word) ($)", format: .currency, includeZero: true),
+                y: ChartAxis(label: "Extra \(data.targetName) per \(word) ($)", format: .currency, includeZero: true),
                 marks: marks,
                 table: ReportTable(caption: "\(name): response at a steady \(word)ly spend",
                                    header: ["spend per \(word)", "expected", "band low", "band high"],

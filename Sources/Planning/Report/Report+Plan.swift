@@ -18,22 +18,27 @@ extension Report {
     ///   - truthROAS: each channel's true ROAS when the data were simulated (the demo).
     ///   - frontier: optimal plans across budgets, when the run computed them.
     public static func plan(_ run: PlanRun, truthROAS: [Double]? = nil, frontier: [FrontierPoint] = []) -> Report {
-        let facts = FitFacts(scenario: run.scenario, posterior: run.posterior)
         let horizon = Double(run.scenario.plan.horizon)
         var sections = [recommendation(run), allocation(run), uplift(run), marginalROAS(run)]
         if !run.whatIfs.isEmpty { sections.append(whatIfs(run)) }
         if !frontier.isEmpty { sections.append(frontierSection(run, frontier)) }
         sections.append(experiments(run))
         sections.append(optimality(run))
-        // The fit's sections follow, titled as such so a reader knows where the plan ends.
-        sections += fitSections(facts, truthROAS: truthROAS, planned: run.allocation.map { $0 / horizon }).map { section in
-            var s = section
+        // The fit's sections follow, titled as such so a reader knows where the plan ends: as
+        // the fit's report has them (a stored fit's diagnostics are not computed again), with the
+        // plan's spend marked on the response curves.
+        let planned = run.allocation.map { $0 / horizon }
+        let fitReport = truthROAS == nil ? run.fit.report : nil
+        let fit = fitReport ?? Report.fit(scenario: run.scenario, posterior: run.posterior, truthROAS: truthROAS)
+        sections += fit.sections.map { section in
+            var s = section.id == "response-curves" ? responseCurves(scenario: run.scenario, posterior: run.posterior, planned: planned) : section
             s.title = "Fit: " + s.title.prefix(1).lowercased() + s.title.dropFirst()
             return s
         }
+        let word = FitFacts.periodWord(run.posterior.model.data)
         return Report(title: "\(run.scenario.name) — plan report",
-                      subtitle: "Budget \(ReportFormat.money(run.problem.budget)) over \(run.scenario.plan.horizon) \(facts.periodWord)s from \(run.dates.first ?? "?"); "
-                          + "objective \(run.scenario.plan.objective). Fit: " + subtitle(facts),
+                      subtitle: "Budget \(ReportFormat.money(run.problem.budget)) over \(run.scenario.plan.horizon) \(word)s from \(run.dates.first ?? "?"); "
+                          + "objective \(run.scenario.plan.objective). Fit: " + fit.subtitle,
                       sections: sections)
     }
 

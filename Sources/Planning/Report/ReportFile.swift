@@ -30,12 +30,22 @@ public enum ReportFile {
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw InputError(.missingFile, "\(path): no such file; `mixplan report` rebuilds the page of a folder written by mixplan fit or mixplan plan")
         }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
         do {
-            return try decoder.decode(Report.self, from: bytes)
+            return try decode(bytes)
         } catch {
             throw InputError(.data, "\(path): not a report written by mixplan (\(error))")
         }
+    }
+
+    /// The report in `report.json`'s bytes.
+    static func decode(_ bytes: Data) throws -> Report {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
+        return try decoder.decode(Report.self, from: bytes)
+    }
+
+    /// The report among a folder's files (`report.json`), if it reads as one.
+    static func report(in files: [(name: String, contents: String)]) -> Report? {
+        files.first { $0.name == json }.flatMap { try? decode(Data($0.contents.utf8)) }
     }
 }
