@@ -62,6 +62,7 @@ public struct PlanEvaluation: Sendable {
 
     /// Evaluates `plan` (`[rows, periods]`) on the problem's draws.
     public init(_ problem: PlanProblem, plan: [Double], interval: Double = 0.90) {
+        precondition(plan.count == problem.dimension, "a plan of \(plan.count) values on a problem of \(problem.dimension) cells")
         let evaluator = PlanEvaluator(problem)
         let (value, gradient) = evaluator.evaluateWithGradient(plan)
         let R = problem.channels.count, H = problem.periods, D = evaluator.draws

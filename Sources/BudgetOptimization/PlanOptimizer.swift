@@ -25,6 +25,9 @@ public struct PlanOptimizer: Sendable {
     /// - Returns: the plan `[rows, periods]` and how it was found.
     public func optimize(_ problem: PlanProblem, start: [Double]? = nil) throws -> (plan: [Double], report: OptimizerReport) {
         let clock = Date()
+        if let start, start.count != problem.dimension {
+            throw BudgetError.invalid("a start of \(start.count) values for \(problem.dimension) cells (\(problem.channels.count) rows × \(problem.periods) periods)")
+        }
         if case .cvarUplift(_, let baseline) = problem.objective, baseline.isEmpty {
             throw BudgetError.invalid("cvar_uplift needs the baseline's revenue per draw; anchor the problem at the current mix first")
         }

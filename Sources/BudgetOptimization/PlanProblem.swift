@@ -86,6 +86,7 @@ public struct PlanProblem: Sendable {
 
     /// The same one-period problem with the rows `indices` held at their values in `plan`.
     func fixing(_ indices: [Int], at plan: [Double]) throws -> PlanProblem {
+        precondition(isFlat, "rows are held at one total each")
         var lo = lower, hi = upper
         for i in indices { lo[i] = plan[i]; hi[i] = plan[i] }
         return try PlanProblem(channels: channels, periods: periods, responses: responses, budget: budget, lower: lo, upper: hi,

@@ -86,10 +86,12 @@ public enum FitCache {
         }
     }
 
-    /// Stores a fit made by `mixplan fit` where `plan`, `whatif` and `frontier` look for it.
-    public static func remember(_ fit: FitRun) {
-        guard let key = try? key(fit.scenario) else { return }
-        store(key: key, fit: fit)
+    /// Stores a fit made by `mixplan fit` of `scenario` where `plan`, `whatif` and `frontier` look
+    /// for it, with the files `fit` wrote. Under `auto` the choice goes under the scenario's own
+    /// key (each candidate is stored under its own as it is fitted).
+    public static func remember(_ fit: FitRun, of scenario: Scenario, files: [(name: String, contents: String)]) {
+        guard let key = try? key(scenario) else { return }
+        if scenario.model.choosesFamily { storeChoice(key: key, fit: fit, files: files) } else { store(key: key, fit: fit, files: files) }
     }
 
     /// Stores a fit with its files (`fit.files()` when not given) and their `FitRecord`; a failure

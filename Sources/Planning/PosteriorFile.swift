@@ -45,7 +45,10 @@ enum PosteriorFile {
             var statistics: [TransitionInfo] = []
             statistics.reserveCapacity(n)
             for i in 0..<n {
-                guard let info = TransitionInfo(values: raw[(at + i * width)..<(at + (i + 1) * width)].map(Double.init(bitPattern:))) else { return nil }
+                let values = raw[(at + i * width)..<(at + (i + 1) * width)].map(Double.init(bitPattern:))
+                // Tree depth and leapfrog steps become integers: whole and in range, or a miss.
+                guard [values[3], values[4]].allSatisfy({ $0 >= 0 && $0 <= 1e9 && $0 == $0.rounded() }),
+                      let info = TransitionInfo(values: values) else { return nil }
                 statistics.append(info)
             }
             at += n * width

@@ -20,9 +20,10 @@ struct FitCommand: ParsableCommand {
             try OutputFolder.check(folder)
             try Preflight.check(scenario)
             let fit = try fitWithProgress(scenario, quiet: options.quiet)
-            let paths = try OutputFolder.write(fit.files(), to: folder)
+            let files = fit.files()
+            let paths = try OutputFolder.write(files, to: folder)
             // So that `mixplan plan` on the same scenario reuses this fit instead of sampling again.
-            FitCache.remember(fit)
+            FitCache.remember(fit, of: scenario, files: files)
             print(FitReport(fit).text)
             print("\nFiles: " + paths.joined(separator: ", "))
         }

@@ -8,14 +8,14 @@ import Testing
 @Suite struct StoredFitTests {
     let data = fixtures.appendingPathComponent("mmm_example.csv").path
 
-    func scenario(_ dir: URL, model: String) -> String {
+    func scenario(_ dir: URL, model: String, horizon: Int = 8, file: String = "s.yaml") -> String {
         write("""
             name: stored fit
             data: {file: \(data), date: date_week, target: y, channels: [x1, x2], controls: [event_1, event_2, t]}
             model: \(model)
             sampler: {chains: 2, warmup: 150, draws: 150, seed: 5}
-            plan: {horizon: 8, budget: 4.13}
-            """, "s.yaml", in: dir)
+            plan: {horizon: \(horizon), budget: 4.13}
+            """, file, in: dir)
     }
 
     @Test func theBinaryPosteriorReadsBackToTheSameBits() throws {
@@ -32,6 +32,11 @@ import Testing
         #expect(PosteriorFile.decode(data, dimension: 3) == nil)
         #expect(PosteriorFile.decode(data.prefix(data.count - 8), dimension: 2) == nil)
         #expect(PosteriorFile.decode(Data("chain,lp__\n".utf8), dimension: 2) == nil)
+        // A tree depth that is not a whole number in range (here NaN) is a miss too.
+        var broken = [UInt8](data)
+        let depth = 8 + 4 * 8 + 3 * 8  // magic, the first chain's header, then draw 0's fourth statistic
+        withUnsafeBytes(of: Double.nan.bitPattern.littleEndian) { for (k, b) in $0.enumerated() { broken[depth + k] = b } }
+        #expect(PosteriorFile.decode(Data(broken), dimension: 2) == nil)
     }
 
     /// The verdict a plan prints on a stored fit is the stored one: a record edited by hand
@@ -64,8 +69,38 @@ import Testing
         }
         let third = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("c").path, "--quiet", "--allow-unconverged"], cache: cache)
         #expect(third.code == 0 && third.stdout.contains("12345 of"), "\(third.stdout)\(third.stderr)")
+        // What the record does not cover is made again: another model averaging for an `auto`
+        // choice, another horizon for the report's response curves.
         if model.contains("auto") {
-            #expect(third.stdout.contains("curves:"), "the stored comparison names the families: \(third.stdout)")
+            let other = scenario(dir, model: model.replacingOccurrences(of: "}", with: ", averaging: stacking}"), file: "stacking.yaml")
+            let r = try runMixPlan(["plan", other, "--out", dir.appendingPathComponent("d").path, "--quiet", "--allow-unconverged"], cache: cache)
+            #expect(r.code == 0 && r.stdout.contains("reused") && !r.stdout.contains("12345"), "\(r.stdout)\(r.stderr)")
         }
+        let longer = scenario(dir, model: model, horizon: 6, file: "longer.yaml")
+        let r = try runMixPlan(["plan", longer, "--out", dir.appendingPathComponent("e").path, "--quiet", "--allow-unconverged"], cache: cache)
+        #expect(r.code == 0 && r.stdout.contains("reused") && !r.stdout.contains("12345"), "\(r.stdout)\(r.stderr)")
+    }
+
+    /// `mixplan fit` under `auto` stores the choice where `plan` looks for it, under the
+    /// scenario's own key, and leaves each candidate's files as that candidate's fit wrote them.
+    @Test func fitThenPlanUnderAutoReadsTheStoredChoice() throws {
+        let dir = temporaryFolder()
+        let cache = dir.appendingPathComponent("cache")
+        let path = scenario(dir, model: "{saturation: auto, adstock: geometric}")
+        let fit = try runMixPlan(["fit", path, "--out", dir.appendingPathComponent("f").path, "--quiet"], cache: cache)
+        #expect(fit.code == 0, "\(fit.stderr)")
+        let records = (FileManager.default.enumerator(atPath: cache.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(FitRecord.name) }
+        #expect(records.count == 4, "\(records)")
+        var withComparison = 0
+        for record in records {
+            let url = cache.appendingPathComponent(record)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            if text.contains("\"comparison\"") { withComparison += 1 }
+            try text.replacingOccurrences(of: #""divergences":[0-9]+"#, with: #""divergences":12345"#, options: .regularExpression)
+                .write(to: url, atomically: true, encoding: .utf8)
+        }
+        #expect(withComparison == 1, "only the choice carries the comparison")
+        let plan = try runMixPlan(["plan", path, "--out", dir.appendingPathComponent("p").path, "--quiet", "--allow-unconverged"], cache: cache)
+        #expect(plan.code == 0 && plan.stdout.contains("reused") && plan.stdout.contains("12345 of"), "\(plan.stdout)\(plan.stderr)")
     }
 }
