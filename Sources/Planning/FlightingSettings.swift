@@ -3,6 +3,14 @@ import Foundation
 /// The scenario's plan-over-time keys: `plan.flighting`, `plan.period_budgets`, `plan.weekly_max`
 /// and `plan.carryover`.
 public struct FlightingSettings: Sendable {
+    /// The same settings with every period budget multiplied by `factor`: a frontier keeps each
+    /// month's share of the total as the total moves.
+    public func scalingPeriodBudgets(by factor: Double) -> FlightingSettings {
+        var scaled = self
+        scaled.periodBudgets = periodBudgets.map { ($0.key, $0.amount * factor, $0.path) }
+        return scaled
+    }
+
     /// How spend is laid out over the horizon.
     public enum Mode: String, Sendable, CaseIterable {
         /// Even spend per period, one decision per channel (the default).

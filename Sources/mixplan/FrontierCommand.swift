@@ -44,8 +44,10 @@ struct FrontierCommand: ParsableCommand {
             for i in 0..<steps {
                 let budget = base.problem.budget * (lo + (hi - lo) * Double(i) / Double(steps - 1))
                 let run: PlanRun
+                var scaled = scenario
+                scaled.plan.flighting = scenario.plan.flighting.scalingPeriodBudgets(by: budget / base.problem.budget)
                 do {
-                    run = try Planner.plan(scenario, fitted: fitted, budget: budget)
+                    run = try Planner.plan(scaled, fitted: fitted, budget: budget)
                 } catch let error as InputError where error.kind == .configuration {
                     // A budget the bounds cannot hold is skipped; anything else stops the run.
                     if !options.quiet { FileHandle.standardError.write(Data("frontier: skipped \(money(budget)): \(error.message)\n".utf8)) }
@@ -60,7 +62,8 @@ struct FrontierCommand: ParsableCommand {
             try OutputFolder.write(fitted.convergence.marking([("frontier.csv", PlanFiles.frontier(frontier))]
                                                               + ReportFile.files(Report.plan(base, frontier: frontier))), to: folder)
             print(fitted.convergence.verdict)
-            print("Frontier of \(scenario.name): optimal plans from \(lowest) to \(highest) of \(money(base.problem.budget))\n")
+            print("Frontier of \(scenario.name): optimal plans from \(lowest) to \(highest) of \(money(base.problem.budget))"
+                  + (scenario.plan.flighting.periodBudgets.isEmpty ? "" : ", each period budget scaled with the total") + "\n")
             let kind = scenario.data.targetKind
             print(table(header: ["budget", kind.targetLabel, "90% band", "\(kind.marginalLabel) of the last unit spent"], rows: rows))
             if kind == .units {

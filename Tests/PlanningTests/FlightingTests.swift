@@ -103,6 +103,12 @@ import Testing
             let stated = Double(summary.first { $0["channel"] == ch }!["spend"]!)!
             #expect(abs(total - stated) <= 1e-9 * 4.4)
         }
+        // A frontier keeps each month's share of the total: every budget from 50% to 150% is planned.
+        let frontier = try runMixPlan(["frontier", file, "--steps", "3", "--out", dir.appendingPathComponent("f").path, "--quiet", "--allow-unconverged"],
+                                      cache: dir.appendingPathComponent("cache"))
+        #expect(frontier.code == 0 && frontier.stdout.contains("each period budget scaled with the total"), "\(frontier.stdout)\(frontier.stderr)")
+        let budgets = try self.rows(dir.appendingPathComponent("f/frontier.csv")).map { Double($0["budget"]!)! }
+        #expect(budgets.count == 3 && abs(budgets[0] - 2.2) < 1e-9 && abs(budgets[2] - 6.6) < 1e-9, "\(budgets)")
         // A what-if on the weekly plan, from the plan and from the current mix, on the same fit.
         for base in ["plan", "current"] {
             let out = dir.appendingPathComponent("w-\(base)")
