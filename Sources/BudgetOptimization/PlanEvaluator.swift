@@ -11,12 +11,10 @@ final class PlanEvaluator {
     let rows: Int
     let periods: Int
     let draws: Int
-    /// One row's revenue per draw `[draws]` and, when asked or always for curves that compute it
-    /// anyway, ∂r_d/∂x_t `[draws, periods]`, at the row's spend `[periods]` (raw: a row clips
-    /// negative spend itself).
-    typealias RowCurve = (_ row: Int, _ spend: UnsafePointer<Double>, _ values: UnsafeMutablePointer<Double>,
-                          _ gradients: UnsafeMutablePointer<Double>, _ gradientNeeded: Bool) -> Void
-    private let rowCurve: RowCurve
+    /// Each row's curve, `[rows]`.
+    private let responses: [any ScheduleResponse]
+    /// One row's spend with negative cells clipped to 0, `[periods]`.
+    private var clipped: [Double]
     /// r_{r,d}, `[rows, draws]`, at the last evaluated plan.
     private(set) var values: [Double]
     /// ∂r_{r,d}/∂x_{r,t}, `[rows, draws, periods]`, at the last plan evaluated with a gradient.
@@ -31,14 +29,8 @@ final class PlanEvaluator {
     init(_ problem: PlanProblem) {
         let R = problem.channels.count, H = problem.periods, D = problem.drawCount
         rows = R; periods = H; draws = D
-        let responses = problem.responses
-        var clipped = [Double](repeating: 0, count: H)
-        rowCurve = { r, spend, values, gradients, needed in
-            for t in 0..<H { clipped[t] = max(spend[t], 0) }
-            clipped.withUnsafeBufferPointer {
-                responses[r].evaluate(spend: $0.baseAddress!, values: values, gradients: needed || H == 1 ? gradients : nil)
-            }
-        }
+        responses = problem.responses
+        clipped = .init(repeating: 0, count: H)
         values = .init(repeating: 0, count: R * D)
         gradients = .init(repeating: 0, count: R * D * H)
         totals = .init(repeating: 0, count: D)
@@ -54,10 +46,15 @@ final class PlanEvaluator {
     func evaluate(_ x: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
         evaluations += 1
         let D = draws, R = rows, H = periods
+        let gradientKept = gradient != nil || H == 1
         values.withUnsafeMutableBufferPointer { v in
             gradients.withUnsafeMutableBufferPointer { g in
                 for r in 0..<R {
-                    rowCurve(r, x.baseAddress! + r * H, v.baseAddress! + r * D, g.baseAddress! + r * D * H, gradient != nil)
+                    for t in 0..<H { clipped[t] = max(x[r * H + t], 0) }
+                    clipped.withUnsafeBufferPointer {
+                        responses[r].evaluate(spend: $0.baseAddress!, values: v.baseAddress! + r * D,
+                                              gradients: gradientKept ? g.baseAddress! + r * D * H : nil)
+                    }
                 }
             }
         }

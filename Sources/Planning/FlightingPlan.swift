@@ -31,7 +31,8 @@ public struct SchedulePlan: Sendable {
 public enum FlightingPlan {
     /// The responses a flat plan optimizes: today's curves without carry-in, or the schedule
     /// curves read as even spend when history carries in or an effect varies over time.
-    static func flatResponses(_ scenario: Scenario, posterior: Posterior) -> [any ChannelResponse] {
+    /// - Parameter schedules: the scenario's schedule curves when already built (`problem`'s).
+    static func flatResponses(_ scenario: Scenario, posterior: Posterior, schedules: [any ScheduleResponse]? = nil) -> [any ChannelResponse] {
         let horizon = scenario.plan.horizon
         let gap = gapPeriods(posterior.model.data, start: scenario.plan.start)
         // Time-varying effects: the per-period curves read as even spend, so the plan sees each
@@ -39,7 +40,7 @@ public enum FlightingPlan {
         if scenario.plan.flighting.carryover == .none, !posterior.model.hasTimeVaryingMedia {
             return posterior.responseCurves(horizon: horizon, gap: gap)
         }
-        return scheduleResponses(posterior, periods: horizon, carryIn: scenario.plan.flighting.carryover == .history, gap: gap)
+        return (schedules ?? scheduleResponses(posterior, periods: horizon, carryIn: scenario.plan.flighting.carryover == .history, gap: gap))
             .map { FlatSchedule($0) }
     }
 

@@ -114,11 +114,13 @@ public enum Planner {
             return (chosen, CurrentMix(allocation: current, spend: even(current),
                                        evaluation: PlanEvaluation(problem, plan: even(current), interval: settings.interval)))
         }
+        // The weekly view's curves, built once: with carry-in they are also the flat plan's, read as
+        // even spend.
+        let layout = try FlightingPlan.problem(scenario, posterior: posterior, budget: budget, dates: dates, objective: .mean)
         let problem = try anchored(channelProblem(scenario, model: posterior.model, budget: budget,
-                                                  responses: FlightingPlan.flatResponses(scenario, posterior: posterior)),
+                                                  responses: FlightingPlan.flatResponses(scenario, posterior: posterior, schedules: layout.responses)),
                                    at: current, scenario)
         let (allocation, report) = try solve(optimizer, problem, start: current, scenario)
-        let layout = try FlightingPlan.problem(scenario, posterior: posterior, budget: budget, dates: dates, objective: .mean)
         let schedule = SchedulePlan(scenario, posterior: posterior, problem: layout, schedule: even(allocation), report: nil)
         return (ChosenPlan(problem: problem, spend: allocation, report: report, interval: settings.interval, schedule: schedule),
                 CurrentMix(allocation: current, spend: current, evaluation: PlanEvaluation(problem, plan: current, interval: settings.interval)))
